@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/** The `cnn` command line: dispatches to a subcommand and turns every error into one line. */
+import { UsageError } from './args.js';
+import { evaluateCommand, evaluateHelp } from './commands/evaluate.js';
+import { trainCommand, trainHelp } from './commands/train.js';
+
+const commands: Record<string, { run: (args: string[]) => number; help: string }> = {
+  train: { run: trainCommand, help: trainHelp },
+  evaluate: { run: evaluateCommand, help: evaluateHelp },
+};
+
+const usage = `Usage: cnn <command> [flags]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.help.split('\n')[2]}`)
+  .join('\n')}
+
+Run 'cnn <command> --help' for a command's flags.
+`;
+
+function main(argv: string[]): number {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command '${name}' (try 'cnn --help')`);
+  return command.run(rest);
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`cnn: ${message.split('\n')[0]}\n`);
+  if (process.env.CNN_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  process.exitCode = e instanceof UsageError ? 2 : 1;
+}

@@ -1,0 +1,104 @@
+/**
+ * Reference convolution kernels: the definition, written as plainly as possible, for tests to
+ * compare the fast kernels in conv2d.ts against. Layouts as in conv2d.ts.
+ */
+import type { FloatArray } from '../tensor/tensor.js';
+import type { ConvGeometry } from './convGeometry.js';
+
+function inputIndex(g: ConvGeometry, n: number, y: number, x: number, c: number): number {
+  return ((n * g.inH + y) * g.inW + x) * g.inC + c;
+}
+function outputIndex(g: ConvGeometry, n: number, y: number, x: number, c: number): number {
+  return ((n * g.outH + y) * g.outW + x) * g.outC + c;
+}
+function filterIndex(g: ConvGeometry, ky: number, kx: number, ci: number, co: number): number {
+  return ((ky * g.kernelW + kx) * g.inC + ci) * g.outC + co;
+}
+/** The input pixel under filter tap (ky, kx) for output pixel (oy, ox), or null if in padding. */
+function tap(
+  g: ConvGeometry,
+  oy: number,
+  ox: number,
+  ky: number,
+  kx: number,
+): [number, number] | null {
+  const y = oy * g.stride + ky - g.padTop;
+  const x = ox * g.stride + kx - g.padLeft;
+  return y >= 0 && y < g.inH && x >= 0 && x < g.inW ? [y, x] : null;
+}
+
+export function conv2dForwardReference(
+  out: FloatArray,
+  input: FloatArray,
+  filters: FloatArray,
+  bias: FloatArray | null,
+  g: ConvGeometry,
+): void {
+  for (let n = 0; n < g.batch; n++)
+    for (let oy = 0; oy < g.outH; oy++)
+      for (let ox = 0; ox < g.outW; ox++)
+        for (let co = 0; co < g.outC; co++) {
+          let sum = bias ? bias[co] : 0;
+          for (let ky = 0; ky < g.kernelH; ky++)
+            for (let kx = 0; kx < g.kernelW; kx++) {
+              const p = tap(g, oy, ox, ky, kx);
+              if (!p) continue;
+              for (let ci = 0; ci < g.inC; ci++) {
+                sum +=
+                  input[inputIndex(g, n, p[0], p[1], ci)] * filters[filterIndex(g, ky, kx, ci, co)];
+              }
+            }
+          out[outputIndex(g, n, oy, ox, co)] = sum;
+        }
+}
+
+/** dIn = sum over outputs of dOut * filter; overwrites dIn. */
+export function conv2dBackwardInputReference(
+  dIn: FloatArray,
+  dOut: FloatArray,
+  filters: FloatArray,
+  g: ConvGeometry,
+): void {
+  dIn.fill(0);
+  for (let n = 0; n < g.batch; n++)
+    for (let oy = 0; oy < g.outH; oy++)
+      for (let ox = 0; ox < g.outW; ox++)
+        for (let co = 0; co < g.outC; co++) {
+          const d = dOut[outputIndex(g, n, oy, ox, co)];
+          for (let ky = 0; ky < g.kernelH; ky++)
+            for (let kx = 0; kx < g.kernelW; kx++) {
+              const p = tap(g, oy, ox, ky, kx);
+              if (!p) continue;
+              for (let ci = 0; ci < g.inC; ci++) {
+                dIn[inputIndex(g, n, p[0], p[1], ci)] +=
+                  d * filters[filterIndex(g, ky, kx, ci, co)];
+              }
+            }
+        }
+}
+
+/** dFilters += sum over outputs of dOut * input (tutorial 3.1.9); dBias += sum of dOut. Accumulates. */
+export function conv2dBackwardFilterReference(
+  dFilters: FloatArray,
+  dBias: FloatArray | null,
+  dOut: FloatArray,
+  input: FloatArray,
+  g: ConvGeometry,
+): void {
+  for (let n = 0; n < g.batch; n++)
+    for (let oy = 0; oy < g.outH; oy++)
+      for (let ox = 0; ox < g.outW; ox++)
+        for (let co = 0; co < g.outC; co++) {
+          const d = dOut[outputIndex(g, n, oy, ox, co)];
+          if (dBias) dBias[co] += d;
+          for (let ky = 0; ky < g.kernelH; ky++)
+            for (let kx = 0; kx < g.kernelW; kx++) {
+              const p = tap(g, oy, ox, ky, kx);
+              if (!p) continue;
+              for (let ci = 0; ci < g.inC; ci++) {
+                dFilters[filterIndex(g, ky, kx, ci, co)] +=
+                  d * input[inputIndex(g, n, p[0], p[1], ci)];
+              }
+            }
+        }
+}

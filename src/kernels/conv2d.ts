@@ -1,0 +1,157 @@
+/**
+ * Fast 2-D convolution kernels (tutorial 3.1.3 forward, 3.1.9 backward) by im2col + tiled matmul.
+ *
+ * Layouts: input [N, inH, inW, inC], output [N, outH, outW, outC], filters HWIO
+ * [kernelH, kernelW, inC, outC], which read as a matrix is [kernelH*kernelW*inC, outC].
+ * For one image, im2col lays every receptive field out as a row of `cols`
+ * [outH*outW, kernelH*kernelW*inC] (zeros where the window hangs over the padding), so the
+ * convolution is the product cols . filters. `cols` is caller-owned scratch of at least
+ * `im2colLength(g)` values, reused across calls so the training step does not allocate.
+ */
+import type { FloatArray } from '../tensor/tensor.js';
+import type { ConvGeometry } from './convGeometry.js';
+import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
+
+export function im2colLength(g: ConvGeometry): number {
+  return g.outH * g.outW * g.kernelH * g.kernelW * g.inC;
+}
+
+/** Copies image n's receptive fields into cols, one row per output pixel. */
+export function im2col(cols: FloatArray, input: FloatArray, n: number, g: ConvGeometry): void {
+  const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
+  const rowLen = kernelW * inC;
+  let c = 0;
+  const imageOff = n * inH * inW * inC;
+  for (let oy = 0; oy < outH; oy++) {
+    const y0 = oy * stride - padTop;
+    for (let ox = 0; ox < outW; ox++) {
+      const x0 = ox * stride - padLeft;
+      for (let ky = 0; ky < kernelH; ky++) {
+        const y = y0 + ky;
+        if (y < 0 || y >= inH) {
+          cols.fill(0, c, c + rowLen);
+          c += rowLen;
+          continue;
+        }
+        const rowOff = imageOff + y * inW * inC;
+        if (x0 >= 0 && x0 + kernelW <= inW) {
+          // The whole kernel row is inside the image: one contiguous run in HWC.
+          const src = rowOff + x0 * inC;
+          for (let t = 0; t < rowLen; t++) cols[c + t] = input[src + t];
+          c += rowLen;
+        } else {
+          for (let kx = 0; kx < kernelW; kx++) {
+            const x = x0 + kx;
+            if (x < 0 || x >= inW) {
+              for (let ci = 0; ci < inC; ci++) cols[c++] = 0;
+            } else {
+              const src = rowOff + x * inC;
+              for (let ci = 0; ci < inC; ci++) cols[c++] = input[src + ci];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Adds each row of dCols back onto the input pixels it was copied from (the adjoint of im2col). */
+export function col2imAccumulate(
+  dIn: FloatArray,
+  dCols: FloatArray,
+  n: number,
+  g: ConvGeometry,
+): void {
+  const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
+  let c = 0;
+  const imageOff = n * inH * inW * inC;
+  for (let oy = 0; oy < outH; oy++) {
+    const y0 = oy * stride - padTop;
+    for (let ox = 0; ox < outW; ox++) {
+      const x0 = ox * stride - padLeft;
+      for (let ky = 0; ky < kernelH; ky++) {
+        const y = y0 + ky;
+        if (y < 0 || y >= inH) {
+          c += kernelW * inC;
+          continue;
+        }
+        const rowOff = imageOff + y * inW * inC;
+        for (let kx = 0; kx < kernelW; kx++) {
+          const x = x0 + kx;
+          if (x < 0 || x >= inW) {
+            c += inC;
+            continue;
+          }
+          const dst = rowOff + x * inC;
+          for (let ci = 0; ci < inC; ci++) dIn[dst + ci] += dCols[c++];
+        }
+      }
+    }
+  }
+}
+
+/** out = conv(input, filters) + bias. Overwrites out. */
+export function conv2dForward(
+  out: FloatArray,
+  input: FloatArray,
+  filters: FloatArray,
+  bias: FloatArray | null,
+  g: ConvGeometry,
+  cols: FloatArray,
+): void {
+  const pixels = g.outH * g.outW;
+  const patch = g.kernelH * g.kernelW * g.inC;
+  const outC = g.outC;
+  for (let n = 0; n < g.batch; n++) {
+    const outOff = n * pixels * outC;
+    if (bias) {
+      for (let p = 0; p < pixels; p++)
+        for (let co = 0; co < outC; co++) out[outOff + p * outC + co] = bias[co];
+    } else {
+      out.fill(0, outOff, outOff + pixels * outC);
+    }
+    im2col(cols, input, n, g);
+    matmulAccumulate(out, outOff, cols, 0, filters, 0, pixels, patch, outC);
+  }
+}
+
+/** dIn = dOut convolved back through the filters. Overwrites dIn; dCols is scratch like cols. */
+export function conv2dBackwardInput(
+  dIn: FloatArray,
+  dOut: FloatArray,
+  filters: FloatArray,
+  g: ConvGeometry,
+  dCols: FloatArray,
+): void {
+  const pixels = g.outH * g.outW;
+  const patch = g.kernelH * g.kernelW * g.inC;
+  dIn.fill(0, 0, g.batch * g.inH * g.inW * g.inC);
+  for (let n = 0; n < g.batch; n++) {
+    dCols.fill(0, 0, pixels * patch);
+    matmulTransBAccumulate(dCols, 0, dOut, n * pixels * g.outC, filters, 0, pixels, g.outC, patch);
+    col2imAccumulate(dIn, dCols, n, g);
+  }
+}
+
+/** dFilters += im2col(input)^T . dOut and dBias += column sums of dOut. Accumulates. */
+export function conv2dBackwardFilter(
+  dFilters: FloatArray,
+  dBias: FloatArray | null,
+  dOut: FloatArray,
+  input: FloatArray,
+  g: ConvGeometry,
+  cols: FloatArray,
+): void {
+  const pixels = g.outH * g.outW;
+  const patch = g.kernelH * g.kernelW * g.inC;
+  const outC = g.outC;
+  for (let n = 0; n < g.batch; n++) {
+    const outOff = n * pixels * outC;
+    im2col(cols, input, n, g);
+    matmulTransAAccumulate(dFilters, 0, cols, 0, dOut, outOff, pixels, patch, outC);
+    if (dBias) {
+      for (let p = 0; p < pixels; p++)
+        for (let co = 0; co < outC; co++) dBias[co] += dOut[outOff + p * outC + co];
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Output size and padding of a 2-D convolution or pooling window (tutorial 3.1.3.2).
+ * `valid` adds no padding; `same` pads so that out = ceil(in / stride), splitting the padding as
+ * TensorFlow does (the extra pixel, if any, goes to the bottom/right); a number pads every side.
+ */
+export type Padding = 'valid' | 'same' | number;
+
+export interface ConvGeometry {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly inC: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly outC: number;
+  readonly kernelH: number;
+  readonly kernelW: number;
+  readonly stride: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+export function paddedOutput(
+  inSize: number,
+  kernel: number,
+  stride: number,
+  padding: Padding,
+): { out: number; padBefore: number } {
+  if (padding === 'valid') {
+    return { out: Math.floor((inSize - kernel) / stride) + 1, padBefore: 0 };
+  }
+  if (padding === 'same') {
+    const out = Math.ceil(inSize / stride);
+    const total = Math.max((out - 1) * stride + kernel - inSize, 0);
+    return { out, padBefore: Math.floor(total / 2) };
+  }
+  return { out: Math.floor((inSize + 2 * padding - kernel) / stride) + 1, padBefore: padding };
+}
+
+export function convGeometry(
+  batch: number,
+  inShape: readonly number[],
+  outC: number,
+  kernelH: number,
+  kernelW: number,
+  stride: number,
+  padding: Padding,
+): ConvGeometry {
+  const [inH, inW, inC] = inShape;
+  const h = paddedOutput(inH, kernelH, stride, padding);
+  const w = paddedOutput(inW, kernelW, stride, padding);
+  if (h.out < 1 || w.out < 1) {
+    throw new Error(
+      `a ${kernelH}x${kernelW} window with stride ${stride} and ${padding} padding does not fit a ${inH}x${inW} input`,
+    );
+  }
+  return {
+    batch,
+    inH,
+    inW,
+    inC,
+    outH: h.out,
+    outW: w.out,
+    outC,
+    kernelH,
+    kernelW,
+    stride,
+    padTop: h.padBefore,
+    padLeft: w.padBefore,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Max-pooling kernels (tutorial 3.1.4 forward, 3.1.8 backward). Layout NHWC; windows of
+ * `kernelH x kernelW` moved by `stride`, no padding, sizes floored as in the tutorial.
+ *
+ * Ties: forward records, per output, the input index of the FIRST maximum in row-major window
+ * order (PyTorch's and TF.js's rule). `maxPoolBackwardFirst` routes each gradient there only;
+ * `maxPoolBackwardAllTies` routes it to every input equal to the maximum, as the tutorial's code
+ * does (on MNIST's flat background that multiplies the gradient by up to 4).
+ */
+import type { FloatArray } from '../tensor/tensor.js';
+import type { ConvGeometry } from './convGeometry.js';
+
+export function maxPoolForward(
+  out: FloatArray,
+  argmax: Int32Array,
+  input: FloatArray,
+  g: ConvGeometry,
+): void {
+  const { batch, inH, inW, inC, outH, outW, kernelH, kernelW, stride } = g;
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
+    const imageOff = n * inH * inW * inC;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const corner = imageOff + (oy * stride * inW + ox * stride) * inC;
+        for (let c = 0; c < inC; c++, o++) {
+          let best = corner + c;
+          let max = input[best];
+          for (let ky = 0; ky < kernelH; ky++) {
+            let idx = corner + ky * inW * inC + c;
+            for (let kx = 0; kx < kernelW; kx++, idx += inC) {
+              const v = input[idx];
+              if (v > max) {
+                max = v;
+                best = idx;
+              }
+            }
+          }
+          out[o] = max;
+          argmax[o] = best;
+        }
+      }
+    }
+  }
+}
+
+/** dIn = dOut routed to the recorded first maximum of each window. Overwrites dIn. */
+export function maxPoolBackwardFirst(
+  dIn: FloatArray,
+  dOut: FloatArray,
+  argmax: Int32Array,
+  g: ConvGeometry,
+): void {
+  dIn.fill(0, 0, g.batch * g.inH * g.inW * g.inC);
+  const total = g.batch * g.outH * g.outW * g.outC;
+  for (let o = 0; o < total; o++) dIn[argmax[o]] += dOut[o];
+}
+
+/** dIn = dOut routed to every input equal to its window's maximum (the tutorial's rule). */
+export function maxPoolBackwardAllTies(
+  dIn: FloatArray,
+  dOut: FloatArray,
+  input: FloatArray,
+  out: FloatArray,
+  g: ConvGeometry,
+): void {
+  const { batch, inH, inW, inC, outH, outW, kernelH, kernelW, stride } = g;
+  dIn.fill(0, 0, batch * inH * inW * inC);
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
+    const imageOff = n * inH * inW * inC;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const corner = imageOff + (oy * stride * inW + ox * stride) * inC;
+        for (let c = 0; c < inC; c++, o++) {
+          const max = out[o];
+          const d = dOut[o];
+          for (let ky = 0; ky < kernelH; ky++) {
+            let idx = corner + ky * inW * inC + c;
+            for (let kx = 0; kx < kernelW; kx++, idx += inC) {
+              if (input[idx] === max) dIn[idx] += d;
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Dense (fully connected) layer: the tutorial's `Softmax` layer minus the softmax, which lives in
+ * the fused loss (losses/softmaxCrossEntropy.ts). Like the tutorial it flattens whatever input
+ * shape it gets; weights are [inputs, units], tutorial initialisation randn / inputs, zero bias.
+ */
+import { denseBackwardInput, denseBackwardParams, denseForward } from '../kernels/dense.js';
+import type { Random } from '../random/prng.js';
+import {
+  allocate,
+  type DType,
+  type FloatArray,
+  type Shape,
+  sizeOf,
+  type Tensor,
+} from '../tensor/tensor.js';
+import { type Init, initialise } from './init.js';
+import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+
+export interface DenseConfig {
+  units: number;
+  useBias?: boolean;
+  init?: Init;
+}
+
+export class Dense implements Layer {
+  readonly kind = 'dense';
+  readonly outputShape: Shape;
+  readonly inputSize: number;
+  readonly weights: FloatArray;
+  readonly weightGrad: FloatArray;
+  readonly bias: FloatArray | null;
+  readonly biasGrad: FloatArray | null;
+  private readonly buffers: BufferCache;
+  private lastInput: Tensor | null = null;
+
+  constructor(
+    readonly inputShape: Shape,
+    readonly config: DenseConfig,
+    rng: Random,
+    readonly dtype: DType = 'float32',
+  ) {
+    this.inputSize = sizeOf(inputShape);
+    this.outputShape = [config.units];
+    this.weights = allocate(dtype, this.inputSize * config.units);
+    this.weightGrad = allocate(dtype, this.weights.length);
+    initialise(
+      this.weights,
+      config.init ?? 'he',
+      this.inputSize,
+      config.units,
+      this.inputSize,
+      rng,
+    );
+    const useBias = config.useBias ?? true;
+    this.bias = useBias ? allocate(dtype, config.units) : null;
+    this.biasGrad = useBias ? allocate(dtype, config.units) : null;
+    this.buffers = new BufferCache(dtype);
+  }
+
+  params(): Param[] {
+    const p: Param[] = [
+      {
+        name: 'weights',
+        shape: [this.inputSize, this.config.units],
+        value: this.weights,
+        grad: this.weightGrad,
+      },
+    ];
+    if (this.bias && this.biasGrad)
+      p.push({ name: 'bias', shape: [this.config.units], value: this.bias, grad: this.biasGrad });
+    return p;
+  }
+
+  forward(input: Tensor, _training: boolean): Tensor {
+    const batch = batchOf(input, this.inputShape, 'dense');
+    const out = this.buffers.get('out', [batch, this.config.units]);
+    denseForward(
+      out.data,
+      input.data,
+      this.weights,
+      this.bias,
+      batch,
+      this.inputSize,
+      this.config.units,
+    );
+    this.lastInput = input;
+    return out;
+  }
+
+  backward(dOut: Tensor): Tensor {
+    const input = this.backwardParams(dOut);
+    const dIn = this.buffers.get('dIn', input.shape);
+    denseBackwardInput(
+      dIn.data,
+      dOut.data,
+      this.weights,
+      input.shape[0],
+      this.inputSize,
+      this.config.units,
+    );
+    return dIn;
+  }
+
+  backwardParamsOnly(dOut: Tensor): void {
+    this.backwardParams(dOut);
+  }
+
+  private backwardParams(dOut: Tensor): Tensor {
+    const input = this.lastInput;
+    if (!input) throw new Error('dense.backward called before forward');
+    denseBackwardParams(
+      this.weightGrad,
+      this.biasGrad,
+      dOut.data,
+      input.data,
+      input.shape[0],
+      this.inputSize,
+      this.config.units,
+    );
+    return input;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What every layer is (tutorial 3.1.6): `forward` caches what `backward` needs, `backward(dOut)`
+ * returns dIn and ACCUMULATES parameter gradients; an optimizer, not the layer, updates weights.
+ * Shapes exclude the batch dimension; tensors passed in and out include it (NHWC, see tensor.ts).
+ * A layer reuses its output buffers between calls of the same batch size, so a returned tensor
+ * is valid until the layer's next call.
+ */
+import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
+
+export interface Param {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly value: FloatArray;
+  readonly grad: FloatArray;
+}
+
+export interface Layer {
+  readonly kind: string;
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly dtype: DType;
+  params(): Param[];
+  forward(input: Tensor, training: boolean): Tensor;
+  backward(dOut: Tensor): Tensor;
+  /** Fills parameter gradients only; the model calls it on the first layer, whose dIn nobody reads. */
+  backwardParamsOnly(dOut: Tensor): void;
+}
+
+/** Reuses one output buffer per batch size so steady-state training does not allocate. */
+export class BufferCache {
+  private readonly buffers = new Map<string, Tensor>();
+  constructor(private readonly dtype: DType) {}
+
+  get(key: string, shape: readonly number[]): Tensor {
+    const id = `${key}:${shape.join('x')}`;
+    let t = this.buffers.get(id);
+    if (!t) {
+      let n = 1;
+      for (const d of shape) n *= d;
+      t = {
+        shape: [...shape],
+        data: this.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n),
+      };
+      this.buffers.set(id, t);
+    }
+    return t;
+  }
+}
+
+export function batchOf(input: Tensor, expected: Shape, layer: string): number {
+  const shape = input.shape;
+  const ok = shape.length === expected.length + 1 && expected.every((d, i) => d === shape[i + 1]);
+  if (!ok) {
+    throw new Error(
+      `${layer} expects input [N, ${expected.join(', ')}], got [${shape.join(', ')}]`,
+    );
+  }
+  return shape[0];
+}

@@ -1,0 +1,106 @@
+/**
+ * A model as a stack of layers built from a ModelSpec, with shape inference: each layer's input
+ * shape is the previous layer's output shape. The last layer's outputs are logits for the fused
+ * softmax cross-entropy loss. The training loop reads like the tutorial's (3.1.6):
+ *   logits = model.forward(x); loss.forward(logits, y); model.backward(loss.backward()); optimizer.step(...)
+ */
+import { Conv2D } from '../layers/conv2d.js';
+import { Dense } from '../layers/dense.js';
+import type { Layer, Param } from '../layers/layer.js';
+import { MaxPool2D } from '../layers/maxPool2d.js';
+import { Random } from '../random/prng.js';
+import { type DType, type Shape, shapeString, sizeOf, type Tensor } from '../tensor/tensor.js';
+import { type LayerSpec, type ModelSpec, validateModelSpec } from './spec.js';
+
+export interface NamedParam extends Param {
+  /** Unique across the model, e.g. `0.conv2d.filters`. */
+  readonly id: string;
+}
+
+function buildLayer(spec: LayerSpec, inputShape: Shape, rng: Random, dtype: DType): Layer {
+  switch (spec.type) {
+    case 'conv2d':
+      return new Conv2D(inputShape, spec, rng, dtype);
+    case 'maxPool2d':
+      return new MaxPool2D(inputShape, spec, dtype);
+    case 'dense':
+      return new Dense(inputShape, spec, rng, dtype);
+  }
+}
+
+export interface ModelOptions {
+  /** Seed for weight initialisation (default 1). */
+  seed?: number;
+  dtype?: DType;
+}
+
+export class Sequential {
+  readonly spec: ModelSpec;
+  readonly layers: Layer[];
+  readonly dtype: DType;
+
+  constructor(spec: ModelSpec, options: ModelOptions = {}) {
+    this.spec = validateModelSpec(spec);
+    this.dtype = options.dtype ?? 'float32';
+    const rng = new Random(options.seed ?? 1);
+    this.layers = [];
+    let shape: Shape = this.spec.input.shape;
+    for (const layerSpec of this.spec.layers) {
+      const layer = buildLayer(layerSpec, shape, rng, this.dtype);
+      this.layers.push(layer);
+      shape = layer.outputShape;
+    }
+    if (shape.length !== 1)
+      throw new Error(`the last layer must output a vector of logits, got ${shapeString(shape)}`);
+  }
+
+  get inputShape(): Shape {
+    return this.spec.input.shape;
+  }
+
+  get numClasses(): number {
+    return this.layers[this.layers.length - 1].outputShape[0];
+  }
+
+  params(): NamedParam[] {
+    return this.layers.flatMap((layer, i) =>
+      layer.params().map((p) => ({ ...p, id: `${i}.${layer.kind}.${p.name}` })),
+    );
+  }
+
+  forward(input: Tensor, training = false): Tensor {
+    let x = input;
+    for (const layer of this.layers) x = layer.forward(x, training);
+    return x;
+  }
+
+  /** Backpropagates dL/dlogits through every layer, accumulating parameter gradients. */
+  backward(dLogits: Tensor): void {
+    let d = dLogits;
+    for (let i = this.layers.length - 1; i > 0; i--) d = this.layers[i].backward(d);
+    this.layers[0].backwardParamsOnly(d);
+  }
+
+  zeroGradients(): void {
+    for (const p of this.params()) p.grad.fill(0);
+  }
+
+  /** A table of layers, output shapes and parameter counts. */
+  summary(): string {
+    const rows: string[][] = [['layer', 'output shape', 'params']];
+    rows.push(['input', shapeString(this.inputShape), '0']);
+    let total = 0;
+    this.layers.forEach((layer, i) => {
+      const count = layer.params().reduce((s, p) => s + sizeOf(p.shape), 0);
+      total += count;
+      rows.push([`${i + 1} ${layer.kind}`, shapeString(layer.outputShape), String(count)]);
+    });
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    const lines = rows.map((r) =>
+      r.map((cell, c) => (c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '),
+    );
+    lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+    lines.push(`total parameters: ${total}`);
+    return lines.join('\n');
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Tensors and the one memory layout of this library.
+ *
+ * Every activation is stored row-major in NHWC order (batch, height, width, channel), the layout
+ * the tutorial's NumPy code, TensorFlow.js and canvas pixels use. A dense layer's activations are
+ * [N, features]. Conv filters are HWIO: [kernelH, kernelW, inChannels, outChannels]; dense weights
+ * are [inputs, units] like the tutorial's `Softmax.weights`.
+ */
+
+/** Float storage. Training uses float32; gradient checks run the same code in float64. */
+export type FloatArray = Float32Array | Float64Array;
+export type DType = 'float32' | 'float64';
+
+/** A shape without the batch dimension, e.g. [28, 28, 1] or [10]. */
+export type Shape = readonly number[];
+
+export interface Tensor {
+  /** Full shape including the batch dimension first. */
+  readonly shape: readonly number[];
+  readonly data: FloatArray;
+}
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function allocate(dtype: DType, length: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+}
+
+export function tensor(shape: readonly number[], data: FloatArray): Tensor {
+  if (sizeOf(shape) !== data.length) {
+    throw new Error(
+      `tensor of shape [${shape.join(', ')}] needs ${sizeOf(shape)} values, got ${data.length}`,
+    );
+  }
+  return { shape, data };
+}
+
+export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return { shape, data: allocate(dtype, sizeOf(shape)) };
+}
+
+export function shapeString(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

@@ -1,0 +1,199 @@
+/**
+ * The training loop (tutorial 3.1.10) and the test-set evaluation, for any batch size.
+ * With batchSize 1, no shuffling and SGD this is exactly the tutorial's per-sample loop.
+ */
+import { checkLabels, type Dataset, fillBatch } from '../data/dataset.js';
+import { SoftmaxCrossEntropy } from '../losses/softmaxCrossEntropy.js';
+import type { Sequential } from '../model/sequential.js';
+import type { Optimizer } from '../optim/sgd.js';
+import { Random } from '../random/prng.js';
+import { allocate, type FloatArray, sizeOf, type Tensor } from '../tensor/tensor.js';
+
+export interface StepLog {
+  epoch: number;
+  /** Samples seen so far in this epoch. */
+  step: number;
+  /** Mean loss and accuracy over the samples since the previous log. */
+  loss: number;
+  accuracy: number;
+}
+
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  seconds: number;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Shuffle the training order every epoch (the tutorial does not: file order). */
+  shuffle: boolean;
+  /** Seeds the shuffling. */
+  seed: number;
+  /** Report running loss and accuracy every this many samples (the tutorial: 500). */
+  logEvery?: number;
+  onLog?: (log: StepLog) => void;
+  onEpochStart?: (epoch: number) => void;
+  onBatchEnd?: (epoch: number, samplesDone: number, samplesTotal: number) => void;
+  onEpochEnd?: (log: EpochLog) => void;
+}
+
+export interface TrainResult {
+  epochs: EpochLog[];
+  trainSeconds: number;
+  imagesPerSecond: number;
+}
+
+function argmaxRow(x: FloatArray, off: number, n: number): number {
+  let best = 0;
+  for (let c = 1; c < n; c++) if (x[off + c] > x[off + best]) best = c;
+  return best;
+}
+
+function countCorrect(logits: Tensor, labels: ArrayLike<number>, count: number): number {
+  const C = logits.shape[1];
+  let correct = 0;
+  for (let b = 0; b < count; b++) if (argmaxRow(logits.data, b * C, C) === labels[b]) correct++;
+  return correct;
+}
+
+function checkData(model: Sequential, data: Dataset, name: string): void {
+  const [h, w, c] = model.inputShape;
+  if (data.height !== h || data.width !== w || data.channels !== c) {
+    throw new Error(
+      `${name} images are ${data.height}x${data.width}x${data.channels}, the model takes ${h}x${w}x${c}`,
+    );
+  }
+  checkLabels(data, model.numClasses, name);
+}
+
+export function train(
+  model: Sequential,
+  optimizer: Optimizer,
+  data: Dataset,
+  options: TrainOptions,
+): TrainResult {
+  checkData(model, data, 'training data');
+  const { batchSize, epochs, learningRate } = options;
+  if (data.count === 0) throw new Error('training data is empty');
+  const loss = new SoftmaxCrossEntropy(model.dtype);
+  const params = model.params();
+  const px = sizeOf(model.inputShape);
+  const { scale, offset } = model.spec.input;
+  const rng = new Random(options.seed);
+  const order = new Int32Array(data.count);
+  const labels = new Int32Array(batchSize);
+  const inputs = new Map<number, Tensor>();
+  const inputFor = (n: number): Tensor => {
+    let t = inputs.get(n);
+    if (!t) {
+      t = { shape: [n, ...model.inputShape], data: allocate(model.dtype, n * px) };
+      inputs.set(n, t);
+    }
+    return t;
+  };
+  const logEvery = options.logEvery ?? 0;
+  const logs: EpochLog[] = [];
+  let trainMs = 0;
+  let trained = 0;
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    options.onEpochStart?.(epoch);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    if (options.shuffle) rng.shuffle(order);
+    let windowLoss = 0;
+    let windowCorrect = 0;
+    let windowCount = 0;
+    let epochLoss = 0;
+    let epochCorrect = 0;
+    const started = performance.now();
+    for (let start = 0; start < data.count; start += batchSize) {
+      const n = Math.min(batchSize, data.count - start);
+      const x = inputFor(n);
+      fillBatch(x.data, labels, data, order, start, n, scale, offset);
+      const logits = model.forward(x, true);
+      const batchLoss = loss.forward(logits, labels);
+      if (!Number.isFinite(batchLoss)) {
+        throw new Error(
+          `training diverged: loss is ${batchLoss} at epoch ${epoch}, sample ${start + 1} (try a lower --lr)`,
+        );
+      }
+      const correct = countCorrect(logits, labels, n);
+      model.backward(loss.backward());
+      optimizer.step(params, learningRate);
+      windowLoss += batchLoss * n;
+      windowCorrect += correct;
+      windowCount += n;
+      epochLoss += batchLoss * n;
+      epochCorrect += correct;
+      const done = start + n;
+      if (logEvery > 0 && (done % logEvery === 0 || done === data.count) && windowCount > 0) {
+        options.onLog?.({
+          epoch,
+          step: done,
+          loss: windowLoss / windowCount,
+          accuracy: windowCorrect / windowCount,
+        });
+        windowLoss = 0;
+        windowCorrect = 0;
+        windowCount = 0;
+      }
+      options.onBatchEnd?.(epoch, done, data.count);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    trainMs += seconds * 1000;
+    trained += data.count;
+    const log = {
+      epoch,
+      loss: epochLoss / data.count,
+      accuracy: epochCorrect / data.count,
+      seconds,
+    };
+    logs.push(log);
+    options.onEpochEnd?.(log);
+  }
+  const trainSeconds = trainMs / 1000;
+  return { epochs: logs, trainSeconds, imagesPerSecond: trained / trainSeconds };
+}
+
+export interface EvaluateResult {
+  loss: number;
+  accuracy: number;
+  count: number;
+  /** Predicted class of every sample. */
+  predictions: Uint8Array;
+}
+
+/** Mean loss and accuracy over a dataset. Batching does not change the per-sample results. */
+export function evaluate(model: Sequential, data: Dataset, batchSize = 100): EvaluateResult {
+  checkData(model, data, 'test data');
+  if (data.count === 0) throw new Error('test data is empty');
+  const loss = new SoftmaxCrossEntropy(model.dtype);
+  const px = sizeOf(model.inputShape);
+  const { scale, offset } = model.spec.input;
+  const labels = new Int32Array(batchSize);
+  const predictions = new Uint8Array(data.count);
+  let totalLoss = 0;
+  let correct = 0;
+  for (let start = 0; start < data.count; start += batchSize) {
+    const n = Math.min(batchSize, data.count - start);
+    const x: Tensor = { shape: [n, ...model.inputShape], data: allocate(model.dtype, n * px) };
+    fillBatch(x.data, labels, data, null, start, n, scale, offset);
+    const logits = model.forward(x, false);
+    totalLoss += loss.forward(logits, labels) * n;
+    const C = logits.shape[1];
+    for (let b = 0; b < n; b++) {
+      const p = argmaxRow(logits.data, b * C, C);
+      predictions[start + b] = p;
+      if (p === labels[b]) correct++;
+    }
+  }
+  return {
+    loss: totalLoss / data.count,
+    accuracy: correct / data.count,
+    count: data.count,
+    predictions,
+  };
+}
