@@ -1,0 +1,156 @@
+/**
+ * The `cnn` command line end to end on small subsets of real MNIST: determinism, saved models
+ * that evaluate to the training run's figures, and one-line errors for bad input.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { encodeModel } from '../src/model/modelFile.js';
+import { Sequential } from '../src/model/sequential.js';
+
+const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'cnn-cli-'));
+
+function cnn(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function lastJson(stdout: string): Record<string, unknown> {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** Exit code 1 (or 2 for usage) with exactly one line on stderr that starts with `cnn: `. */
+function assertOneLineError(r: ReturnType<typeof cnn>, pattern: RegExp, code = 1): void {
+  assert.equal(r.code, code, `exit code; stderr: ${r.stderr}`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line expected, got: ${r.stderr}`);
+  assert.match(lines[0], /^cnn: /);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+}
+
+const small = ['--train-size', '300', '--epochs', '2', '--test-size', '100'];
+
+test('train prints the tutorial log lines and the same seed gives identical results', () => {
+  const a = cnn('train', ...small, '--seed', '5');
+  assert.equal(a.code, 0, a.stderr);
+  assert.match(a.stdout, /^Epoch 1$/m);
+  assert.match(a.stdout, /^Epoch 2$/m);
+  assert.match(a.stdout, /^Step 300: loss = \d+(\.\d+)?, accuracy = \d(\.\d+)?$/m);
+  assert.match(a.stdout, /^Test loss: \d+\.\d+$/m);
+  assert.match(a.stdout, /^Test accuracy: \d(\.\d+)?$/m);
+  const j1 = lastJson(cnn('train', ...small, '--seed', '5', '--json').stdout);
+  const j2 = lastJson(cnn('train', ...small, '--seed', '5', '--json').stdout);
+  assert.equal(j1.testAccuracy, j2.testAccuracy);
+  assert.equal(j1.testLoss, j2.testLoss);
+  for (const key of ['testAccuracy', 'testLoss', 'trainSeconds', 'trainImagesPerSecond']) {
+    assert.equal(typeof j1[key], 'number', key);
+  }
+  const j3 = lastJson(cnn('train', ...small, '--seed', '6', '--json').stdout);
+  assert.notEqual(j1.testLoss, j3.testLoss, 'another seed gives another run');
+});
+
+test('--json keeps stdout to the JSON line and sends logs to stderr', () => {
+  const r = cnn('train', '--train-size', '50', '--epochs', '1', '--test-size', '20', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').length, 1);
+  assert.match(r.stderr, /Test accuracy:/);
+});
+
+test('a saved model evaluates to exactly the end-of-training figures', () => {
+  const model = join(dir, 'tutorial.model');
+  const trained = lastJson(
+    cnn('train', ...small, '--pool-ties', 'first', '--out', model, '--json').stdout,
+  );
+  const r = cnn('evaluate', '--model', model, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const evaluated = lastJson(r.stdout);
+  assert.equal(evaluated.testSize, 100);
+  assert.equal(evaluated.testAccuracy, trained.testAccuracy);
+  assert.equal(evaluated.testLoss, trained.testLoss);
+  const human = cnn('evaluate', '--model', model);
+  assert.match(human.stdout, new RegExp(`^Test accuracy: ${trained.testAccuracy}$`, 'm'));
+});
+
+test('evaluate rejects missing, truncated, wrong-shape and non-model files in one line', () => {
+  const good = join(dir, 'good.model');
+  assert.equal(
+    cnn('train', '--train-size', '20', '--epochs', '1', '--test-size', '10', '--out', good).code,
+    0,
+  );
+  const bytes = readFileSync(good);
+
+  assertOneLineError(
+    cnn('evaluate', '--model', join(dir, 'missing.model')),
+    /cannot read model file .*no such file/,
+  );
+
+  const truncated = join(dir, 'truncated.model');
+  writeFileSync(truncated, bytes.subarray(0, bytes.length - 100));
+  assertOneLineError(cnn('evaluate', '--model', truncated), /model file is truncated/);
+
+  const notModel = join(dir, 'random.bin');
+  writeFileSync(notModel, Buffer.from('this is not a model, just some text'));
+  assertOneLineError(cnn('evaluate', '--model', notModel), /not a cnn-ts model file/);
+
+  // A valid model of another shape (16 filters) with a header edited to claim the tutorial's 8.
+  const other = new Sequential({
+    input: { shape: [28, 28, 1], scale: 1 / 255, offset: -0.5 },
+    layers: [
+      { type: 'conv2d', filters: 16, kernelSize: 3, useBias: false },
+      { type: 'maxPool2d' },
+      { type: 'dense', units: 10 },
+    ],
+  });
+  const wrong = Buffer.from(encodeModel(other));
+  const text = wrong.toString('latin1').replace('"shape":[3,3,1,16]', '"shape":[3,3,1,61]');
+  const wrongShape = join(dir, 'wrong-shape.model');
+  writeFileSync(wrongShape, Buffer.from(text, 'latin1'));
+  assertOneLineError(
+    cnn('evaluate', '--model', wrongShape),
+    /tensor 1 is 0\.conv2d\.filters \[3, 3, 1, 61\], the spec needs .*\[3, 3, 1, 16\]/,
+  );
+
+  // A model whose input is not 28x28 cannot be tested on MNIST.
+  const small = new Sequential({
+    input: { shape: [8, 8, 1], scale: 1, offset: 0 },
+    layers: [{ type: 'dense', units: 10 }],
+  });
+  const smallFile = join(dir, 'small.model');
+  writeFileSync(smallFile, encodeModel(small));
+  assertOneLineError(
+    cnn('evaluate', '--model', smallFile),
+    /test data images are 28x28x1, the model takes 8x8x1/,
+  );
+});
+
+test('bad flags and values give one-line usage errors', () => {
+  assertOneLineError(cnn('train', '--epochs', 'ten'), /--epochs must be a whole number/, 2);
+  assertOneLineError(cnn('train', '--lr', '0'), /--lr must be a positive number/, 2);
+  assertOneLineError(
+    cnn('train', '--pool-ties', 'some'),
+    /--pool-ties must be one of first, all/,
+    2,
+  );
+  assertOneLineError(cnn('train', '--bogus'), /Unknown option '--bogus'/, 2);
+  assertOneLineError(cnn('train', '--preset', 'nope'), /unknown preset 'nope'/, 2);
+  assertOneLineError(cnn('frobnicate'), /unknown command 'frobnicate'/, 2);
+  assertOneLineError(cnn('evaluate'), /evaluate needs --model FILE/, 2);
+  assertOneLineError(
+    cnn('train', '--data', join(dir, 'no-such-dir')),
+    /data folder .* does not exist/,
+  );
+});
+
+test('training that diverges stops with a clear message instead of printing NaN', () => {
+  assertOneLineError(
+    cnn('train', '--train-size', '200', '--epochs', '1', '--lr', '1e6'),
+    /training diverged: loss is (NaN|Infinity)/,
+  );
+});
