@@ -1,0 +1,3 @@
+/** Node-only additions to the engine: reading MNIST-format folders and atomic file writes. */
+export { defaultMnistDir, loadMnist, loadSplit, readMaybeGzip } from './data/mnistFiles.js';
+export { readFileOrThrow, writeFileAtomic } from './io/files.js';
