@@ -13,6 +13,20 @@ export interface ImageHeader {
   bitDepth: number;
 }
 
+/**
+ * The fewest bytes a genuine file of this size can have. deflate shrinks at most 1032:1, and every
+ * 8x8 JPEG block costs at least one bit of DC code; a file far below that has a lying header, and
+ * decoders would allocate (and for JPEG, spend tens of seconds on) the size it claims.
+ */
+function minimumFileBytes(header: ImageHeader, pngChannels: number): number {
+  const { width, height, bitDepth } = header;
+  if (header.format === 'png') {
+    const raw = height * (1 + Math.ceil((width * pngChannels * bitDepth) / 8));
+    return Math.floor(raw / 1032);
+  }
+  return Math.floor((Math.ceil(width / 8) * Math.ceil(height / 8)) / 8);
+}
+
 /** 100 megapixels: a 4000x3000 photo is 12; decoding 100 already takes about 0.5-1 GB. */
 export const MAX_PIXELS = 100_000_000;
 
@@ -32,6 +46,11 @@ function pngHeader(b: Uint8Array): ImageHeader {
   const type = String.fromCharCode(b[12], b[13], b[14], b[15]);
   if (type !== 'IHDR') throw new Error('corrupt PNG (the first chunk is not IHDR)');
   return { format: 'png', width: view.getUint32(16), height: view.getUint32(20), bitDepth: b[24] };
+}
+
+/** Samples per pixel of a PNG colour type (palette indices count as one). */
+function pngChannels(colorType: number): number {
+  return [1, 0, 3, 1, 2, 0, 4][colorType] ?? 1;
 }
 
 /** Walks the JPEG markers up to the frame header (SOFn), which holds the size. */
@@ -69,8 +88,11 @@ function jpegHeader(b: Uint8Array): ImageHeader {
 /** Format and size of a PNG or JPEG, checked: non-zero and at most MAX_PIXELS. */
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
   let header: ImageHeader;
-  if (isPng(bytes)) header = pngHeader(bytes);
-  else if (isJpeg(bytes)) header = jpegHeader(bytes);
+  let channels = 1;
+  if (isPng(bytes)) {
+    header = pngHeader(bytes);
+    channels = pngChannels(bytes[25]);
+  } else if (isJpeg(bytes)) header = jpegHeader(bytes);
   else throw new Error('not a PNG or JPEG image');
   const { width, height } = header;
   if (width === 0 || height === 0) {
@@ -79,6 +101,12 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
   if (width * height > MAX_PIXELS) {
     throw new Error(
       `image is ${width}x${height} = ${Math.round((width * height) / 1e6)} megapixels, more than the limit of ${MAX_PIXELS / 1e6}`,
+    );
+  }
+  const minimum = minimumFileBytes(header, channels);
+  if (bytes.length < minimum) {
+    throw new Error(
+      `truncated or corrupt ${header.format.toUpperCase()}: its header claims ${width}x${height} pixels, which need at least ${minimum} bytes, but the file has ${bytes.length}`,
     );
   }
   return header;
