@@ -49,12 +49,9 @@ function panel(
   const plotW = PANEL_W - MARGIN.left - MARGIN.right;
   const plotH = PANEL_H - MARGIN.top - MARGIN.bottom;
   const all = test === undefined ? values : [...values, test];
-  let lo = fixedRange ? fixedRange[0] : Math.min(0, ...all);
+  const lo = fixedRange ? fixedRange[0] : Math.min(0, ...all);
   let hi = fixedRange ? fixedRange[1] : Math.max(...all);
-  if (hi <= lo) {
-    hi = lo + 1;
-    lo -= 0;
-  }
+  if (hi <= lo) hi = lo + 1;
   const firstEpoch = Math.min(...epochs);
   const lastEpoch = Math.max(...epochs);
   const xSpan = lastEpoch - firstEpoch || 1;
@@ -94,8 +91,11 @@ function panel(
     parts.push(
       `<line x1="${x0 + MARGIN.left}" x2="${x0 + MARGIN.left + plotW}" y1="${y}" y2="${y}" stroke="#d62728" stroke-dasharray="5,4"/>`,
     );
+    // Training curves end better than the test figure: below it for loss, above for accuracy.
+    // Put the label on the other side of the line, where the curve is not.
+    const below = test > (lo + hi) / 2;
     parts.push(
-      `<text x="${x0 + MARGIN.left + plotW - 4}" y="${sy(test) - 5}" text-anchor="end" fill="#d62728">test ${fmt(test)}</text>`,
+      `<text x="${x0 + MARGIN.left + plotW - 4}" y="${(sy(test) + (below ? 13 : -5)).toFixed(1)}" text-anchor="end" fill="#d62728">test ${fmt(test)}</text>`,
     );
   }
   const points = epochs.map((e, i) => `${sx(e).toFixed(1)},${sy(values[i]).toFixed(1)}`).join(' ');
