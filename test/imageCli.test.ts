@@ -110,7 +110,9 @@ test('cnn predict classifies digit photos made from MNIST test digits as the sam
       return file;
     }
     const rgba = new Uint8Array(picture.data.length * 4);
-    picture.data.forEach((v, i) => rgba.set([v, v, v, 255], 4 * i));
+    picture.data.forEach((v, i) => {
+      rgba.set([v, v, v, 255], 4 * i);
+    });
     const file = join(dir, `digit-${label}.jpg`);
     writeFileSync(file, encodeJpeg(picture.width, picture.height, rgba, 90));
     return file;

@@ -56,7 +56,9 @@ test('16-bit PNG samples keep their 16-bit precision', () => {
   const values = [0, 1, 257, 32768, 65534, 65535];
   const png = new PNG({ width: values.length, height: 1, bitDepth: 16, inputHasAlpha: true });
   const samples = new Uint16Array(values.length * 4);
-  values.forEach((v, i) => samples.set([v, v, v, 65535], 4 * i));
+  values.forEach((v, i) => {
+    samples.set([v, v, v, 65535], 4 * i);
+  });
   png.data = Buffer.from(samples.buffer);
   const bytes = PNG.sync.write(png, { bitDepth: 16, colorType: 0, inputColorType: 6 });
   assert.equal(readImageHeader(bytes).bitDepth, 16);

@@ -114,7 +114,8 @@ export function trainingCurvesSvg(epochs: readonly EpochLog[], test?: TestResult
   const e = epochs.map((l) => l.epoch);
   const width = 2 * PANEL_W;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${PANEL_H}" viewBox="0 0 ${width} ${PANEL_H}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${PANEL_H}" viewBox="0 0 ${width} ${PANEL_H}" font-family="sans-serif" font-size="11" role="img">`,
+    '<title>Training loss and accuracy per epoch</title>',
     `<rect width="${width}" height="${PANEL_H}" fill="white"/>`,
     panel(
       0,
