@@ -19,6 +19,7 @@ import { Sequential } from '../src/model/sequential.js';
 import { SGD } from '../src/optim/sgd.js';
 import { tutorialPreset } from '../src/presets.js';
 import { train } from '../src/train/trainer.js';
+import { drawDigit, penDigits } from './fixtures/pen.js';
 import { digitOnPaper, runCli } from './imageHelpers.js';
 
 let dir = '';
@@ -131,6 +132,22 @@ test('cnn predict classifies digit photos made from MNIST test digits as the sam
     assert.ok(res.top[0].probability >= res.top[1].probability);
     assert.equal(res.top[0].label, digits[k].label, `${res.file}: ${JSON.stringify(res.top)}`);
   });
+});
+
+test('cnn predict reads digits drawn with a pen (never MNIST images) as those digits', () => {
+  const files = ['0', '3'].map((label) => {
+    const file = join(dir, `pen-${label}.png`);
+    writeFileSync(file, encodeGrayPng(drawDigit(penDigits[label], 300, 260, 40, 20, 220, 0.09)));
+    return file;
+  });
+  const r = runCli(['predict', '--model', modelPath, '--json', ...files]);
+  assert.equal(r.status, 0, r.stderr);
+  const results = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.deepEqual(
+    results.map((res: { top: { label: number }[] }) => res.top[0].label),
+    [0, 3],
+    r.stdout,
+  );
 });
 
 test('cnn visualize writes filters, feature maps and the input, with the shapes of Figures 13 and 15', () => {
