@@ -1,5 +1,4 @@
 /** `cnn predict`: classifies pictures of handwritten digits with a saved model. */
-import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { classify, topK } from '../../src/image/classify.js';
@@ -11,6 +10,7 @@ import { decodeModel } from '../../src/model/modelFile.js';
 import type { Sequential } from '../../src/model/sequential.js';
 import { choiceFlag, UsageError, usageErrors } from '../args.js';
 import { Output } from '../output.js';
+import { ensureFolder } from '../outputFolder.js';
 
 export const predictHelp = `Usage: cnn predict --model FILE IMAGE... [--json] [--invert auto|yes|no] [--save-input DIR]
 
@@ -71,7 +71,7 @@ export function predictCommand(args: string[]): number {
     );
   }
   const saveDir = values['save-input'];
-  if (saveDir) mkdirSync(saveDir, { recursive: true });
+  if (saveDir) ensureFolder(saveDir);
   const results = positionals.map((file) => {
     let digit: ReturnType<typeof preprocessDigit>;
     try {

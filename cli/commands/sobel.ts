@@ -1,5 +1,4 @@
 /** `cnn sobel`: the tutorial's Sobel filters (3.1.3.1, Figures 8-11) applied to a picture. */
-import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { absClipToBytes } from '../../src/image/displayScale.js';
@@ -7,13 +6,15 @@ import { gradientMagnitude, sobel } from '../../src/image/sobel.js';
 import { readImage, writeGrayPng } from '../../src/io/imageFiles.js';
 import { UsageError, usageErrors } from '../args.js';
 import { Output } from '../output.js';
+import { ensureFolder } from '../outputFolder.js';
 
 export const sobelHelp = `Usage: cnn sobel IMAGE [--out DIR] [--clip P] [--json]
 
 Applies the tutorial's vertical and horizontal Sobel filters to a PNG or JPEG and writes three PNGs.
 
-Reads PNG (gray, RGB, palette, with or without alpha, 8 or 16 bit) or JPEG, up to 100 megapixels. Converts to grayscale with ITU-R BT.601 luma
-Y = 0.299 R + 0.587 G + 0.114 B (samples scaled to 0..255), transparency composited over white.
+Reads PNG (gray, RGB, palette, with or without alpha, 8 or 16 bit) or JPEG, up to 100
+megapixels. Converts to grayscale with ITU-R BT.601 luma Y = 0.299 R + 0.587 G + 0.114 B
+(samples scaled to 0..255), transparency composited over white.
 Convolves with the library's conv kernel, 'same' zero padding (output size = input size, so the
 outermost pixels also respond to the zero border), in strips of 64 rows to bound memory:
   vertical   [-1 0 1; -2 0 2; -1 0 1]     horizontal [1 2 1; 0 0 0; -1 -2 -1]
@@ -59,11 +60,7 @@ export function sobelCommand(args: string[]): number {
   const { width, height } = raster;
   const result = sobel(raster);
   const dir = values.out ?? dirname(path);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new Error(`cannot create folder ${dir}: ${(e as Error).message}`);
-  }
+  ensureFolder(dir);
   const name = basename(path, extname(path));
   const files = {
     vertical: join(dir, `${name}-sobel-vertical.png`),

@@ -3,7 +3,6 @@
  * conv layer's filters, every conv and pool layer's feature maps for one test image, the image,
  * and loss/accuracy curves of a training run. `writeTrainingChart` also serves `train --plot`.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
@@ -18,6 +17,7 @@ import type { Conv2D } from '../../src/layers/conv2d.js';
 import type { EpochLog } from '../../src/train/trainer.js';
 import { intFlag, UsageError, usageErrors } from '../args.js';
 import { Output } from '../output.js';
+import { ensureFolder } from '../outputFolder.js';
 import { readModelFile } from './predict.js';
 
 export const visualizeHelp = `Usage: cnn visualize --model FILE --out DIR [--sample N] [--data DIR] [--history FILE]
@@ -47,7 +47,7 @@ export function writeTrainingChart(
   epochs: readonly EpochLog[],
   test?: TestResult,
 ): string {
-  mkdirSync(dir, { recursive: true });
+  ensureFolder(dir);
   const path = join(dir, 'training-curves.svg');
   writeFileAtomic(path, trainingCurvesSvg(epochs, test));
   return path;
@@ -124,7 +124,7 @@ export function visualizeCommand(args: string[]): number {
     );
   }
   const dir = values.out;
-  mkdirSync(dir, { recursive: true });
+  ensureFolder(dir);
   const px = h * w * c;
   const pixels = testSet.images.subarray(sample * px, (sample + 1) * px);
   const written: string[] = [];
