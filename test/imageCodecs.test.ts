@@ -126,3 +126,73 @@ test('headers: format and size are read before decoding; bad ones are refused in
     (e: Error) => /^cut\.png: cannot decode PNG: /.test(e.message) && !e.message.includes('\n'),
   );
 });
+
+/** A JPEG with an Exif APP1 segment carrying `orientation`, inserted right after SOI. */
+function withExifOrientation(
+  jpegBytes: Uint8Array,
+  orientation: number,
+  bigEndian: boolean,
+): Uint8Array {
+  const tiff = new DataView(new ArrayBuffer(8 + 2 + 12 + 4));
+  const little = !bigEndian;
+  tiff.setUint16(0, bigEndian ? 0x4d4d : 0x4949);
+  tiff.setUint16(2, 42, little);
+  tiff.setUint32(4, 8, little);
+  tiff.setUint16(8, 1, little);
+  tiff.setUint16(10, 0x0112, little);
+  tiff.setUint16(12, 3, little);
+  tiff.setUint32(14, 1, little);
+  tiff.setUint16(18, orientation, little);
+  const payload = [...new TextEncoder().encode('Exif'), 0, 0, ...new Uint8Array(tiff.buffer)];
+  const length = payload.length + 2;
+  return Uint8Array.from([
+    0xff,
+    0xd8,
+    0xff,
+    0xe1,
+    length >> 8,
+    length & 0xff,
+    ...payload,
+    ...jpegBytes.subarray(2),
+  ]);
+}
+
+test('JPEGs are turned upright by their Exif orientation', () => {
+  // 3x2 blocks of 8x8 pixels, each one flat gray level, so JPEG keeps them nearly exact.
+  const levels = [
+    [20, 60, 100],
+    [140, 180, 220],
+  ];
+  const w = 24;
+  const h = 16;
+  const rgba = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = levels[Math.floor(y / 8)][Math.floor(x / 8)];
+      rgba.set([v, v, v, 255], 4 * (y * w + x));
+    }
+  }
+  const plain = encodeJpeg(w, h, rgba, 100);
+  /** Gray level at the centre of display block (bx, by). */
+  const block = (bytes: Uint8Array, bx: number, by: number) => {
+    const g = grayscale(decodeImage(bytes, 'photo.jpg'));
+    return Math.round(g.data[(by * 8 + 4) * g.width + bx * 8 + 4] / 10) * 10;
+  };
+  const size = (bytes: Uint8Array) => {
+    const r = decodeImage(bytes, 'photo.jpg');
+    return [r.width, r.height];
+  };
+  assert.deepEqual(size(plain), [24, 16]);
+  assert.equal(block(plain, 0, 0), 20);
+  // 3: upside down; the stored bottom-right block is shown top-left.
+  assert.equal(block(withExifOrientation(plain, 3, false), 0, 0), 220);
+  // 6: turn 90 degrees clockwise; stored bottom-left goes to the top-left, top-left to top-right.
+  const cw = withExifOrientation(plain, 6, true);
+  assert.deepEqual(size(cw), [16, 24]);
+  assert.deepEqual([block(cw, 0, 0), block(cw, 1, 0), block(cw, 0, 2)], [140, 20, 220]);
+  // 8: turn 90 degrees anticlockwise; stored top-right goes to the top-left.
+  const ccw = withExifOrientation(plain, 8, false);
+  assert.deepEqual([block(ccw, 0, 0), block(ccw, 1, 0), block(ccw, 1, 2)], [100, 220, 140]);
+  // 2: mirrored left to right.
+  assert.equal(block(withExifOrientation(plain, 2, true), 0, 0), 100);
+});

@@ -12,8 +12,8 @@ export const sobelHelp = `Usage: cnn sobel IMAGE [--out DIR] [--clip P] [--json]
 
 Applies the tutorial's vertical and horizontal Sobel filters to a PNG or JPEG and writes three PNGs.
 
-Reads PNG (gray, RGB, palette, with or without alpha, 8 or 16 bit) or JPEG, up to 100
-megapixels. Converts to grayscale with ITU-R BT.601 luma Y = 0.299 R + 0.587 G + 0.114 B
+Reads PNG (gray, RGB, palette, with or without alpha, 8 or 16 bit) or JPEG (turned upright by
+its Exif orientation), up to 100 megapixels. Converts to grayscale with ITU-R BT.601 luma Y = 0.299 R + 0.587 G + 0.114 B
 (samples scaled to 0..255), transparency composited over white.
 Convolves with the library's conv kernel, 'same' zero padding (output size = input size, so the
 outermost pixels also respond to the zero border), in strips of 64 rows to bound memory:

@@ -1,11 +1,12 @@
 /**
  * Node-only image codecs: PNG (pngjs) and JPEG (jpeg-js) bytes to and from the browser-safe
- * rasters of src/image. The header is checked (format, non-zero size, at most 100 megapixels)
+ * rasters of src/image, JPEGs turned upright by their Exif orientation. The header is checked (format, non-zero size, at most 100 megapixels)
  * before any decoder runs; every decoder failure becomes one line naming the file.
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { type ImageHeader, MAX_PIXELS, readImageHeader } from '../image/imageHeader.js';
+import { applyOrientation, jpegOrientation } from '../image/orientation.js';
 import type { Gray8, Raster } from '../image/raster.js';
 import { readFileOrThrow, writeFileAtomic } from './files.js';
 
@@ -58,7 +59,8 @@ export function decodeImage(bytes: Uint8Array, name: string): Raster {
   if (raster.width !== header.width || raster.height !== header.height) {
     throw new Error(`${name}: decoded size does not match the header`);
   }
-  return raster;
+  // Turn phone photos upright as their Exif orientation says (PNGs rarely carry one).
+  return header.format === 'jpeg' ? applyOrientation(raster, jpegOrientation(bytes)) : raster;
 }
 
 export function readImage(path: string): Raster {
