@@ -11,8 +11,6 @@ import { after, before, test } from 'node:test';
 import { take } from '../src/data/dataset.js';
 import { loadMnist } from '../src/data/mnistFiles.js';
 import { classify } from '../src/image/classify.js';
-import { grayscale } from '../src/image/grayscale.js';
-import { preprocessDigit } from '../src/image/mnistPreprocess.js';
 import { decodeImage, encodeGrayPng, encodeJpeg } from '../src/io/imageFiles.js';
 import { encodeModel } from '../src/model/modelFile.js';
 import { Sequential } from '../src/model/sequential.js';
@@ -61,43 +59,6 @@ function digitsTheModelKnows(): { index: number; label: number }[] {
   }
   return [...found].map(([label, index]) => ({ index, label })).sort((a, b) => a.label - b.label);
 }
-
-test('MNIST preprocessing of an enlarged, inverted, off-centre test digit recovers an MNIST-like image', () => {
-  const original = testDigit(0);
-  const picture = digitOnPaper(original, 10, 500, 360, 170, 40);
-  const digit = preprocessDigit(grayscale(decodeImage(encodeGrayPng(picture), 'photo.png')));
-  assert.equal(digit.inverted, true);
-  // The ink's bounding box in the picture, found back (MNIST digits fill about 20x20 of 28x28).
-  assert.ok(digit.box.x >= 170 && digit.box.x + digit.box.width <= 170 + 280);
-  assert.ok(Math.max(digit.box.width, digit.box.height) >= 150);
-  // Centre of mass within half a pixel of the middle, as MNIST placed its digits.
-  let mass = 0;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < 784; i++) {
-    mass += digit.pixels[i];
-    mx += digit.pixels[i] * (i % 28);
-    my += digit.pixels[i] * Math.floor(i / 28);
-  }
-  assert.ok(Math.abs(mx / mass - 13.5) <= 0.5 && Math.abs(my / mass - 13.5) <= 0.5);
-  // The same pixels as the original, up to where rounding put the centre (a shift of at most 1).
-  let best = Number.POSITIVE_INFINITY;
-  for (let dy = -1; dy <= 1; dy++) {
-    for (let dx = -1; dx <= 1; dx++) {
-      let diff = 0;
-      for (let y = 0; y < 28; y++) {
-        for (let x = 0; x < 28; x++) {
-          const sy = y + dy;
-          const sx = x + dx;
-          const moved = sy >= 0 && sy < 28 && sx >= 0 && sx < 28 ? digit.pixels[sy * 28 + sx] : 0;
-          diff += Math.abs(moved - original[y * 28 + x]);
-        }
-      }
-      best = Math.min(best, diff / 784);
-    }
-  }
-  assert.ok(best < 3, `mean absolute difference from the MNIST original: ${best}`);
-});
 
 test('cnn predict classifies digit photos made from MNIST test digits as the same digits', () => {
   const digits = digitsTheModelKnows();

@@ -4,12 +4,14 @@
  * side is 20 pixels, anti-aliased; placed in a 28x28 field so its centre of mass is the centre.
  */
 
+import { inkBoundingBox } from './inkBox.js';
 import type { GrayImage } from './raster.js';
 import { resizeArea } from './resize.js';
 
 export const MNIST_SIZE = 28;
 export const MNIST_BOX = 20;
-/** Pixels brighter than this fraction of the brightest ink count towards the bounding box. */
+/** Pixels brighter than this fraction of the brightest ink count towards the bounding box
+ * (specks apart: see inkBox.ts). */
 const BOX_THRESHOLD = 0.2;
 
 export interface PreprocessedDigit {
@@ -56,23 +58,11 @@ export function preprocessDigit(
     throw new Error(
       'no digit found: the picture is blank (no ink darker or lighter than its border)',
     );
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
-  const threshold = BOX_THRESHOLD * peak;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (ink[y * w + x] > threshold) {
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      }
-    }
-  }
-  const boxW = x1 - x0 + 1;
-  const boxH = y1 - y0 + 1;
+  const found = inkBoundingBox(ink, w, h, BOX_THRESHOLD * peak);
+  if (!found) throw new Error('no digit found: no ink above the threshold');
+  const { x: x0, y: y0 } = found;
+  const boxW = found.width;
+  const boxH = found.height;
   const crop = new Float32Array(boxW * boxH);
   const gain = 255 / peak;
   for (let y = 0; y < boxH; y++) {
