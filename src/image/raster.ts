@@ -39,13 +39,3 @@ export function rasterFromGray8(img: Gray8): Raster {
   }
   return { width: img.width, height: img.height, data, maxValue: 255 };
 }
-
-/** Rounds and clamps floats to bytes. */
-export function toGray8(img: GrayImage): Gray8 {
-  const data = new Uint8Array(img.data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = Math.round(img.data[i]);
-    data[i] = Math.min(255, Math.max(0, v));
-  }
-  return { width: img.width, height: img.height, data };
-}

@@ -48,11 +48,6 @@ export function tileGrid(
   return { width, height, data };
 }
 
-/** Enlarges one image by a whole factor (nearest neighbour). */
-export function zoomImage(img: Gray8, zoom: number): Gray8 {
-  return tileGrid([img.data], img.height, img.width, { zoom, gap: 0 });
-}
-
 /** Channel c of an [h, w, channels] HWC map as its own [h, w] array. */
 export function channelOf(
   map: ArrayLike<number>,
