@@ -191,11 +191,17 @@ test('bad images give a one-line error and exit code 1', () => {
     new DataView(b.buffer).setUint32(20, h);
     return b;
   };
+  const jpeg = encodeJpeg(30, 20, new Uint8Array(30 * 20 * 4).fill(128), 90);
   const cases: [string, Uint8Array, RegExp][] = [
     ['text.png', new TextEncoder().encode('not an image at all\n'), /not a PNG or JPEG image/],
     ['cut.png', good.subarray(0, good.length - 15), /cannot decode PNG: the file is truncated/],
     ['empty.png', withSize(0, 0), /image is 0x0: it has no pixels/],
     ['huge.png', withSize(200000, 300000), /60000 megapixels, more than the limit of 100/],
+    [
+      'cut.jpg',
+      jpeg.subarray(0, jpeg.length >> 1),
+      /cannot decode JPEG: .* \(the file is truncated or corrupt\)$/m,
+    ],
     ['blank.png', good, /no digit found/],
   ];
   for (const [name, bytes, message] of cases) {

@@ -16,6 +16,8 @@ function decoderMessage(e: unknown): string {
   if (/read requests waitng|finished stream|unexpected end|Unexpected end/i.test(m)) {
     return 'the file is truncated';
   }
+  // jpeg-js names the marker it missed; say what that usually means.
+  if (/marker/i.test(m)) return `${m} (the file is truncated or corrupt)`;
   return m.split('\n')[0];
 }
 
