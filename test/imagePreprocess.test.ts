@@ -106,3 +106,23 @@ test('area resizing averages exactly the covered pixels', () => {
     [7, 7, 7, 7, 7, 7],
   );
 });
+
+test('a shadow across the paper is not taken for ink', () => {
+  const original = testDigit(4);
+  const even = digitOnPaper(original, 10, 480, 400, 120, 50);
+  // Light falling off to the right and bottom: the far corner gets half as bright as the near one.
+  const shaded = { ...even, data: Uint8Array.from(even.data) };
+  for (let y = 0; y < 400; y++) {
+    for (let x = 0; x < 480; x++) {
+      shaded.data[y * 480 + x] = Math.round(
+        even.data[y * 480 + x] * (1 - 0.5 * (x / 480) * (y / 400)),
+      );
+    }
+  }
+  const toGray = (g: typeof even) => ({ width: 480, height: 400, data: Float32Array.from(g.data) });
+  const a = preprocessDigit(toGray(even));
+  const b = preprocessDigit(toGray(shaded));
+  assert.deepEqual(b.box, a.box);
+  const diff = bestShiftedDifference(b.pixels, a.pixels);
+  assert.ok(diff < 5, `mean absolute difference between shaded and evenly lit: ${diff}`);
+});

@@ -18,10 +18,10 @@ Says which digit each picture shows: the 3 most probable classes with their prob
 
 Each PNG or JPEG is prepared the way MNIST was made: grayscale (BT.601 luma, transparency over
 white); inverted if the digit is dark on a light background (the border is lighter than mid-gray)
-so the ink is white on black; background level (median of the border) subtracted; cropped to the
-bounding box of the ink (blobs under 10% of the largest one's size, such as dust, ignored);
-scaled, aspect kept, so the longer side is 20 px (area averaging); placed in a 28x28 field with
-its centre of mass at the centre.
+so the ink is white on black; the local paper level subtracted (so shadows and gray paper become
+black; see docs/images.md); cropped to the bounding box of the ink (blobs under 10% of the
+largest one's size, such as dust, ignored); scaled, aspect kept, so the longer side is 20 px
+(area averaging); placed in a 28x28 field with its centre of mass at the centre.
 
   --model FILE       model written by 'cnn train --out FILE' (28x28x1 input)
   --invert MODE      auto (default), yes (always: dark ink on light) or no (never)

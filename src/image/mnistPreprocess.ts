@@ -4,6 +4,7 @@
  * side is 20 pixels, anti-aliased; placed in a 28x28 field so its centre of mass is the centre.
  */
 
+import { estimateBackground } from './background.js';
 import { inkBoundingBox } from './inkBox.js';
 import type { GrayImage } from './raster.js';
 import { resizeArea } from './resize.js';
@@ -13,6 +14,8 @@ export const MNIST_BOX = 20;
 /** Pixels brighter than this fraction of the brightest ink count towards the bounding box
  * (specks apart: see inkBox.ts). */
 const BOX_THRESHOLD = 0.2;
+/** Ink weaker than this fraction of the strongest is taken as noise and removed. */
+const NOISE_FLOOR = 0.08;
 
 export interface PreprocessedDigit {
   /** 28 * 28 bytes, 0 background, 255 ink, like an MNIST image. */
@@ -23,15 +26,20 @@ export interface PreprocessedDigit {
   readonly box: { x: number; y: number; width: number; height: number };
 }
 
-/** Mean and median of the outermost pixels, which a picture of one digit leaves as background. */
-function borderStats(img: GrayImage): { mean: number; median: number } {
+/** Mean of the outermost pixels, which a picture of one digit leaves as background. */
+function borderMean(img: GrayImage): number {
   const { width: w, height: h, data } = img;
-  const values: number[] = [];
-  for (let x = 0; x < w; x++) values.push(data[x], data[(h - 1) * w + x]);
-  for (let y = 1; y < h - 1; y++) values.push(data[y * w], data[y * w + w - 1]);
-  values.sort((a, b) => a - b);
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  return { mean, median: values[values.length >> 1] };
+  let sum = 0;
+  let n = 0;
+  for (let x = 0; x < w; x++) {
+    sum += data[x] + data[(h - 1) * w + x];
+    n += 2;
+  }
+  for (let y = 1; y < h - 1; y++) {
+    sum += data[y * w] + data[y * w + w - 1];
+    n += 2;
+  }
+  return sum / n;
 }
 
 /**
@@ -43,21 +51,25 @@ export function preprocessDigit(
   invert: 'auto' | boolean = 'auto',
 ): PreprocessedDigit {
   const { width: w, height: h } = img;
-  const border = borderStats(img);
-  const inverted = invert === 'auto' ? border.mean > 127.5 : invert;
-  // Ink as brightness above the background level, so gray paper or a dim photo becomes black.
-  const background = inverted ? 255 - border.median : border.median;
+  const inverted = invert === 'auto' ? borderMean(img) > 127.5 : invert;
   const ink = new Float32Array(w * h);
+  for (let i = 0; i < ink.length; i++) ink[i] = inverted ? 255 - img.data[i] : img.data[i];
+  // Ink as brightness above the local paper level, so gray paper, a dim photo or a shadow across
+  // it becomes black.
+  const paper = estimateBackground(ink, w, h);
   let peak = 0;
   for (let i = 0; i < ink.length; i++) {
-    const v = (inverted ? 255 - img.data[i] : img.data[i]) - background;
-    ink[i] = Math.max(0, v);
+    ink[i] = Math.max(0, ink[i] - paper[i]);
     if (ink[i] > peak) peak = ink[i];
   }
   if (peak < 8)
     throw new Error(
       'no digit found: the picture is blank (no ink darker or lighter than its border)',
     );
+  // Paper grain and sensor noise survive as a faint haze; MNIST's background is exactly 0.
+  const haze = NOISE_FLOOR * peak;
+  for (let i = 0; i < ink.length; i++) ink[i] = Math.max(0, ink[i] - haze);
+  peak -= haze;
   const found = inkBoundingBox(ink, w, h, BOX_THRESHOLD * peak);
   if (!found) throw new Error('no digit found: no ink above the threshold');
   const { x: x0, y: y0 } = found;
