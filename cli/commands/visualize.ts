@@ -39,6 +39,7 @@ Writes into DIR:
   --data DIR       folder with t10k- images/labels IDX files (default: MNIST)
   --history FILE   the output of 'cnn train --json' (its last line: epochLogs, testLoss,
                    testAccuracy), to draw the training curves
+  --json           print one JSON object (sample, label, top classes, files) as the last line
 `;
 
 /** Writes DIR/training-curves.svg and returns its path. */
