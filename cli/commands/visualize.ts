@@ -20,7 +20,7 @@ import { Output } from '../output.js';
 import { ensureFolder } from '../outputFolder.js';
 import { readModelFile } from './predict.js';
 
-export const visualizeHelp = `Usage: cnn visualize --model FILE --out DIR [--sample N] [--data DIR] [--history FILE]
+export const visualizeHelp = `Usage: cnn visualize --model FILE --out DIR [--sample N] [--data DIR] [--history FILE] [--json]
 
 Draws what a trained network does: its filters, feature maps of one test image, training curves.
 
