@@ -27,24 +27,29 @@ export function measure(
   options: MeasureOptions,
   limit: number,
 ): Timing {
-  // Warm-up calls as [start offset, seconds]; the rate comes from the later half only, since
-  // the first calls of a JIT (V8, TF.js kernels) are far slower than the steady state.
-  const calls: [number, number][] = [];
+  // Warm-up calls as [start offset, images, seconds]. A call's size doubles while calls are
+  // short, so per-call overhead does not pass for the engine's speed; the rate comes from the
+  // later half only, since the first calls of a JIT (V8, TF.js kernels) are far slower.
+  const calls: [number, number, number][] = [];
+  const maxChunk = Math.max(batch, Math.floor(limit / batch) * batch);
+  let chunk = batch;
   const started = performance.now();
   let elapsed = 0;
   for (;;) {
     const t0 = performance.now();
-    run((calls.length * batch) % Math.max(1, limit - batch + 1), batch);
+    run(0, chunk);
     const t1 = performance.now();
-    calls.push([(t0 - started) / 1000, (t1 - t0) / 1000]);
+    calls.push([(t0 - started) / 1000, chunk, (t1 - t0) / 1000]);
     elapsed = (t1 - started) / 1000;
     if (elapsed >= options.warmupSeconds && calls.length >= 2) break;
     // A slow engine stops warming after a few batches rather than hold up the whole bench.
     if (elapsed >= 4 * options.warmupSeconds) break;
+    if ((t1 - t0) / 1000 < options.warmupSeconds / 8) chunk = Math.min(2 * chunk, maxChunk);
   }
   const later = calls.filter(([at]) => at >= elapsed / 2);
   const steady = later.length > 0 ? later : calls.slice(-1);
-  const rate = (steady.length * batch) / steady.reduce((sum, [, seconds]) => sum + seconds, 0);
+  const images = steady.reduce((sum, [, n]) => sum + n, 0);
+  const rate = images / steady.reduce((sum, [, , seconds]) => sum + seconds, 0);
   let perRun = Math.max(batch, Math.round((rate * options.runSeconds) / batch) * batch);
   perRun = Math.min(perRun, Math.floor(limit / batch) * batch);
   const runs: number[] = [];

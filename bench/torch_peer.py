@@ -84,21 +84,26 @@ def build(arch):
 
 def measure(run, batch, opts, limit):
     """Warm up, size one run to about runSeconds, then time `runs` runs (same as bench/measure.ts)."""
-    # Rate from the later half of the warm-up only, as in bench/measure.ts.
+    # As in bench/measure.ts: call sizes double while calls are short, and the rate comes from
+    # the later half of the warm-up only.
     calls = []
+    max_chunk = max(batch, (limit // batch) * batch)
+    chunk = batch
     started = time.perf_counter()
     while True:
         t0 = time.perf_counter()
-        run((len(calls) * batch) % max(1, limit - batch + 1), batch)
+        run(0, chunk)
         t1 = time.perf_counter()
-        calls.append((t0 - started, t1 - t0))
+        calls.append((t0 - started, chunk, t1 - t0))
         elapsed = t1 - started
         if elapsed >= opts["warmupSeconds"] and len(calls) >= 2:
             break
         if elapsed >= 4 * opts["warmupSeconds"]:
             break
+        if t1 - t0 < opts["warmupSeconds"] / 8:
+            chunk = min(2 * chunk, max_chunk)
     steady = [c for c in calls if c[0] >= elapsed / 2] or calls[-1:]
-    rate = len(steady) * batch / sum(seconds for _, seconds in steady)
+    rate = sum(c[1] for c in steady) / sum(c[2] for c in steady)
     per_run = max(batch, int(round(rate * opts["runSeconds"] / batch)) * batch)
     per_run = min(per_run, (limit // batch) * batch)
     rates = []
