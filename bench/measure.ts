@@ -41,9 +41,8 @@ export function measure(
     const t1 = performance.now();
     calls.push([(t0 - started) / 1000, chunk, (t1 - t0) / 1000]);
     elapsed = (t1 - started) / 1000;
-    if (elapsed >= options.warmupSeconds && calls.length >= 2) break;
-    // A slow engine stops warming after a few batches rather than hold up the whole bench.
-    if (elapsed >= 4 * options.warmupSeconds) break;
+    // A slow engine may warm up with a single batch rather than hold up the whole bench.
+    if (elapsed >= options.warmupSeconds) break;
     if ((t1 - t0) / 1000 < options.warmupSeconds / 8) chunk = Math.min(2 * chunk, maxChunk);
   }
   const later = calls.filter(([at]) => at >= elapsed / 2);

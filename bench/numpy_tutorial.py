@@ -172,9 +172,7 @@ def measure(run, batch, opts, limit):
         t1 = time.perf_counter()
         calls.append((t0 - started, chunk, t1 - t0))
         elapsed = t1 - started
-        if elapsed >= opts["warmupSeconds"] and len(calls) >= 2:
-            break
-        if elapsed >= 4 * opts["warmupSeconds"]:
+        if elapsed >= opts["warmupSeconds"]:
             break
         if t1 - t0 < opts["warmupSeconds"] / 8:
             chunk = min(2 * chunk, max_chunk)

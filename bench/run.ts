@@ -276,7 +276,7 @@ function versionLine(versions: Map<string, Record<string, string>>, machine: Mac
   const torch = versions.get('torch');
   if (torch)
     parts.push(
-      `${TORCH_PYTHON}: Python ${torch.python}, torch ${torch.torch} (BLAS_INFO=${torch.blas}), numpy ${torch.numpy}`,
+      `${TORCH_PYTHON}: Python ${torch.python}, torch ${torch.torch} (BLAS: ${torch.blas}), numpy ${torch.numpy}`,
     );
   const tf = versions.get('tfjs-cpu') ?? versions.get('tfjs-wasm');
   if (tf) parts.push(`@tensorflow/tfjs ${tf.tfjs}`);

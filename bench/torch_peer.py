@@ -96,9 +96,7 @@ def measure(run, batch, opts, limit):
         t1 = time.perf_counter()
         calls.append((t0 - started, chunk, t1 - t0))
         elapsed = t1 - started
-        if elapsed >= opts["warmupSeconds"] and len(calls) >= 2:
-            break
-        if elapsed >= 4 * opts["warmupSeconds"]:
+        if elapsed >= opts["warmupSeconds"]:
             break
         if t1 - t0 < opts["warmupSeconds"] / 8:
             chunk = min(2 * chunk, max_chunk)
@@ -116,9 +114,21 @@ def measure(run, batch, opts, limit):
 
 
 def blas_info():
-    """BLAS_INFO from torch's build config ("generic" on Debian: the system BLAS, e.g. OpenBLAS)."""
+    """The BLAS library torch actually loaded (from /proc/self/maps), else its build's BLAS_INFO.
+
+    Debian's torch reports BLAS_INFO=generic and uses whatever libblas.so.3 the system points at:
+    OpenBLAS, or the slow reference BLAS when only libblas3 is installed.
+    """
+    torch.ones(64, 64) @ torch.ones(64, 64)  # make sure the BLAS is loaded
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+        if paths:
+            return ", ".join(sorted(os.path.realpath(p) for p in paths))
+    except OSError:
+        pass
     found = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
-    return found.group(1) if found else "unknown"
+    return "BLAS_INFO=" + (found.group(1) if found else "unknown")
 
 
 def main():
