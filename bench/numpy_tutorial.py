@@ -206,7 +206,8 @@ def main():
     results = []
     for task in config["tasks"]:
         run = run_train if task == "train" else run_infer
-        results.append(dict(task=task, batch=1, **measure(run, 1, config["measure"], 5000)))
+        # Ids name the harness's rows: network|task|batch.
+        results.append(dict(id="tutorial|%s|1" % task, **measure(run, 1, config["measure"], 5000)))
     versions = {"python": platform.python_version(), "numpy": numpy.__version__}
     print("BENCH_RESULT " + json.dumps({"versions": versions, "results": results}))
 

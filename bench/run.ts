@@ -17,7 +17,6 @@ import { parallelUnavailable } from './parallel.js';
 import { toPeerArch } from './peerArch.js';
 import type {
   BenchCase,
-  CaseResult,
   ChildOutput,
   OursChildConfig,
   PeerArch,
@@ -187,7 +186,8 @@ function buildJobs(
   );
   const mnistDir = defaultMnistDir();
 
-  // The tutorial's own NumPy code: per-sample training and inference only (it has no batches).
+  // The tutorial's own NumPy code: per-sample training and inference only (it has no batches);
+  // it answers with the ids of the tutorial net's batch-1 rows.
   const numpyConfig: PythonPeerConfig = {
     mnistDir,
     measure: measureOptions,
@@ -202,11 +202,7 @@ function buildJobs(
     take: (o) => {
       remember('numpy')(o);
       skipNote(peerTitles.numpy, o);
-      const results = (o.results ?? []).map((r) => ({
-        ...r,
-        id: `tutorial|${(r as CaseResult & { task: Task }).task}|1`,
-      }));
-      fillPeer('numpy', { ...o, results });
+      fillPeer('numpy', o);
     },
   });
 
