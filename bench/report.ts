@@ -93,3 +93,21 @@ export function resultsTable(rows: readonly Row[]): string {
   ]);
   return markdownTable(header, body, align);
 }
+
+export const REPORT_START = '<!-- bench:start -->';
+export const REPORT_END = '<!-- bench:end -->';
+
+/**
+ * The file `--out` writes: when the existing file has the two markers, only the text between
+ * them is replaced (so docs/benchmarks.md keeps its prose); otherwise the report alone.
+ */
+export function spliceReport(existing: string | null, report: string): string {
+  if (existing !== null) {
+    const start = existing.indexOf(REPORT_START);
+    const end = existing.indexOf(REPORT_END);
+    if (start >= 0 && end > start) {
+      return `${existing.slice(0, start + REPORT_START.length)}\n${report}${existing.slice(end)}`;
+    }
+  }
+  return report;
+}

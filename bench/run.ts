@@ -4,7 +4,7 @@
  * shared timing loop (measure.ts): a warm-up, then the median of at least 5 timed runs.
  * Peers that are not installed are skipped with a note, never an error.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultMnistDir } from '../src/data/mnistFiles.js';
@@ -24,7 +24,7 @@ import type {
   Task,
   TfjsChildConfig,
 } from './protocol.js';
-import { type PeerKey, peerTitles, type Row, resultsTable } from './report.js';
+import { type PeerKey, peerTitles, type Row, resultsTable, spliceReport } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = resolve(here, '..', '..');
@@ -322,6 +322,10 @@ function writeAtomically(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
+function readIfExists(file: string): string | null {
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
 async function main(): Promise<void> {
   let args: BenchArgs;
   try {
@@ -365,7 +369,7 @@ async function main(): Promise<void> {
     notes: plan.notes,
   };
   const text = markdown(report, versions);
-  if (args.out) writeAtomically(args.out, text);
+  if (args.out) writeAtomically(args.out, spliceReport(readIfExists(args.out), text));
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : text);
 }
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { parseArgs } from '../bench/args.js';
 import { findNetworks } from '../bench/networks.js';
 import { toPeerArch } from '../bench/peerArch.js';
-import { type Row, resultsTable } from '../bench/report.js';
+import { type Row, resultsTable, spliceReport } from '../bench/report.js';
 import { formatMiB, formatRate, formatRatio, median } from '../bench/stats.js';
 import { markdownTable } from '../bench/table.js';
 import { tutorialPreset } from '../src/presets.js';
@@ -111,4 +111,14 @@ test('bench arguments', () => {
   assert.equal(parseArgs(['--out=y.md', '--json']).out, 'y.md');
   assert.throws(() => parseArgs(['--fast']), /unknown option --fast/);
   assert.throws(() => parseArgs(['--out']), /--out needs a file name/);
+});
+
+test('--out replaces only the text between the markers of an existing file', () => {
+  const doc = 'intro\n<!-- bench:start -->\nold table\n<!-- bench:end -->\noutro\n';
+  assert.equal(
+    spliceReport(doc, 'new table\n'),
+    'intro\n<!-- bench:start -->\nnew table\n<!-- bench:end -->\noutro\n',
+  );
+  assert.equal(spliceReport('no markers\n', 'new table\n'), 'new table\n');
+  assert.equal(spliceReport(null, 'new table\n'), 'new table\n');
 });
