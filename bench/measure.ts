@@ -1,7 +1,7 @@
 /**
- * The timing loop every engine uses (the Python peers copy it): warm up until warmupSeconds
- * have passed, size one timed run to about runSeconds at the warm-up speed, then time `runs`
- * runs. The figure is the median of the runs' images/second.
+ * The timing loop every engine uses (the Python peers copy it): warm up for warmupSeconds, then
+ * time `runs` runs of at least runSeconds each. The figure is the median of the runs'
+ * images/second.
  */
 import { median } from './stats.js';
 
@@ -27,40 +27,37 @@ export function measure(
   options: MeasureOptions,
   limit: number,
 ): Timing {
-  // Warm-up calls as [start offset, images, seconds]. A call's size doubles while calls are
-  // short, so per-call overhead does not pass for the engine's speed; the rate comes from the
-  // later half only, since the first calls of a JIT (V8, TF.js kernels) are far slower.
-  const calls: [number, number, number][] = [];
+  // Warm-up: a call's size doubles while calls are short, so per-call overhead does not pass
+  // for the engine's speed, and the first calls of a JIT (V8, TF.js kernels) are not timed.
   const maxChunk = Math.max(batch, Math.floor(limit / batch) * batch);
   let chunk = batch;
   const started = performance.now();
-  let elapsed = 0;
   for (;;) {
     const t0 = performance.now();
     run(0, chunk);
     const t1 = performance.now();
-    calls.push([(t0 - started) / 1000, chunk, (t1 - t0) / 1000]);
-    elapsed = (t1 - started) / 1000;
     // A slow engine may warm up with a single batch rather than hold up the whole bench.
-    if (elapsed >= options.warmupSeconds) break;
-    if ((t1 - t0) / 1000 < options.warmupSeconds / 8) chunk = Math.min(2 * chunk, maxChunk);
+    if (t1 - started >= options.warmupSeconds * 1000) break;
+    if (t1 - t0 < (options.warmupSeconds * 1000) / 8) chunk = Math.min(2 * chunk, maxChunk);
   }
-  const later = calls.filter(([at]) => at >= elapsed / 2);
-  const steady = later.length > 0 ? later : calls.slice(-1);
-  const images = steady.reduce((sum, [, n]) => sum + n, 0);
-  const rate = images / steady.reduce((sum, [, , seconds]) => sum + seconds, 0);
-  let perRun = Math.max(batch, Math.round((rate * options.runSeconds) / batch) * batch);
-  perRun = Math.min(perRun, Math.floor(limit / batch) * batch);
+  // Timed runs last at least runSeconds each, in calls of the warm-up's last size, so a wrong
+  // guess of the speed (a busy machine) cannot make a run too short to time.
   const runs: number[] = [];
+  const images: number[] = [];
+  let start = 0;
   for (let r = 0; r < options.runs; r++) {
-    const start = (r * perRun) % Math.max(1, limit - perRun + 1);
+    let done = 0;
     const t0 = performance.now();
-    run(start, perRun);
-    runs.push(perRun / ((performance.now() - t0) / 1000));
+    let elapsed = 0;
+    do {
+      if (start + chunk > limit) start = 0;
+      run(start, chunk);
+      start += chunk;
+      done += chunk;
+      elapsed = (performance.now() - t0) / 1000;
+    } while (elapsed < options.runSeconds);
+    runs.push(done / elapsed);
+    images.push(done);
   }
-  return { runs, imagesPerRun: perRun };
-}
-
-export function medianRate(timing: Timing): number {
-  return median(timing.runs);
+  return { runs, imagesPerRun: median(images) };
 }

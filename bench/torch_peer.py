@@ -83,10 +83,8 @@ def build(arch):
 
 
 def measure(run, batch, opts, limit):
-    """Warm up, size one run to about runSeconds, then time `runs` runs (same as bench/measure.ts)."""
-    # As in bench/measure.ts: call sizes double while calls are short, and the rate comes from
-    # the later half of the warm-up only.
-    calls = []
+    """Warm up, then time `runs` runs of at least runSeconds each (same as bench/measure.ts)."""
+    # Warm-up: call sizes double while calls are short, so per-call overhead is not timed.
     max_chunk = max(batch, (limit // batch) * batch)
     chunk = batch
     started = time.perf_counter()
@@ -94,23 +92,28 @@ def measure(run, batch, opts, limit):
         t0 = time.perf_counter()
         run(0, chunk)
         t1 = time.perf_counter()
-        calls.append((t0 - started, chunk, t1 - t0))
-        elapsed = t1 - started
-        if elapsed >= opts["warmupSeconds"]:
+        if t1 - started >= opts["warmupSeconds"]:
             break
         if t1 - t0 < opts["warmupSeconds"] / 8:
             chunk = min(2 * chunk, max_chunk)
-    steady = [c for c in calls if c[0] >= elapsed / 2] or calls[-1:]
-    rate = sum(c[1] for c in steady) / sum(c[2] for c in steady)
-    per_run = max(batch, int(round(rate * opts["runSeconds"] / batch)) * batch)
-    per_run = min(per_run, (limit // batch) * batch)
-    rates = []
-    for r in range(opts["runs"]):
-        start = (r * per_run) % max(1, limit - per_run + 1)
+    # Timed runs last at least runSeconds each, in calls of the warm-up's last size.
+    rates, images = [], []
+    start = 0
+    for _ in range(opts["runs"]):
+        done = 0
         t0 = time.perf_counter()
-        run(start, per_run)
-        rates.append(per_run / (time.perf_counter() - t0))
-    return {"runs": rates, "imagesPerRun": per_run}
+        while True:
+            if start + chunk > limit:
+                start = 0
+            run(start, chunk)
+            start += chunk
+            done += chunk
+            elapsed = time.perf_counter() - t0
+            if elapsed >= opts["runSeconds"]:
+                break
+        rates.append(done / elapsed)
+        images.append(done)
+    return {"runs": rates, "imagesPerRun": sorted(images)[len(images) // 2]}
 
 
 def blas_info():
