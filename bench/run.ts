@@ -124,6 +124,7 @@ function perCaseSeconds(m: MeasureOptions): number {
 
 function buildJobs(
   plan: Plan,
+  quick: boolean,
   measureOptions: MeasureOptions,
   versions: Map<string, Record<string, string>>,
 ): Job[] {
@@ -244,9 +245,13 @@ function buildJobs(
   // TF.js: the tutorial net; the wasm backend for inference only (it cannot train convs).
   const wasmDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   for (const backend of ['cpu', 'wasm'] as const) {
+    // --quick leaves out TF.js cpu at batch 128: seconds per batch, a third of the quick budget.
     const cases = tutorialRows
       .filter((r) => backend === 'cpu' || r.task === 'infer')
+      .filter((r) => !(quick && backend === 'cpu' && r.task === 'train' && r.batch === 128))
       .map(benchCase);
+    if (quick && backend === 'cpu')
+      notes.push('TF.js cpu, training at batch 128: skipped in --quick.');
     const config: TfjsChildConfig = { backend, wasmDir, cases, measure: measureOptions };
     const key: PeerKey = backend === 'cpu' ? 'tfjsCpu' : 'tfjsWasm';
     const timeout = 60 + cases.length * perCaseSeconds(measureOptions);
@@ -346,7 +351,7 @@ async function main(): Promise<void> {
   const loadBefore = uptime();
   const plan = planRows(args);
   const versions = new Map<string, Record<string, string>>();
-  const jobs = buildJobs(plan, measureOptions, versions);
+  const jobs = buildJobs(plan, args.quick, measureOptions, versions);
   for (const [i, job] of jobs.entries()) {
     process.stderr.write(`[${i + 1}/${jobs.length}] ${job.label} ... `);
     const { output, wallSeconds } = await runChild(job.command, job.args, job.timeoutSeconds);
