@@ -308,7 +308,7 @@ function markdown(r: Report, versions: Map<string, Record<string, string>>): str
     `- Versions: ${versionLine(versions, m)}`,
     `- Load (\`uptime\`) before: ${r.loadBefore}`,
     `- Load (\`uptime\`) after: ${r.loadAfter}`,
-    `- Each figure: images/second, median of ${r.measure.runs} timed runs of about ${r.measure.runSeconds} s after a ${r.measure.warmupSeconds} s warm-up, each engine in its own process; \`(Nx)\` = cnn-ts / peer on the same row; peak RSS is the whole cnn-ts process (Node, MNIST bytes, model).`,
+    `- Each figure: images/second, median of ${r.measure.runs} timed runs of at least ${r.measure.runSeconds} s each after a ${r.measure.warmupSeconds} s warm-up, each engine in its own process; \`(Nx)\` = cnn-ts / peer on the same row; peak RSS is the whole cnn-ts process (Node, MNIST bytes, model).`,
     '',
     resultsTable(r.rows),
     '',
