@@ -1,19 +1,46 @@
 /**
- * Where the 2-thread rows will come from: the speed helper's data-parallel trainer in
- * src/parallel/. Until it exists (or until this file is wired to its API) our threads > 1 rows are
- * skipped with the reason. To add them: return a function that trains `data` once with `threads`
- * workers, then the harness's `threads` list picks it up (run.ts: ourThreads()).
+ * The 2-thread rows come from the speed helper's data-parallel trainer in src/parallel/
+ * (`createParallelTrainer(spec, { threads, seed, maxBatch })`, then `step(x, labels, n, lr)`).
+ * It is loaded at run time so this harness builds and runs on checkouts without it, where those
+ * rows are skipped with the reason.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ModelSpec } from '../src/model/spec.js';
+import type { FloatArray } from '../src/tensor/tensor.js';
 
-/** dist/src/parallel next to this compiled file (dist/bench/). */
-export function parallelModulePath(): string {
-  return fileURLToPath(new URL('../src/parallel/', import.meta.url));
+/** What the bench uses of src/parallel/parallelTrainer.ts. */
+export interface ParallelTrainerLike {
+  step(
+    x: FloatArray,
+    labels: ArrayLike<number>,
+    n: number,
+    learningRate: number,
+  ): { loss: number; correct: number };
+  close(): Promise<void>;
 }
+
+type CreateParallelTrainer = (
+  spec: ModelSpec,
+  options: { threads: number; seed: number; maxBatch: number },
+) => Promise<ParallelTrainerLike>;
+
+/** dist/src/parallel/parallelTrainer.js next to this compiled file (dist/bench/). */
+const modulePath = fileURLToPath(new URL('../src/parallel/parallelTrainer.js', import.meta.url));
 
 /** Why threads > 1 cannot be measured in this checkout, or null when they can. */
 export function parallelUnavailable(): string | null {
-  if (!existsSync(parallelModulePath())) return 'no src/parallel (data-parallel trainer) yet';
-  return 'src/parallel exists but bench/parallel.ts is not wired to its API yet';
+  return existsSync(modulePath) ? null : 'no src/parallel (data-parallel trainer) yet';
+}
+
+export async function createParallelTrainer(
+  spec: ModelSpec,
+  threads: number,
+  maxBatch: number,
+): Promise<ParallelTrainerLike> {
+  const module = (await import(modulePath)) as { createParallelTrainer?: CreateParallelTrainer };
+  if (typeof module.createParallelTrainer !== 'function') {
+    throw new Error('src/parallel/parallelTrainer.js exports no createParallelTrainer');
+  }
+  return module.createParallelTrainer(spec, { threads, seed: 1, maxBatch });
 }

@@ -79,6 +79,9 @@ function planRows(args: BenchArgs): Plan {
     for (const [task, batches] of tasks) {
       for (const batch of batches) {
         for (const t of threads) {
+          // The data-parallel trainer splits a training batch across threads: nothing to split
+          // at batch 1, and it has no inference path.
+          if (t > 1 && (task !== 'train' || batch < 2)) continue;
           rows.push({
             net,
             netTitle: net.title,
