@@ -68,13 +68,11 @@ function planRows(args: BenchArgs): Plan {
   const rows: Plan['rows'] = [];
   for (const net of nets) {
     // --quick keeps the big nets' batches small so a slow engine cannot stall development runs.
-    const trainBatches =
-      args.quick && net.key !== 'tutorial'
-        ? net.trainBatches.map((b) => Math.min(b, 32))
-        : net.trainBatches;
+    const small = (batches: number[]) =>
+      args.quick && net.key !== 'tutorial' ? batches.map((b) => Math.min(b, 32)) : batches;
     const tasks: [Task, number[]][] = [
-      ['train', trainBatches],
-      ['infer', net.inferBatches],
+      ['train', small(net.trainBatches)],
+      ['infer', small(net.inferBatches)],
     ];
     for (const [task, batches] of tasks) {
       for (const batch of batches) {

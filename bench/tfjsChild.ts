@@ -87,7 +87,9 @@ async function main(): Promise<void> {
   try {
     tf = await loadTf(config);
   } catch (error) {
-    reply({ skipped: `@tensorflow/tfjs (${config.backend}) unavailable: ${String(error)}` });
+    const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+    const why = missing ? 'not installed (a devDependency: npm install)' : String(error);
+    reply({ skipped: `@tensorflow/tfjs ${config.backend} backend ${why}` });
     return;
   }
   const data = loadSplit(defaultMnistDir(), 'train');
