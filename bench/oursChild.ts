@@ -112,7 +112,7 @@ async function optimizerFor(spec: unknown): Promise<Optimizer> {
   throw new Error(`optimizer ${JSON.stringify(spec)} needs src/optim/create.ts`);
 }
 
-/** Thrown from the epoch callback to end training once the target is reached. */
+/** Thrown from a trainer callback to end training: target reached or time is up. */
 class TargetReached extends Error {}
 
 /**
@@ -151,7 +151,10 @@ async function timeToAccuracy(
       epochs = log.epoch;
       seconds = (performance.now() - started) / 1000;
       if (accuracy >= config.target) throw new TargetReached();
-      if (seconds > config.maxSeconds) throw new TargetReached();
+    },
+    // The time cap also holds inside an epoch, so a slow engine still reports how far it got.
+    onBatchEnd: () => {
+      if (performance.now() - started > config.maxSeconds * 1000) throw new TargetReached();
     },
   };
   try {
@@ -160,13 +163,18 @@ async function timeToAccuracy(
     if (!(error instanceof TargetReached)) throw error;
   }
   const reached = accuracy >= config.target;
+  if (!reached) seconds = (performance.now() - started) / 1000;
   return {
     id,
     seconds,
     epochs,
     accuracy,
     maxRssBytes: maxRssBytes(),
-    ...(reached ? {} : { error: `reached ${(accuracy * 100).toFixed(2)}% after ${epochs} epochs` }),
+    ...(reached
+      ? {}
+      : {
+          error: `stopped at ${config.maxSeconds} s: ${(accuracy * 100).toFixed(2)}% after ${epochs} epochs`,
+        }),
   };
 }
 
