@@ -35,11 +35,12 @@ function maxRssBytes(): number {
 /** A run function that trains with the data-parallel trainer, one step per batch. */
 async function parallelRun(
   config: Extract<OursChildConfig, { kind: 'throughput' }>,
+  model: Sequential,
   data: Dataset,
 ): Promise<{ run: (start: number, count: number) => void; close: () => Promise<void> }> {
   const { batch, learningRate } = config.case;
+  // The trainer builds its own copy of the model; `model` only tells the input geometry.
   const trainer = await createParallelTrainer(config.spec, config.threads, batch);
-  const model = new Sequential(config.spec, { seed: 1 });
   const px = sizeOf(model.inputShape);
   const { scale, offset } = model.spec.input;
   const x = allocate('float32', batch * px);
@@ -65,7 +66,7 @@ async function throughput(
     const why = parallelUnavailable();
     if (why) return { id, error: why };
     if (task !== 'train') return { id, error: 'the parallel trainer only trains' };
-    ({ run, close } = await parallelRun(config, data));
+    ({ run, close } = await parallelRun(config, model, data));
   } else if (task === 'train') {
     const optimizer = new SGD();
     run = (start, count) => {
