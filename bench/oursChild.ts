@@ -1,0 +1,193 @@
+/**
+ * Child process for one cnn-ts measurement (one process per figure, so each peak RSS is that
+ * run's own). Training goes through the library's trainer, as `cnn train` does; inference
+ * through `model.forward` on batches filled from the same bytes.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Dataset, fillBatch, take } from '../src/data/dataset.js';
+import { defaultMnistDir, loadMnist, loadSplit } from '../src/data/mnistFiles.js';
+import { Sequential } from '../src/model/sequential.js';
+import { SGD } from '../src/optim/sgd.js';
+import { type Preset, presets } from '../src/presets.js';
+import { allocate, sizeOf } from '../src/tensor/tensor.js';
+import { evaluate, train } from '../src/train/trainer.js';
+import { reply } from './children.js';
+import { measure } from './measure.js';
+import { createParallelTrainer, parallelUnavailable } from './parallel.js';
+import type { CaseResult, OursChildConfig } from './protocol.js';
+
+/** Images [start, start + count) of a dataset, without copying. */
+function slice(d: Dataset, start: number, count: number): Dataset {
+  const px = d.height * d.width * d.channels;
+  return {
+    ...d,
+    count,
+    images: d.images.subarray(start * px, (start + count) * px),
+    labels: d.labels.subarray(start, start + count),
+  };
+}
+
+function maxRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB
+}
+
+/** A run function that trains with the data-parallel trainer, one step per batch. */
+async function parallelRun(
+  config: Extract<OursChildConfig, { kind: 'throughput' }>,
+  model: Sequential,
+  data: Dataset,
+): Promise<{ run: (start: number, count: number) => void; close: () => Promise<void> }> {
+  const { batch, learningRate } = config.case;
+  // The trainer builds its own copy of the model; `model` only tells the input geometry.
+  const trainer = await createParallelTrainer(config.spec, config.threads, batch);
+  const px = sizeOf(model.inputShape);
+  const { scale, offset } = model.spec.input;
+  const x = allocate('float32', batch * px);
+  const labels = new Int32Array(batch);
+  const run = (start: number, count: number) => {
+    for (let b = start; b < start + count; b += batch) {
+      fillBatch(x, labels, data, null, b, batch, scale, offset);
+      trainer.step(x, labels, batch, learningRate);
+    }
+  };
+  return { run, close: () => trainer.close() };
+}
+
+async function throughput(
+  config: Extract<OursChildConfig, { kind: 'throughput' }>,
+): Promise<CaseResult> {
+  const { id, task, batch, learningRate } = config.case;
+  const data = loadSplit(defaultMnistDir(), 'train');
+  const model = new Sequential(config.spec, { seed: 1 });
+  let run: (start: number, count: number) => void;
+  let close = async () => {};
+  if (config.threads > 1) {
+    const why = parallelUnavailable();
+    if (why) return { id, error: why };
+    if (task !== 'train') return { id, error: 'the parallel trainer only trains' };
+    ({ run, close } = await parallelRun(config, model, data));
+  } else if (task === 'train') {
+    const optimizer = new SGD();
+    run = (start, count) => {
+      train(model, optimizer, slice(data, start, count), {
+        epochs: 1,
+        batchSize: batch,
+        learningRate,
+        shuffle: false,
+        seed: 1,
+      });
+    };
+  } else {
+    const px = sizeOf(model.inputShape);
+    const { scale, offset } = model.spec.input;
+    const x = { shape: [batch, ...model.inputShape], data: allocate(model.dtype, batch * px) };
+    const labels = new Int32Array(batch);
+    run = (start, count) => {
+      for (let b = start; b < start + count; b += batch) {
+        fillBatch(x.data, labels, data, null, b, batch, scale, offset);
+        model.forward(x, false);
+      }
+    };
+  }
+  const timing = measure(run, batch, config.measure, data.count);
+  await close();
+  return { id, ...timing, maxRssBytes: maxRssBytes() };
+}
+
+type Optimizer = Parameters<typeof train>[1];
+type TrainOptions = Parameters<typeof train>[3];
+
+/**
+ * The preset's optimizer, through src/optim/create.ts where this checkout has it (loaded at run
+ * time: it arrives with the deeper-networks work); plain SGD is all a checkout without it has.
+ */
+async function optimizerFor(spec: unknown): Promise<Optimizer> {
+  const factory = fileURLToPath(new URL('../src/optim/create.js', import.meta.url));
+  if (existsSync(factory)) {
+    const module = (await import(factory)) as { createOptimizer?: (s: unknown) => Optimizer };
+    if (module.createOptimizer) return module.createOptimizer(spec ?? { type: 'sgd' });
+  }
+  const type = typeof spec === 'object' && spec !== null ? (spec as { type?: unknown }).type : spec;
+  if (type === undefined || type === 'sgd') return new SGD();
+  throw new Error(`optimizer ${JSON.stringify(spec)} needs src/optim/create.ts`);
+}
+
+/** Thrown from a trainer callback to end training: target reached or time is up. */
+class TargetReached extends Error {}
+
+/**
+ * Trains a preset as `cnn train --preset NAME` does (its optimizer, schedule, augmentation and
+ * epochs, so a schedule plans the same run), testing on all 10,000 test images after each
+ * epoch, and stops at the first epoch whose test accuracy reaches the target. Wall seconds run
+ * from the first training step, test passes included, data loading not.
+ */
+async function timeToAccuracy(
+  config: Extract<OursChildConfig, { kind: 'timeToAccuracy' }>,
+): Promise<CaseResult> {
+  const id = 'timeToAccuracy';
+  const preset: Preset | undefined = (presets as Record<string, Preset | undefined>)[
+    config.presetName
+  ];
+  if (!preset) return { id, error: `no ${config.presetName} preset` };
+  // Settings of newer checkouts (optimizer, schedule, augment) are passed through as they are.
+  const settings = preset.train as Preset['train'] & Record<string, unknown>;
+  const optimizer = await optimizerFor(settings.optimizer);
+  const { train: trainSet, test } = loadMnist();
+  const model = new Sequential(preset.spec, { seed: 1 });
+  const started = performance.now();
+  let accuracy = 0;
+  let epochs = 0;
+  let seconds = 0;
+  const options = {
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+    schedule: settings.schedule,
+    augment: settings.augment,
+    shuffle: settings.shuffle,
+    seed: 1,
+    onEpochEnd: (log: { epoch: number }) => {
+      accuracy = evaluate(model, test, 500).accuracy;
+      epochs = log.epoch;
+      seconds = (performance.now() - started) / 1000;
+      if (accuracy >= config.target) throw new TargetReached();
+    },
+    // The time cap also holds inside an epoch, so a slow engine still reports how far it got.
+    onBatchEnd: () => {
+      if (performance.now() - started > config.maxSeconds * 1000) throw new TargetReached();
+    },
+  };
+  try {
+    train(model, optimizer, take(trainSet, settings.trainSize), options as TrainOptions);
+  } catch (error) {
+    if (!(error instanceof TargetReached)) throw error;
+  }
+  const reached = accuracy >= config.target;
+  if (!reached) seconds = (performance.now() - started) / 1000;
+  return {
+    id,
+    seconds,
+    epochs,
+    accuracy,
+    maxRssBytes: maxRssBytes(),
+    ...(reached
+      ? {}
+      : {
+          error: `stopped at ${config.maxSeconds} s: ${(accuracy * 100).toFixed(2)}% after ${epochs} epochs`,
+        }),
+  };
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '{}') as OursChildConfig;
+  const result =
+    config.kind === 'throughput' ? await throughput(config) : await timeToAccuracy(config);
+  reply({ versions: { node: process.version }, results: [result] });
+}
+
+main().catch((error: unknown) => {
+  reply({
+    results: [{ id: 'ours', error: error instanceof Error ? error.message : String(error) }],
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * What the harness (bench/run.ts) and its child processes say to each other. A child gets one
+ * JSON argument and prints one line `BENCH_RESULT {json}` on stdout (libraries may print other
+ * lines); the Python peers follow the same protocol.
+ */
+import type { ModelSpec } from '../src/model/spec.js';
+import type { MeasureOptions } from './measure.js';
+
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+
+export type Task = 'train' | 'infer';
+
+/** A layer of the portable architecture the peers build (see peerArch.ts, torch_peer.py). */
+export type PeerLayer =
+  | {
+      type: 'conv2d';
+      filters: number;
+      kernelSize: number;
+      stride: number;
+      padding: 'valid' | 'same' | number;
+      useBias: boolean;
+    }
+  | { type: 'maxPool2d' | 'avgPool2d'; poolSize: number; stride: number }
+  | { type: 'dense'; units: number; useBias: boolean }
+  | { type: 'relu' | 'flatten' | 'batchNorm' }
+  | { type: 'dropout'; rate: number };
+
+export interface PeerArch {
+  /** [height, width, channels] */
+  input: [number, number, number];
+  layers: PeerLayer[];
+}
+
+/** One figure to measure. */
+export interface BenchCase {
+  id: string;
+  task: Task;
+  batch: number;
+  learningRate: number;
+}
+
+/** Argument of bench/oursChild.js: one of our measurements, alone in its process. */
+export type OursChildConfig =
+  | {
+      kind: 'throughput';
+      spec: ModelSpec;
+      case: BenchCase;
+      threads: number;
+      measure: MeasureOptions;
+    }
+  | {
+      kind: 'timeToAccuracy';
+      presetName: string;
+      target: number;
+      maxSeconds: number;
+    };
+
+/** Argument of bench/tfjsChild.js. */
+export interface TfjsChildConfig {
+  backend: 'cpu' | 'wasm';
+  /** Folder of the wasm binaries inside node_modules (wasm backend only). */
+  wasmDir: string;
+  cases: BenchCase[];
+  measure: MeasureOptions;
+}
+
+/** Argument of the Python peers. */
+export interface PythonPeerConfig {
+  mnistDir: string;
+  measure: MeasureOptions;
+  threads?: number;
+  tasks?: Task[];
+  cases?: (BenchCase & { arch: PeerArch })[];
+}
+
+export interface CaseResult {
+  id: string;
+  /** Images/second of each timed run. */
+  runs?: number[];
+  imagesPerRun?: number;
+  /** Peak resident set of the child process (our runs only). */
+  maxRssBytes?: number;
+  /** Time-to-accuracy runs: wall seconds to the target, the epoch and the accuracy reached. */
+  seconds?: number;
+  epochs?: number;
+  accuracy?: number;
+  /** Why this figure is missing. */
+  error?: string;
+}
+
+export interface ChildOutput {
+  /** The whole peer is unavailable (not installed, not importable): reported, never an error. */
+  skipped?: string;
+  versions?: Record<string, string>;
+  results?: CaseResult[];
+}

@@ -1,0 +1,385 @@
+/**
+ * `npm run bench`: measures cnn-ts and its peers on this machine in one run and prints one
+ * markdown table (or JSON). Every figure comes from a child process (children.ts) running the
+ * shared timing loop (measure.ts): a warm-up, then the median of at least 5 timed runs.
+ * Peers that are not installed are skipped with a note, never an error.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultMnistDir } from '../src/data/mnistFiles.js';
+import { type BenchArgs, parseArgs, usage } from './args.js';
+import { runChild } from './children.js';
+import { type MachineInfo, machineInfo, uptime } from './machine.js';
+import type { MeasureOptions } from './measure.js';
+import { type BenchNet, findNetworks } from './networks.js';
+import { parallelUnavailable } from './parallel.js';
+import { toPeerArch } from './peerArch.js';
+import type {
+  BenchCase,
+  ChildOutput,
+  OursChildConfig,
+  PeerArch,
+  PythonPeerConfig,
+  Task,
+  TfjsChildConfig,
+} from './protocol.js';
+import { type PeerKey, peerTitles, type Row, resultsTable, spliceReport } from './report.js';
+
+const here = dirname(fileURLToPath(import.meta.url)); // dist/bench
+const root = resolve(here, '..', '..');
+const TARGET_ACCURACY = 0.992;
+/** Debian's python3-torch lives with the system Python; numpy alone with whichever `python3`. */
+const TORCH_PYTHON = '/usr/bin/python3';
+const NUMPY_PYTHON = 'python3';
+
+const MEASURE: Record<'quick' | 'full', MeasureOptions> = {
+  quick: { warmupSeconds: 0.3, runSeconds: 0.25, runs: 5 },
+  full: { warmupSeconds: 0.5, runSeconds: 1, runs: 5 },
+};
+
+/** The issue's anchors (AMD EPYC Zen 4, 2 cores) and targets, printed beside our figures. */
+function anchorFor(net: BenchNet['key'], task: Row['task'], batch: number): string {
+  if (net === 'tutorial' && task === 'train' && batch === 1)
+    return 'NumPy 55, TF.js cpu 70, ConvNetJS 1,100, naive TS 2,400, PyTorch 5,300; target >= 25,000 (1 thr)';
+  if (net === 'tutorial' && task === 'train' && batch === 128)
+    return 'PyTorch 2 thr 44,000, TF.js cpu 110; target >= 44,000 (2 thr)';
+  if (net === 'keras' && task === 'train') return 'PyTorch 2 thr 1,680';
+  if (net === 'best' && task === 'train') return 'target >= 50% of PyTorch 2 thr';
+  if (net === 'best' && task === 'timeToAccuracy') return 'target <= 120 s on 2 cores';
+  return '';
+}
+
+interface Plan {
+  rows: (Row & { net: BenchNet })[];
+  notes: string[];
+}
+
+function caseId(net: BenchNet, task: Task, batch: number): string {
+  return `${net.key}|${task}|${batch}`;
+}
+
+function planRows(args: BenchArgs): Plan {
+  const { nets, notes } = findNetworks();
+  const threads = [1];
+  const noParallel = parallelUnavailable();
+  if (noParallel) notes.push(`cnn-ts 2 threads: skipped, ${noParallel}.`);
+  else threads.push(2);
+  const rows: Plan['rows'] = [];
+  for (const net of nets) {
+    // --quick keeps the big nets' batches small so a slow engine cannot stall development runs.
+    const small = (batches: number[]) =>
+      args.quick && net.key !== 'tutorial' ? batches.map((b) => Math.min(b, 32)) : batches;
+    const tasks: [Task, number[]][] = [
+      ['train', small(net.trainBatches)],
+      ['infer', small(net.inferBatches)],
+    ];
+    for (const [task, batches] of tasks) {
+      for (const batch of batches) {
+        for (const t of threads) {
+          // The data-parallel trainer splits a training batch across threads: nothing to split
+          // at batch 1, and it has no inference path.
+          if (t > 1 && (task !== 'train' || batch < 2)) continue;
+          rows.push({
+            net,
+            netTitle: net.title,
+            task,
+            batch,
+            threads: t,
+            peers: {},
+            anchor: anchorFor(net.key, task, batch),
+          });
+        }
+      }
+    }
+    if (net.presetName) {
+      if (args.quick) notes.push(`${net.title}: time to 99.2% skipped in --quick.`);
+      else {
+        rows.push({
+          net,
+          netTitle: net.title,
+          task: 'timeToAccuracy',
+          batch: net.trainBatches[0],
+          threads: 1,
+          peers: {},
+          anchor: anchorFor(net.key, 'timeToAccuracy', 0),
+        });
+      }
+    }
+  }
+  return { rows, notes };
+}
+
+/** One measurement job: a child process and what to do with its output. */
+interface Job {
+  label: string;
+  command: string;
+  args: string[];
+  timeoutSeconds: number;
+  take: (output: ChildOutput) => void;
+}
+
+function perCaseSeconds(m: MeasureOptions): number {
+  return 4 * m.warmupSeconds + 3 * m.runs * m.runSeconds + 5;
+}
+
+function buildJobs(
+  plan: Plan,
+  quick: boolean,
+  measureOptions: MeasureOptions,
+  versions: Map<string, Record<string, string>>,
+): Job[] {
+  const jobs: Job[] = [];
+  const { rows, notes } = plan;
+  const benchCase = (row: Plan['rows'][number]): BenchCase => ({
+    id: caseId(row.net, row.task as Task, row.batch),
+    task: row.task as Task,
+    batch: row.batch,
+    learningRate: row.net.learningRate,
+  });
+  const remember = (engine: string) => (o: ChildOutput) => {
+    if (o.versions) versions.set(engine, o.versions);
+  };
+  const skipNote = (title: string, o: ChildOutput) => {
+    if (o.skipped) notes.push(`${title}: skipped, ${o.skipped}.`);
+    for (const r of o.results ?? []) if (r.error) notes.push(`${title}, ${r.id}: ${r.error}`);
+  };
+  const fillPeer = (key: PeerKey, o: ChildOutput) => {
+    const byId = new Map((o.results ?? []).map((r) => [r.id, r]));
+    for (const row of rows) {
+      if (row.task === 'timeToAccuracy') continue;
+      const r = byId.get(caseId(row.net, row.task, row.batch));
+      if (r) row.peers[key] = r;
+    }
+  };
+
+  // cnn-ts: one process per figure, so each peak RSS is that run's own.
+  const node = process.execPath;
+  for (const row of rows) {
+    const config: OursChildConfig =
+      row.task === 'timeToAccuracy'
+        ? {
+            kind: 'timeToAccuracy',
+            presetName: row.net.presetName ?? '',
+            target: TARGET_ACCURACY,
+            maxSeconds: 600,
+          }
+        : {
+            kind: 'throughput',
+            spec: row.net.spec,
+            case: benchCase(row),
+            threads: row.threads,
+            measure: measureOptions,
+          };
+    jobs.push({
+      label: `cnn-ts ${row.net.key} ${row.task} batch ${row.batch}, ${row.threads} thread(s)`,
+      command: node,
+      args: [join(here, 'oursChild.js'), JSON.stringify(config)],
+      timeoutSeconds: row.task === 'timeToAccuracy' ? 700 : 30 + perCaseSeconds(measureOptions),
+      take: (o) => {
+        remember('cnn-ts')(o);
+        row.ours = o.results?.[0] ?? { id: 'ours', error: o.skipped ?? 'no result' };
+      },
+    });
+  }
+
+  const tutorialRows = rows.filter(
+    (r) => r.net.key === 'tutorial' && r.task !== 'timeToAccuracy' && r.threads === 1,
+  );
+  const mnistDir = defaultMnistDir();
+
+  // The tutorial's own NumPy code: per-sample training and inference only (it has no batches);
+  // it answers with the ids of the tutorial net's batch-1 rows.
+  const numpyConfig: PythonPeerConfig = {
+    mnistDir,
+    measure: measureOptions,
+    tasks: ['train', 'infer'],
+  };
+  jobs.push({
+    label: 'NumPy tutorial code',
+    command: NUMPY_PYTHON,
+    args: [join(root, 'bench', 'numpy_tutorial.py'), JSON.stringify(numpyConfig)],
+    // The tutorial code needs most of a second per image in its warm-up alone.
+    timeoutSeconds: 60 + 2 * perCaseSeconds(measureOptions),
+    take: (o) => {
+      remember('numpy')(o);
+      skipNote(peerTitles.numpy, o);
+      fillPeer('numpy', o);
+    },
+  });
+
+  // PyTorch: the same architectures (from our specs), same batches, 1 and 2 threads.
+  const torchCases: (BenchCase & { arch: PeerArch })[] = [];
+  const archNoted = new Set<string>();
+  for (const row of rows) {
+    if (row.task === 'timeToAccuracy' || row.threads !== 1) continue;
+    try {
+      torchCases.push({ ...benchCase(row), arch: toPeerArch(row.net.spec) });
+    } catch (error) {
+      if (!archNoted.has(row.net.key))
+        notes.push(`PyTorch, ${row.net.title}: skipped, ${(error as Error).message}.`);
+      archNoted.add(row.net.key);
+    }
+  }
+  for (const threads of [1, 2]) {
+    const key: PeerKey = threads === 1 ? 'torch1' : 'torch2';
+    const config: PythonPeerConfig = {
+      mnistDir,
+      measure: measureOptions,
+      threads,
+      cases: torchCases,
+    };
+    const timeout = 60 + torchCases.length * perCaseSeconds(measureOptions);
+    jobs.push({
+      label: `PyTorch ${threads} thread(s), ${torchCases.length} cases`,
+      command: TORCH_PYTHON,
+      args: [join(root, 'bench', 'torch_peer.py'), JSON.stringify(config)],
+      timeoutSeconds: timeout,
+      take: (o) => {
+        remember('torch')(o);
+        if (threads === 1 || !o.skipped) skipNote(peerTitles[key], o);
+        fillPeer(key, o);
+      },
+    });
+  }
+
+  // TF.js: the tutorial net; the wasm backend for inference only (it cannot train convs).
+  const wasmDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+  for (const backend of ['cpu', 'wasm'] as const) {
+    // --quick leaves out TF.js cpu at batch 128: seconds per batch, a third of the quick budget.
+    const cases = tutorialRows
+      .filter((r) => backend === 'cpu' || r.task === 'infer')
+      .filter((r) => !(quick && backend === 'cpu' && r.task === 'train' && r.batch === 128))
+      .map(benchCase);
+    if (quick && backend === 'cpu')
+      notes.push('TF.js cpu, training at batch 128: skipped in --quick.');
+    const config: TfjsChildConfig = { backend, wasmDir, cases, measure: measureOptions };
+    const key: PeerKey = backend === 'cpu' ? 'tfjsCpu' : 'tfjsWasm';
+    const timeout = 60 + cases.length * perCaseSeconds(measureOptions);
+    jobs.push({
+      label: `TF.js ${backend}, ${cases.length} cases`,
+      command: node,
+      args: [join(here, 'tfjsChild.js'), JSON.stringify(config)],
+      timeoutSeconds: timeout,
+      take: (o) => {
+        remember(`tfjs-${backend}`)(o);
+        skipNote(peerTitles[key], o);
+        fillPeer(key, o);
+      },
+    });
+  }
+  return jobs;
+}
+
+function versionLine(versions: Map<string, Record<string, string>>, machine: MachineInfo): string {
+  const parts = [`Node ${machine.node}`];
+  const np = versions.get('numpy');
+  if (np) parts.push(`${NUMPY_PYTHON}: Python ${np.python}, numpy ${np.numpy}`);
+  const torch = versions.get('torch');
+  if (torch)
+    parts.push(
+      `${TORCH_PYTHON}: Python ${torch.python}, torch ${torch.torch} (BLAS: ${torch.blas}), numpy ${torch.numpy}`,
+    );
+  const tf = versions.get('tfjs-cpu') ?? versions.get('tfjs-wasm');
+  if (tf) parts.push(`@tensorflow/tfjs ${tf.tfjs}`);
+  return parts.join('; ');
+}
+
+interface Report {
+  command: string;
+  date: string;
+  mode: 'quick' | 'full';
+  machine: MachineInfo;
+  versions: Record<string, Record<string, string>>;
+  loadBefore: string;
+  loadAfter: string;
+  measure: MeasureOptions;
+  seconds: number;
+  rows: Row[];
+  notes: string[];
+}
+
+function markdown(r: Report, versions: Map<string, Record<string, string>>): string {
+  const m = r.machine;
+  const lines = [
+    `### cnn-ts benchmark (${r.mode}), ${r.date}`,
+    '',
+    `- Command: \`${r.command}\` (took ${Math.round(r.seconds)} s)`,
+    `- CPU: ${m.cpu}, ${m.cores} cores, ${m.vector}, ${m.memoryGiB} GiB; ${m.os}; ${m.openblasEnv}`,
+    `- Versions: ${versionLine(versions, m)}`,
+    `- Load (\`uptime\`) before: ${r.loadBefore}`,
+    `- Load (\`uptime\`) after: ${r.loadAfter}`,
+    `- Each figure: images/second, median of ${r.measure.runs} timed runs of at least ${r.measure.runSeconds} s each after a ${r.measure.warmupSeconds} s warm-up, each engine in its own process; \`(Nx)\` = cnn-ts / peer on the same row; peak RSS is the whole cnn-ts process (Node, MNIST bytes, model).`,
+    '',
+    resultsTable(r.rows),
+    '',
+    'Notes:',
+    '',
+    ...r.notes.map((n) => `- ${n}`),
+    "- Anchors are the issue's figures from an AMD EPYC (Zen 4, AVX-512) 2-core machine; the arithmetic ceiling for the tutorial net's training at that machine's GEMM peak is 361,000 img/s on one core.",
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes next to the target and renames, so a reader never sees half a report. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+function readIfExists(file: string): string | null {
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
+async function main(): Promise<void> {
+  let args: BenchArgs;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const started = performance.now();
+  const mode = args.quick ? 'quick' : 'full';
+  const measureOptions = MEASURE[mode];
+  const machine = machineInfo();
+  const loadBefore = uptime();
+  const plan = planRows(args);
+  const versions = new Map<string, Record<string, string>>();
+  const jobs = buildJobs(plan, args.quick, measureOptions, versions);
+  for (const [i, job] of jobs.entries()) {
+    process.stderr.write(`[${i + 1}/${jobs.length}] ${job.label} ... `);
+    const { output, wallSeconds } = await runChild(job.command, job.args, job.timeoutSeconds);
+    job.take(output);
+    process.stderr.write(
+      `${output.skipped ? `skipped (${output.skipped})` : 'done'} in ${wallSeconds.toFixed(1)} s\n`,
+    );
+  }
+  const report: Report = {
+    command: `npm run bench${args.quick ? ' -- --quick' : ''}`,
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    mode,
+    machine,
+    versions: Object.fromEntries(versions),
+    loadBefore,
+    loadAfter: uptime(),
+    measure: measureOptions,
+    seconds: (performance.now() - started) / 1000,
+    rows: plan.rows.map(({ net: _net, ...row }) => row),
+    notes: plan.notes,
+  };
+  const text = markdown(report, versions);
+  if (args.out) writeAtomically(args.out, spliceReport(readIfExists(args.out), text));
+  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : text);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

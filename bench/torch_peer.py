@@ -1,0 +1,183 @@
+"""PyTorch peer for `npm run bench`: times the same architectures as cnn-ts (passed in as JSON by
+the harness, so both sides build the same network) at the same batch sizes and thread count.
+
+Training is one full SGD step per batch: forward, cross-entropy loss, backward, update.
+Inference is a forward pass under no_grad. Images come from real MNIST, scaled like the tutorial
+(x / 255 - 0.5) and held as float32 NCHW tensors, the layout PyTorch's kernels want.
+
+Usage: /usr/bin/python3 torch_peer.py '<json>'  where json = {"mnistDir", "threads", "measure",
+"cases": [{"id", "arch": {...}, "task": "train"|"infer", "batch"}]}.
+Prints one line `BENCH_RESULT {...}` on stdout.
+"""
+
+import json
+import os
+import platform
+import re
+import sys
+import time
+
+try:
+    import numpy
+    import torch
+    import torch.nn.functional as F
+except ImportError as error:  # reported as a skipped peer, never an error
+    print("BENCH_RESULT " + json.dumps({"skipped": "torch not importable: %s" % error}))
+    sys.exit(0)
+
+
+def read_idx(path, dims):
+    """An IDX file as a uint8 array: big-endian magic and dims, then the bytes."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    shape = tuple(int.from_bytes(raw[4 + 4 * k:8 + 4 * k], "big") for k in range(dims))
+    return numpy.frombuffer(raw, dtype=numpy.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def conv_padding(layer):
+    padding = layer.get("padding", "valid")
+    if padding == "valid":
+        return 0
+    if padding == "same":
+        return layer["kernelSize"] // 2
+    return int(padding)
+
+
+def build(arch):
+    """torch.nn.Sequential from the harness's portable layer list (see bench/peerArch.ts)."""
+    height, width, channels = arch["input"]
+    modules = []
+    shape = (channels, height, width)  # CHW while spatial, (features,) after flatten
+    for layer in arch["layers"]:
+        kind = layer["type"]
+        if kind == "conv2d":
+            k, s, p = layer["kernelSize"], layer.get("stride", 1), conv_padding(layer)
+            modules.append(torch.nn.Conv2d(shape[0], layer["filters"], k, s, p,
+                                           bias=layer.get("useBias", True)))
+            shape = (layer["filters"], (shape[1] + 2 * p - k) // s + 1, (shape[2] + 2 * p - k) // s + 1)
+        elif kind in ("maxPool2d", "avgPool2d"):
+            k = layer.get("poolSize", 2)
+            s = layer.get("stride", k)
+            pool = torch.nn.MaxPool2d if kind == "maxPool2d" else torch.nn.AvgPool2d
+            modules.append(pool(k, s))
+            shape = (shape[0], (shape[1] - k) // s + 1, (shape[2] - k) // s + 1)
+        elif kind == "relu":
+            modules.append(torch.nn.ReLU())
+        elif kind == "batchNorm":
+            norm = torch.nn.BatchNorm2d if len(shape) == 3 else torch.nn.BatchNorm1d
+            modules.append(norm(shape[0]))
+        elif kind == "dropout":
+            modules.append(torch.nn.Dropout(layer.get("rate", 0.5)))
+        elif kind == "flatten":
+            modules.append(torch.nn.Flatten())
+            shape = (int(numpy.prod(shape)),)
+        elif kind == "dense":
+            if len(shape) != 1:
+                modules.append(torch.nn.Flatten())
+                shape = (int(numpy.prod(shape)),)
+            modules.append(torch.nn.Linear(shape[0], layer["units"], bias=layer.get("useBias", True)))
+            shape = (layer["units"],)
+        else:
+            raise ValueError("unsupported layer type %r" % kind)
+    return torch.nn.Sequential(*modules)
+
+
+def measure(run, batch, opts, limit):
+    """Warm up, then time `runs` runs of at least runSeconds each (same as bench/measure.ts)."""
+    # Warm-up: call sizes double while calls are short, so per-call overhead is not timed.
+    max_chunk = max(batch, (limit // batch) * batch)
+    chunk = batch
+    started = time.perf_counter()
+    while True:
+        t0 = time.perf_counter()
+        run(0, chunk)
+        t1 = time.perf_counter()
+        if t1 - started >= opts["warmupSeconds"]:
+            break
+        if t1 - t0 < opts["warmupSeconds"] / 8:
+            chunk = min(2 * chunk, max_chunk)
+    # Timed runs last at least runSeconds each, in calls of the warm-up's last size.
+    rates, images = [], []
+    start = 0
+    for _ in range(opts["runs"]):
+        done = 0
+        t0 = time.perf_counter()
+        while True:
+            if start + chunk > limit:
+                start = 0
+            run(start, chunk)
+            start += chunk
+            done += chunk
+            elapsed = time.perf_counter() - t0
+            if elapsed >= opts["runSeconds"]:
+                break
+        rates.append(done / elapsed)
+        images.append(done)
+    return {"runs": rates, "imagesPerRun": sorted(images)[len(images) // 2]}
+
+
+def blas_info():
+    """The BLAS library torch actually loaded (from /proc/self/maps), else its build's BLAS_INFO.
+
+    Debian's torch reports BLAS_INFO=generic and uses whatever libblas.so.3 the system points at:
+    OpenBLAS, or the slow reference BLAS when only libblas3 is installed.
+    """
+    torch.ones(64, 64) @ torch.ones(64, 64)  # make sure the BLAS is loaded
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+        if paths:
+            return ", ".join(sorted(os.path.realpath(p) for p in paths))
+    except OSError:
+        pass
+    found = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
+    return "BLAS_INFO=" + (found.group(1) if found else "unknown")
+
+
+def main():
+    config = json.loads(sys.argv[1])
+    torch.manual_seed(1)
+    torch.set_num_threads(config["threads"])
+    images = read_idx(os.path.join(config["mnistDir"], "train-images-idx3-ubyte"), 3)
+    labels = read_idx(os.path.join(config["mnistDir"], "train-labels-idx1-ubyte"), 1)
+    limit = 20000  # enough distinct images for any run at these speeds, 63 MB as float32
+    x_all = torch.from_numpy(images[:limit].astype(numpy.float32) / 255 - 0.5).unsqueeze(1)
+    y_all = torch.from_numpy(labels[:limit].astype(numpy.int64))
+
+    results = []
+    for case in config["cases"]:
+        model = build(case["arch"])
+        batch = case["batch"]
+        optimizer = torch.optim.SGD(model.parameters(), lr=case.get("learningRate", 0.005))
+
+        def run_train(start, count):
+            model.train()
+            for b in range(start, start + count, batch):
+                optimizer.zero_grad()
+                loss = F.cross_entropy(model(x_all[b:b + batch]), y_all[b:b + batch])
+                loss.backward()
+                optimizer.step()
+
+        def run_infer(start, count):
+            model.eval()
+            with torch.no_grad():
+                for b in range(start, start + count, batch):
+                    model(x_all[b:b + batch]).argmax(1)
+
+        run = run_train if case["task"] == "train" else run_infer
+        try:
+            timing = measure(run, batch, config["measure"], limit)
+            results.append(dict(id=case["id"], **timing))
+        except Exception as error:  # one unsupported case must not sink the others
+            results.append({"id": case["id"], "error": str(error)})
+    versions = {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "blas": blas_info(),
+    }
+    print("BENCH_RESULT " + json.dumps({"versions": versions, "results": results}))
+
+
+if __name__ == "__main__":
+    main()

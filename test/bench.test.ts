@@ -1,0 +1,124 @@
+/** The benchmark harness's arithmetic and formatting: medians, figures, ratios, the table. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseArgs } from '../bench/args.js';
+import { findNetworks } from '../bench/networks.js';
+import { toPeerArch } from '../bench/peerArch.js';
+import { type Row, resultsTable, spliceReport } from '../bench/report.js';
+import { formatMiB, formatRate, formatRatio, median } from '../bench/stats.js';
+import { markdownTable } from '../bench/table.js';
+import { tutorialPreset } from '../src/presets.js';
+
+test('median of odd and even counts, order-independent', () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([7]), 7);
+  assert.throws(() => median([]), /empty/);
+});
+
+test('rates, ratios and sizes read as people write them', () => {
+  assert.equal(formatRate(5312.4), '5,312');
+  assert.equal(formatRate(55.26), '55.3');
+  assert.equal(formatRate(0.0951), '0.0951');
+  assert.equal(formatRatio(5300, 55), '96x');
+  assert.equal(formatRatio(2400, 5300), '0.45x');
+  assert.equal(formatRatio(44000, 44000), '1x');
+  assert.equal(formatRatio(100, 0), '—');
+  assert.equal(formatMiB(105_758_720), '101 MB');
+});
+
+test('markdown table pads columns and right-aligns numbers', () => {
+  const table = markdownTable(
+    ['net', 'img/s'],
+    [
+      ['tutorial', '5,300'],
+      ['a|b', '55'],
+    ],
+    ['left', 'right'],
+  );
+  assert.equal(
+    table,
+    [
+      '| net      | img/s |',
+      '| -------- | ----: |',
+      '| tutorial | 5,300 |',
+      '| a\\|b     |    55 |',
+    ].join('\n'),
+  );
+  assert.throws(() => markdownTable(['a', 'b'], [['1']]), /row 1 has 1 cells/);
+});
+
+test('results table shows our median, peak RSS and each peer with its ratio', () => {
+  const rows: Row[] = [
+    {
+      netTitle: 'tutorial net',
+      task: 'train',
+      batch: 1,
+      threads: 1,
+      ours: { id: 'o', runs: [900, 1000, 1100, 5000, 10], maxRssBytes: 100 * 2 ** 20 },
+      peers: { torch1: { id: 't', runs: [2000, 2000, 2000, 2000, 2000] } },
+      anchor: 'PyTorch 5,300',
+    },
+    {
+      netTitle: 'best',
+      task: 'timeToAccuracy',
+      batch: 64,
+      threads: 1,
+      ours: { id: 'b', seconds: 87.4, epochs: 3, accuracy: 0.99251 },
+      peers: {},
+      anchor: '',
+    },
+  ];
+  const lines = resultsTable(rows).split('\n');
+  assert.equal(lines.length, 4);
+  assert.match(
+    lines[0],
+    /\| network +\| measure +\| batch \| threads \| +cnn-ts \| peak RSS \| PyTorch 1 thr \|/,
+  );
+  assert.match(lines[2], /\| +1,000 \| +100 MB \| +2,000 \(0\.5x\) \| PyTorch 5,300 +\|$/);
+  assert.match(lines[3], /wall s to 99\.2% test .*\| 87 s \(3 epochs, 99\.25%\) \|/);
+});
+
+test('the tutorial net maps to the same peer architecture', () => {
+  assert.deepEqual(toPeerArch(tutorialPreset.spec), {
+    input: [28, 28, 1],
+    layers: [
+      { type: 'conv2d', filters: 8, kernelSize: 3, stride: 1, padding: 'valid', useBias: false },
+      { type: 'maxPool2d', poolSize: 2, stride: 2 },
+      { type: 'dense', units: 10, useBias: true },
+    ],
+  });
+});
+
+test('networks: the tutorial net always, the others exactly when the library supports them', () => {
+  const { nets, notes } = findNetworks();
+  assert.equal(nets[0].key, 'tutorial');
+  assert.deepEqual(nets[0].trainBatches, [1, 32, 128]);
+  for (const key of ['keras', 'best'] as const) {
+    const found = nets.some((n) => n.key === key);
+    const skipped = notes.some((n) => n.includes(key === 'keras' ? 'Keras-style' : '`best`'));
+    assert.notEqual(found, skipped, `${key} is either measured or skipped with a note`);
+  }
+});
+
+test('bench arguments', () => {
+  assert.deepEqual(parseArgs(['--quick', '--out', 'x.md']), {
+    quick: true,
+    out: 'x.md',
+    json: false,
+    help: false,
+  });
+  assert.equal(parseArgs(['--out=y.md', '--json']).out, 'y.md');
+  assert.throws(() => parseArgs(['--fast']), /unknown option --fast/);
+  assert.throws(() => parseArgs(['--out']), /--out needs a file name/);
+});
+
+test('--out replaces only the text between the markers of an existing file', () => {
+  const doc = 'intro\n<!-- bench:start -->\nold table\n<!-- bench:end -->\noutro\n';
+  assert.equal(
+    spliceReport(doc, 'new table\n'),
+    'intro\n<!-- bench:start -->\nnew table\n<!-- bench:end -->\noutro\n',
+  );
+  assert.equal(spliceReport('no markers\n', 'new table\n'), 'new table\n');
+  assert.equal(spliceReport(null, 'new table\n'), 'new table\n');
+});
