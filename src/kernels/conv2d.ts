@@ -11,6 +11,13 @@
 import type { FloatArray } from '../tensor/tensor.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
+import { inArena, simdKernels } from './wasm/simd.js';
+
+function convArgs(
+  g: ConvGeometry,
+): [number, number, number, number, number, number, number, number, number, number] {
+  return [g.inH, g.inW, g.inC, g.outH, g.outW, g.kernelH, g.kernelW, g.stride, g.padTop, g.padLeft];
+}
 
 export function im2colLength(g: ConvGeometry): number {
   return g.outH * g.outW * g.kernelH * g.kernelW * g.inC;
@@ -18,6 +25,12 @@ export function im2colLength(g: ConvGeometry): number {
 
 /** Copies image n's receptive fields into cols, one row per output pixel. */
 export function im2col(cols: FloatArray, input: FloatArray, n: number, g: ConvGeometry): void {
+  const simd = simdKernels();
+  if (simd !== null && inArena(cols) && inArena(input)) {
+    const imageBytes = 4 * g.inH * g.inW * g.inC;
+    simd.im2col(cols.byteOffset, input.byteOffset + n * imageBytes, ...convArgs(g));
+    return;
+  }
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
   const rowLen = kernelW * inC;
   let c = 0;
@@ -62,6 +75,12 @@ export function col2imAccumulate(
   n: number,
   g: ConvGeometry,
 ): void {
+  const simd = simdKernels();
+  if (simd !== null && inArena(dIn) && inArena(dCols)) {
+    const imageBytes = 4 * g.inH * g.inW * g.inC;
+    simd.col2imAccumulate(dIn.byteOffset + n * imageBytes, dCols.byteOffset, ...convArgs(g));
+    return;
+  }
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
   let c = 0;
   const imageOff = n * inH * inW * inC;

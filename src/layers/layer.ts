@@ -5,7 +5,13 @@
  * A layer reuses its output buffers between calls of the same batch size, so a returned tensor
  * is valid until the layer's next call.
  */
-import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
+import {
+  allocate,
+  type DType,
+  type FloatArray,
+  type Shape,
+  type Tensor,
+} from '../tensor/tensor.js';
 
 export interface Param {
   readonly name: string;
@@ -39,7 +45,7 @@ export class BufferCache {
       for (const d of shape) n *= d;
       t = {
         shape: [...shape],
-        data: this.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n),
+        data: allocate(this.dtype, n),
       };
       this.buffers.set(id, t);
     }
