@@ -13,17 +13,104 @@
 
 /** C[M x N] += A[M x K] . B[K x N] */
 export function gemmNN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): void {
+  gemmNNSegmented(c, a, b, M, (<usize>K) << 2, 1, K, 0, N);
+}
+
+/** C[K x N] += A[M x K]^T . B[M x N]  (weight gradients: inputs^T . dOut) */
+export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): void {
+  gemmTNSegmented(c, a, b, 1, M, 0, (<usize>K) << 2, 1, K, 0, N);
+}
+
+/**
+ * Direct convolution of one image when no window touches padding: out += conv(input, filters).
+ * No im2col matrix is built: output pixel ox of row oy reads the image where im2col would have
+ * copied from, one contiguous run per kernel row.
+ */
+export function convForwardValid(
+  out: usize,
+  input: usize,
+  filters: usize,
+  inW: i32,
+  C: i32,
+  outH: i32,
+  outW: i32,
+  kH: i32,
+  kW: i32,
+  stride: i32,
+  N: i32,
+): void {
+  const lineBytes = (<usize>(inW * C)) << 2;
+  const outRowBytes = (<usize>(outW * N)) << 2;
+  for (let oy = 0; oy < outH; oy++) {
+    gemmNNSegmented(
+      out + <usize>oy * outRowBytes,
+      input + <usize>(oy * stride) * lineBytes,
+      filters,
+      outW,
+      (<usize>(stride * C)) << 2,
+      kH,
+      kW * C,
+      lineBytes,
+      N,
+    );
+  }
+}
+
+/** dFilters += im2col(input)^T . dOut for one image with no padding, without building im2col. */
+export function convBackwardFilterValid(
+  dFilters: usize,
+  input: usize,
+  dOut: usize,
+  inW: i32,
+  C: i32,
+  outH: i32,
+  outW: i32,
+  kH: i32,
+  kW: i32,
+  stride: i32,
+  N: i32,
+): void {
+  const lineBytes = (<usize>(inW * C)) << 2;
+  gemmTNSegmented(
+    dFilters,
+    input,
+    dOut,
+    outH,
+    outW,
+    <usize>stride * lineBytes,
+    (<usize>(stride * C)) << 2,
+    kH,
+    kW * C,
+    lineBytes,
+    N,
+  );
+}
+
+/**
+ * C[M x N] += A . B[K x N] where row i of A is `segs` runs of `segLen` floats, run s starting at
+ * a + i*rowA + s*segStride (a plain GEMM: one run of K floats; a convolution: one run per kernel
+ * row, read straight from the image).
+ */
+// @ts-ignore: decorator
+@inline
+function gemmNNSegmented(
+  c: usize,
+  a: usize,
+  b: usize,
+  M: i32,
+  rowA: usize,
+  segs: i32,
+  segLen: i32,
+  segStride: usize,
+  N: i32,
+): void {
   const N8 = N & ~7;
   const N4 = N & ~3;
-  const rowA = (<usize>K) << 2;
   const rowB = (<usize>N) << 2;
   const rowC = (<usize>N) << 2;
   let i = 0;
   for (; i + 4 <= M; i += 4) {
     const a0 = a + <usize>i * rowA;
-    const a1 = a0 + rowA;
-    const a2 = a1 + rowA;
-    const a3 = a2 + rowA;
     const c0 = c + <usize>i * rowC;
     let j = 0;
     for (; j < N8; j += 8) {
@@ -32,22 +119,24 @@ export function gemmNN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
       let s20 = f32x4.splat(0), s21 = f32x4.splat(0);
       let s30 = f32x4.splat(0), s31 = f32x4.splat(0);
       let bp = b + ((<usize>j) << 2);
-      for (let k = 0; k < K; k++, bp += rowB) {
-        const w0 = v128.load(bp);
-        const w1 = v128.load(bp, 16);
-        const kk = (<usize>k) << 2;
-        const x0 = f32x4.splat(load<f32>(a0 + kk));
-        const x1 = f32x4.splat(load<f32>(a1 + kk));
-        const x2 = f32x4.splat(load<f32>(a2 + kk));
-        const x3 = f32x4.splat(load<f32>(a3 + kk));
-        s00 = f32x4.add(s00, f32x4.mul(x0, w0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, w1));
-        s10 = f32x4.add(s10, f32x4.mul(x1, w0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, w1));
-        s20 = f32x4.add(s20, f32x4.mul(x2, w0));
-        s21 = f32x4.add(s21, f32x4.mul(x2, w1));
-        s30 = f32x4.add(s30, f32x4.mul(x3, w0));
-        s31 = f32x4.add(s31, f32x4.mul(x3, w1));
+      for (let s = 0; s < segs; s++) {
+        let ap = a0 + <usize>s * segStride;
+        for (let t = 0; t < segLen; t++, bp += rowB, ap += 4) {
+          const w0 = v128.load(bp);
+          const w1 = v128.load(bp, 16);
+          const x0 = f32x4.splat(load<f32>(ap));
+          const x1 = f32x4.splat(load<f32>(ap + rowA));
+          const x2 = f32x4.splat(load<f32>(ap + 2 * rowA));
+          const x3 = f32x4.splat(load<f32>(ap + 3 * rowA));
+          s00 = f32x4.add(s00, f32x4.mul(x0, w0));
+          s01 = f32x4.add(s01, f32x4.mul(x0, w1));
+          s10 = f32x4.add(s10, f32x4.mul(x1, w0));
+          s11 = f32x4.add(s11, f32x4.mul(x1, w1));
+          s20 = f32x4.add(s20, f32x4.mul(x2, w0));
+          s21 = f32x4.add(s21, f32x4.mul(x2, w1));
+          s30 = f32x4.add(s30, f32x4.mul(x3, w0));
+          s31 = f32x4.add(s31, f32x4.mul(x3, w1));
+        }
       }
       const cp = c0 + ((<usize>j) << 2);
       v128.store(cp, f32x4.add(v128.load(cp), s00));
@@ -62,13 +151,15 @@ export function gemmNN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
     for (; j < N4; j += 4) {
       let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
       let bp = b + ((<usize>j) << 2);
-      for (let k = 0; k < K; k++, bp += rowB) {
-        const w = v128.load(bp);
-        const kk = (<usize>k) << 2;
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(a0 + kk)), w));
-        s1 = f32x4.add(s1, f32x4.mul(f32x4.splat(load<f32>(a1 + kk)), w));
-        s2 = f32x4.add(s2, f32x4.mul(f32x4.splat(load<f32>(a2 + kk)), w));
-        s3 = f32x4.add(s3, f32x4.mul(f32x4.splat(load<f32>(a3 + kk)), w));
+      for (let s = 0; s < segs; s++) {
+        let ap = a0 + <usize>s * segStride;
+        for (let t = 0; t < segLen; t++, bp += rowB, ap += 4) {
+          const w = v128.load(bp);
+          s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(ap)), w));
+          s1 = f32x4.add(s1, f32x4.mul(f32x4.splat(load<f32>(ap + rowA)), w));
+          s2 = f32x4.add(s2, f32x4.mul(f32x4.splat(load<f32>(ap + 2 * rowA)), w));
+          s3 = f32x4.add(s3, f32x4.mul(f32x4.splat(load<f32>(ap + 3 * rowA)), w));
+        }
       }
       const cp = c0 + ((<usize>j) << 2);
       v128.store(cp, f32x4.add(v128.load(cp), s0));
@@ -79,13 +170,15 @@ export function gemmNN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
     for (; j < N; j++) {
       let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
       let bp = b + ((<usize>j) << 2);
-      for (let k = 0; k < K; k++, bp += rowB) {
-        const w = load<f32>(bp);
-        const kk = (<usize>k) << 2;
-        s0 += load<f32>(a0 + kk) * w;
-        s1 += load<f32>(a1 + kk) * w;
-        s2 += load<f32>(a2 + kk) * w;
-        s3 += load<f32>(a3 + kk) * w;
+      for (let s = 0; s < segs; s++) {
+        let ap = a0 + <usize>s * segStride;
+        for (let t = 0; t < segLen; t++, bp += rowB, ap += 4) {
+          const w = load<f32>(bp);
+          s0 += load<f32>(ap) * w;
+          s1 += load<f32>(ap + rowA) * w;
+          s2 += load<f32>(ap + 2 * rowA) * w;
+          s3 += load<f32>(ap + 3 * rowA) * w;
+        }
       }
       const cp = c0 + ((<usize>j) << 2);
       store<f32>(cp, load<f32>(cp) + s0);
@@ -101,10 +194,13 @@ export function gemmNN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
     for (; j < N8; j += 8) {
       let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
       let bp = b + ((<usize>j) << 2);
-      for (let k = 0; k < K; k++, bp += rowB) {
-        const x = f32x4.splat(load<f32>(a0 + ((<usize>k) << 2)));
-        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(bp)));
-        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(bp, 16)));
+      for (let s = 0; s < segs; s++) {
+        let ap = a0 + <usize>s * segStride;
+        for (let t = 0; t < segLen; t++, bp += rowB, ap += 4) {
+          const x = f32x4.splat(load<f32>(ap));
+          s0 = f32x4.add(s0, f32x4.mul(x, v128.load(bp)));
+          s1 = f32x4.add(s1, f32x4.mul(x, v128.load(bp, 16)));
+        }
       }
       const cp = c0 + ((<usize>j) << 2);
       v128.store(cp, f32x4.add(v128.load(cp), s0));
@@ -113,56 +209,91 @@ export function gemmNN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
     for (; j < N4; j += 4) {
       let s0 = f32x4.splat(0);
       let bp = b + ((<usize>j) << 2);
-      for (let k = 0; k < K; k++, bp += rowB) {
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(a0 + ((<usize>k) << 2))), v128.load(bp)));
+      for (let s = 0; s < segs; s++) {
+        let ap = a0 + <usize>s * segStride;
+        for (let t = 0; t < segLen; t++, bp += rowB, ap += 4) {
+          s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(ap)), v128.load(bp)));
+        }
       }
       const cp = c0 + ((<usize>j) << 2);
       v128.store(cp, f32x4.add(v128.load(cp), s0));
     }
     for (; j < N; j++) {
-      let s: f32 = 0;
+      let sum: f32 = 0;
       let bp = b + ((<usize>j) << 2);
-      for (let k = 0; k < K; k++, bp += rowB) s += load<f32>(a0 + ((<usize>k) << 2)) * load<f32>(bp);
+      for (let s = 0; s < segs; s++) {
+        let ap = a0 + <usize>s * segStride;
+        for (let t = 0; t < segLen; t++, bp += rowB, ap += 4) sum += load<f32>(ap) * load<f32>(bp);
+      }
       const cp = c0 + ((<usize>j) << 2);
-      store<f32>(cp, load<f32>(cp) + s);
+      store<f32>(cp, load<f32>(cp) + sum);
     }
   }
 }
 
-/** C[K x N] += A[M x K]^T . B[M x N]  (weight gradients: inputs^T . dOut) */
-export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): void {
+/** Byte offset of element k within a segmented A row (see gemmNNSegmented). */
+// @ts-ignore: decorator
+@inline
+function segOffset(k: i32, segLen: i32, segStride: usize): usize {
+  return <usize>(k / segLen) * segStride + ((<usize>(k % segLen)) << 2);
+}
+
+/**
+ * C[K x N] += A^T . B where the rows of A are pixels (r, q), r < R, q < Q, row (r, q) starting at
+ * a + r*rowStride + q*pixelStride and segmented as in gemmNNSegmented; B is [R*Q x N].
+ */
+// @ts-ignore: decorator
+@inline
+function gemmTNSegmented(
+  c: usize,
+  a: usize,
+  b: usize,
+  R: i32,
+  Q: i32,
+  rowStride: usize,
+  pixelStride: usize,
+  segs: i32,
+  segLen: i32,
+  segStride: usize,
+  N: i32,
+): void {
+  const K = segs * segLen;
   const N8 = N & ~7;
   const N4 = N & ~3;
-  const rowA = (<usize>K) << 2;
   const rowB = (<usize>N) << 2;
   const rowC = (<usize>N) << 2;
   let k = 0;
   for (; k + 4 <= K; k += 4) {
     const c0 = c + <usize>k * rowC;
-    const ak = a + ((<usize>k) << 2);
+    const o0 = segOffset(k, segLen, segStride);
+    const o1 = segOffset(k + 1, segLen, segStride);
+    const o2 = segOffset(k + 2, segLen, segStride);
+    const o3 = segOffset(k + 3, segLen, segStride);
     let j = 0;
     for (; j < N8; j += 8) {
       let s00 = f32x4.splat(0), s01 = f32x4.splat(0);
       let s10 = f32x4.splat(0), s11 = f32x4.splat(0);
       let s20 = f32x4.splat(0), s21 = f32x4.splat(0);
       let s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-      let ap = ak;
       let bp = b + ((<usize>j) << 2);
-      for (let i = 0; i < M; i++, ap += rowA, bp += rowB) {
-        const d0 = v128.load(bp);
-        const d1 = v128.load(bp, 16);
-        const x0 = f32x4.splat(load<f32>(ap));
-        const x1 = f32x4.splat(load<f32>(ap, 4));
-        const x2 = f32x4.splat(load<f32>(ap, 8));
-        const x3 = f32x4.splat(load<f32>(ap, 12));
-        s00 = f32x4.add(s00, f32x4.mul(x0, d0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, d1));
-        s10 = f32x4.add(s10, f32x4.mul(x1, d0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, d1));
-        s20 = f32x4.add(s20, f32x4.mul(x2, d0));
-        s21 = f32x4.add(s21, f32x4.mul(x2, d1));
-        s30 = f32x4.add(s30, f32x4.mul(x3, d0));
-        s31 = f32x4.add(s31, f32x4.mul(x3, d1));
+      for (let r = 0; r < R; r++) {
+        let ap = a + <usize>r * rowStride;
+        for (let q = 0; q < Q; q++, ap += pixelStride, bp += rowB) {
+          const d0 = v128.load(bp);
+          const d1 = v128.load(bp, 16);
+          const x0 = f32x4.splat(load<f32>(ap + o0));
+          const x1 = f32x4.splat(load<f32>(ap + o1));
+          const x2 = f32x4.splat(load<f32>(ap + o2));
+          const x3 = f32x4.splat(load<f32>(ap + o3));
+          s00 = f32x4.add(s00, f32x4.mul(x0, d0));
+          s01 = f32x4.add(s01, f32x4.mul(x0, d1));
+          s10 = f32x4.add(s10, f32x4.mul(x1, d0));
+          s11 = f32x4.add(s11, f32x4.mul(x1, d1));
+          s20 = f32x4.add(s20, f32x4.mul(x2, d0));
+          s21 = f32x4.add(s21, f32x4.mul(x2, d1));
+          s30 = f32x4.add(s30, f32x4.mul(x3, d0));
+          s31 = f32x4.add(s31, f32x4.mul(x3, d1));
+        }
       }
       const cp = c0 + ((<usize>j) << 2);
       v128.store(cp, f32x4.add(v128.load(cp), s00));
@@ -176,14 +307,16 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
     }
     for (; j < N4; j += 4) {
       let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      let ap = ak;
       let bp = b + ((<usize>j) << 2);
-      for (let i = 0; i < M; i++, ap += rowA, bp += rowB) {
-        const d = v128.load(bp);
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(ap)), d));
-        s1 = f32x4.add(s1, f32x4.mul(f32x4.splat(load<f32>(ap, 4)), d));
-        s2 = f32x4.add(s2, f32x4.mul(f32x4.splat(load<f32>(ap, 8)), d));
-        s3 = f32x4.add(s3, f32x4.mul(f32x4.splat(load<f32>(ap, 12)), d));
+      for (let r = 0; r < R; r++) {
+        let ap = a + <usize>r * rowStride;
+        for (let q = 0; q < Q; q++, ap += pixelStride, bp += rowB) {
+          const d = v128.load(bp);
+          s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(ap + o0)), d));
+          s1 = f32x4.add(s1, f32x4.mul(f32x4.splat(load<f32>(ap + o1)), d));
+          s2 = f32x4.add(s2, f32x4.mul(f32x4.splat(load<f32>(ap + o2)), d));
+          s3 = f32x4.add(s3, f32x4.mul(f32x4.splat(load<f32>(ap + o3)), d));
+        }
       }
       const cp = c0 + ((<usize>j) << 2);
       v128.store(cp, f32x4.add(v128.load(cp), s0));
@@ -193,14 +326,16 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
     }
     for (; j < N; j++) {
       let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
-      let ap = ak;
       let bp = b + ((<usize>j) << 2);
-      for (let i = 0; i < M; i++, ap += rowA, bp += rowB) {
-        const d = load<f32>(bp);
-        s0 += load<f32>(ap) * d;
-        s1 += load<f32>(ap, 4) * d;
-        s2 += load<f32>(ap, 8) * d;
-        s3 += load<f32>(ap, 12) * d;
+      for (let r = 0; r < R; r++) {
+        let ap = a + <usize>r * rowStride;
+        for (let q = 0; q < Q; q++, ap += pixelStride, bp += rowB) {
+          const d = load<f32>(bp);
+          s0 += load<f32>(ap + o0) * d;
+          s1 += load<f32>(ap + o1) * d;
+          s2 += load<f32>(ap + o2) * d;
+          s3 += load<f32>(ap + o3) * d;
+        }
       }
       const cp = c0 + ((<usize>j) << 2);
       store<f32>(cp, load<f32>(cp) + s0);
@@ -211,16 +346,18 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
   }
   for (; k < K; k++) {
     const c0 = c + <usize>k * rowC;
-    const ak = a + ((<usize>k) << 2);
+    const o0 = segOffset(k, segLen, segStride);
     let j = 0;
     for (; j < N8; j += 8) {
       let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-      let ap = ak;
       let bp = b + ((<usize>j) << 2);
-      for (let i = 0; i < M; i++, ap += rowA, bp += rowB) {
-        const x = f32x4.splat(load<f32>(ap));
-        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(bp)));
-        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(bp, 16)));
+      for (let r = 0; r < R; r++) {
+        let ap = a + <usize>r * rowStride + o0;
+        for (let q = 0; q < Q; q++, ap += pixelStride, bp += rowB) {
+          const x = f32x4.splat(load<f32>(ap));
+          s0 = f32x4.add(s0, f32x4.mul(x, v128.load(bp)));
+          s1 = f32x4.add(s1, f32x4.mul(x, v128.load(bp, 16)));
+        }
       }
       const cp = c0 + ((<usize>j) << 2);
       v128.store(cp, f32x4.add(v128.load(cp), s0));
@@ -228,26 +365,30 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
     }
     for (; j < N4; j += 4) {
       let s0 = f32x4.splat(0);
-      let ap = ak;
       let bp = b + ((<usize>j) << 2);
-      for (let i = 0; i < M; i++, ap += rowA, bp += rowB) {
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(ap)), v128.load(bp)));
+      for (let r = 0; r < R; r++) {
+        let ap = a + <usize>r * rowStride + o0;
+        for (let q = 0; q < Q; q++, ap += pixelStride, bp += rowB) {
+          s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(ap)), v128.load(bp)));
+        }
       }
       const cp = c0 + ((<usize>j) << 2);
       v128.store(cp, f32x4.add(v128.load(cp), s0));
     }
     for (; j < N; j++) {
-      let s: f32 = 0;
-      let ap = ak;
+      let sum: f32 = 0;
       let bp = b + ((<usize>j) << 2);
-      for (let i = 0; i < M; i++, ap += rowA, bp += rowB) s += load<f32>(ap) * load<f32>(bp);
+      for (let r = 0; r < R; r++) {
+        let ap = a + <usize>r * rowStride + o0;
+        for (let q = 0; q < Q; q++, ap += pixelStride, bp += rowB) sum += load<f32>(ap) * load<f32>(bp);
+      }
       const cp = c0 + ((<usize>j) << 2);
-      store<f32>(cp, load<f32>(cp) + s);
+      store<f32>(cp, load<f32>(cp) + sum);
     }
   }
 }
 
-// @ts-expect-error: decorator
+// @ts-ignore: decorator
 @inline
 function hsum(v: v128): f32 {
   return (
@@ -380,7 +521,7 @@ export function im2col(
 }
 
 // Short runs (a 3x3 kernel row of one channel is 12 bytes): plain loops beat memory.copy calls.
-// @ts-expect-error: decorator
+// @ts-ignore: decorator
 @inline
 function copy(dst: usize, src: usize, bytes: usize): void {
   let i: usize = 0;
@@ -388,7 +529,7 @@ function copy(dst: usize, src: usize, bytes: usize): void {
   for (; i < bytes; i += 4) store<f32>(dst + i, load<f32>(src + i));
 }
 
-// @ts-expect-error: decorator
+// @ts-ignore: decorator
 @inline
 function zero(dst: usize, bytes: usize): void {
   let i: usize = 0;

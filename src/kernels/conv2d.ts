@@ -13,10 +13,14 @@ import type { ConvGeometry } from './convGeometry.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
 import { inArena, simdKernels } from './wasm/simd.js';
 
-function convArgs(
-  g: ConvGeometry,
-): [number, number, number, number, number, number, number, number, number, number] {
-  return [g.inH, g.inW, g.inC, g.outH, g.outW, g.kernelH, g.kernelW, g.stride, g.padTop, g.padLeft];
+/** True when every window lies inside the image, so the SIMD path can skip im2col. */
+function windowsInside(g: ConvGeometry): boolean {
+  return (
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    (g.outH - 1) * g.stride + g.kernelH <= g.inH &&
+    (g.outW - 1) * g.stride + g.kernelW <= g.inW
+  );
 }
 
 export function im2colLength(g: ConvGeometry): number {
@@ -28,7 +32,20 @@ export function im2col(cols: FloatArray, input: FloatArray, n: number, g: ConvGe
   const simd = simdKernels();
   if (simd !== null && inArena(cols) && inArena(input)) {
     const imageBytes = 4 * g.inH * g.inW * g.inC;
-    simd.im2col(cols.byteOffset, input.byteOffset + n * imageBytes, ...convArgs(g));
+    simd.im2col(
+      cols.byteOffset,
+      input.byteOffset + n * imageBytes,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.kernelH,
+      g.kernelW,
+      g.stride,
+      g.padTop,
+      g.padLeft,
+    );
     return;
   }
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
@@ -78,7 +95,20 @@ export function col2imAccumulate(
   const simd = simdKernels();
   if (simd !== null && inArena(dIn) && inArena(dCols)) {
     const imageBytes = 4 * g.inH * g.inW * g.inC;
-    simd.col2imAccumulate(dIn.byteOffset + n * imageBytes, dCols.byteOffset, ...convArgs(g));
+    simd.col2imAccumulate(
+      dIn.byteOffset + n * imageBytes,
+      dCols.byteOffset,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.kernelH,
+      g.kernelW,
+      g.stride,
+      g.padTop,
+      g.padLeft,
+    );
     return;
   }
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
@@ -121,6 +151,10 @@ export function conv2dForward(
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
+  const simd = simdKernels();
+  const direct =
+    simd !== null && windowsInside(g) && inArena(out) && inArena(input) && inArena(filters);
+  const imageSize = g.inH * g.inW * g.inC;
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
     if (bias) {
@@ -128,6 +162,22 @@ export function conv2dForward(
         for (let co = 0; co < outC; co++) out[outOff + p * outC + co] = bias[co];
     } else {
       out.fill(0, outOff, outOff + pixels * outC);
+    }
+    if (direct) {
+      simd.convForwardValid(
+        out.byteOffset + 4 * outOff,
+        input.byteOffset + 4 * n * imageSize,
+        filters.byteOffset,
+        g.inW,
+        g.inC,
+        g.outH,
+        g.outW,
+        g.kernelH,
+        g.kernelW,
+        g.stride,
+        outC,
+      );
+      continue;
     }
     im2col(cols, input, n, g);
     matmulAccumulate(out, outOff, cols, 0, filters, 0, pixels, patch, outC);
@@ -164,10 +214,30 @@ export function conv2dBackwardFilter(
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
+  const simd = simdKernels();
+  const direct =
+    simd !== null && windowsInside(g) && inArena(dFilters) && inArena(dOut) && inArena(input);
+  const imageSize = g.inH * g.inW * g.inC;
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
-    im2col(cols, input, n, g);
-    matmulTransAAccumulate(dFilters, 0, cols, 0, dOut, outOff, pixels, patch, outC);
+    if (direct) {
+      simd.convBackwardFilterValid(
+        dFilters.byteOffset,
+        input.byteOffset + 4 * n * imageSize,
+        dOut.byteOffset + 4 * outOff,
+        g.inW,
+        g.inC,
+        g.outH,
+        g.outW,
+        g.kernelH,
+        g.kernelW,
+        g.stride,
+        outC,
+      );
+    } else {
+      im2col(cols, input, n, g);
+      matmulTransAAccumulate(dFilters, 0, cols, 0, dOut, outOff, pixels, patch, outC);
+    }
     if (dBias) {
       for (let p = 0; p < pixels; p++)
         for (let co = 0; co < outC; co++) dBias[co] += dOut[outOff + p * outC + co];

@@ -11,12 +11,6 @@ import type { FloatArray } from '../tensor/tensor.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { inArena, simdKernels } from './wasm/simd.js';
 
-function poolArgs(
-  g: ConvGeometry,
-): [number, number, number, number, number, number, number, number] {
-  return [g.inH, g.inW, g.inC, g.outH, g.outW, g.kernelH, g.kernelW, g.stride];
-}
-
 export function maxPoolForward(
   out: FloatArray,
   argmax: Int32Array,
@@ -30,7 +24,14 @@ export function maxPoolForward(
       argmax.byteOffset,
       input.byteOffset,
       g.batch,
-      ...poolArgs(g),
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.kernelH,
+      g.kernelW,
+      g.stride,
     );
     return;
   }
@@ -92,7 +93,14 @@ export function maxPoolBackwardAllTies(
       input.byteOffset,
       out.byteOffset,
       batch,
-      ...poolArgs(g),
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.kernelH,
+      g.kernelW,
+      g.stride,
     );
     return;
   }

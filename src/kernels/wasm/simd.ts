@@ -27,6 +27,13 @@ export interface SimdKernels {
   /** C[M x P] += A[M x Q] . B[P x Q]^T */
   gemmNT(c: number, a: number, b: number, M: number, Q: number, P: number): void;
   im2col(cols: number, image: number, ...geometry: ConvArgs): void;
+  convForwardValid(out: number, image: number, filters: number, ...g: DirectConvArgs): void;
+  convBackwardFilterValid(
+    dFilters: number,
+    image: number,
+    dOut: number,
+    ...g: DirectConvArgs
+  ): void;
   col2imAccumulate(dIn: number, dCols: number, ...geometry: ConvArgs): void;
   maxPoolForward(out: number, argmax: number, input: number, batch: number, ...g: PoolArgs): void;
   maxPoolBackwardAllTies(
@@ -42,6 +49,8 @@ export interface SimdKernels {
 
 /** inH, inW, C, outH, outW, kernelH, kernelW, stride, padTop, padLeft */
 type ConvArgs = [number, number, number, number, number, number, number, number, number, number];
+/** inW, C, outH, outW, kernelH, kernelW, stride, outC */
+type DirectConvArgs = [number, number, number, number, number, number, number, number];
 /** inH, inW, C, outH, outW, kernelH, kernelW, stride */
 type PoolArgs = [number, number, number, number, number, number, number, number];
 
