@@ -54,11 +54,10 @@ type DirectConvArgs = [number, number, number, number, number, number, number, n
 /** inH, inW, C, outH, outW, kernelH, kernelW, stride */
 type PoolArgs = [number, number, number, number, number, number, number, number];
 
-/** 256 MiB of address space (reserved, committed page by page as used). */
-const ARENA_PAGES = 4096;
+/** Arena sizes to try, in 64 KiB pages: 1 GiB of address space, less where that is refused. */
+const ARENA_PAGE_CHOICES = [16384, 4096, 1024];
 /** Blocks start here; the module itself keeps no static data below. */
 const ARENA_BASE = 65536;
-const MIN_BLOCK_LOG2 = 6;
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
@@ -83,7 +82,16 @@ function load(): Loaded | null {
   try {
     const bytes = decodeBase64(simdModuleBase64);
     if (!WebAssembly.validate(bytes)) return null; // no SIMD in this engine
-    const memory = new WebAssembly.Memory({ initial: ARENA_PAGES, maximum: ARENA_PAGES });
+    let memory: WebAssembly.Memory | null = null;
+    for (const pages of ARENA_PAGE_CHOICES) {
+      try {
+        memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+        break;
+      } catch {
+        // address space refused: try a smaller arena
+      }
+    }
+    if (!memory) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     return { kernels: instance.exports as unknown as SimdKernels, memory };
   } catch {
@@ -117,29 +125,39 @@ export function inArena(a: ArrayBufferView): boolean {
   return a.buffer === arenaBuffer;
 }
 
-// Power-of-two size classes with one free list each: simple, no fragmentation bookkeeping.
-const freeLists: number[][] = [];
+// Size classes: powers of two up to 1 MiB, whole MiB above; one free list per class.
+const freeLists = new Map<number, number[]>();
 let bumpTop = ARENA_BASE;
-const arenaEnd = ARENA_PAGES * 65536;
+const arenaEnd = loaded ? loaded.memory.buffer.byteLength : 0;
 const reclaim =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<number>((block) => {
-        freeLists[block & 63].push(block & ~63);
+    ? new FinalizationRegistry<{ ptr: number; size: number }>(({ ptr, size }) => {
+        freeLists.get(size)?.push(ptr);
       })
     : null;
 
-/** Address of a free arena block of at least `bytes` (64-byte aligned), or -1. */
-function arenaBlock(bytes: number): { ptr: number; cls: number; reused: boolean } | null {
-  let cls = MIN_BLOCK_LOG2;
-  while (2 ** cls < bytes) cls++;
-  const list = freeLists[cls] ?? [];
-  freeLists[cls] = list;
+function sizeClass(bytes: number): number {
+  const MiB = 1 << 20;
+  if (bytes > MiB) return Math.ceil(bytes / MiB) * MiB;
+  let size = 64;
+  while (size < bytes) size *= 2;
+  return size;
+}
+
+/** A free arena block of at least `bytes` (64-byte aligned), or null when the arena is full. */
+function arenaBlock(bytes: number): { ptr: number; size: number; reused: boolean } | null {
+  const size = sizeClass(bytes);
+  let list = freeLists.get(size);
+  if (!list) {
+    list = [];
+    freeLists.set(size, list);
+  }
   const reused = list.pop();
-  if (reused !== undefined) return { ptr: reused, cls, reused: true };
-  if (bumpTop + 2 ** cls > arenaEnd) return null;
+  if (reused !== undefined) return { ptr: reused, size, reused: true };
+  if (bumpTop + size > arenaEnd) return null;
   const ptr = bumpTop;
-  bumpTop += 2 ** cls;
-  return { ptr, cls, reused: false };
+  bumpTop += size;
+  return { ptr, size, reused: false };
 }
 
 function arenaArray<T extends Float32Array | Int32Array>(
@@ -152,8 +170,7 @@ function arenaArray<T extends Float32Array | Int32Array>(
   if (!block) return fallback(length);
   const view = make(loaded.memory.buffer, block.ptr, length);
   if (block.reused) view.fill(0);
-  // Block address and size class packed in one number: addresses are multiples of 64.
-  reclaim?.register(view, block.ptr | block.cls);
+  reclaim?.register(view, { ptr: block.ptr, size: block.size });
   return view;
 }
 
