@@ -11,7 +11,7 @@
 import type { FloatArray } from '../tensor/tensor.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
-import { inArena, simdKernels } from './wasm/simd.js';
+import { allocateFloat32, inArena, simdKernels } from './wasm/simd.js';
 
 /** True when every window lies inside the image, so the SIMD path can skip im2col. */
 function windowsInside(g: ConvGeometry): boolean {
@@ -195,11 +195,42 @@ export function conv2dBackwardInput(
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
   dIn.fill(0, 0, g.batch * g.inH * g.inW * g.inC);
+  // The SIMD product runs ~1.5x faster as A . B than as A . B^T (no horizontal sums), so
+  // transpose the filters once per call into [outC, patch] scratch.
+  const transposed =
+    simdKernels() !== null && inArena(dCols) && inArena(dOut) && inArena(filters)
+      ? transposedFilters(filters, patch, g.outC)
+      : null;
   for (let n = 0; n < g.batch; n++) {
     dCols.fill(0, 0, pixels * patch);
-    matmulTransBAccumulate(dCols, 0, dOut, n * pixels * g.outC, filters, 0, pixels, g.outC, patch);
+    if (transposed) {
+      matmulAccumulate(dCols, 0, dOut, n * pixels * g.outC, transposed, 0, pixels, g.outC, patch);
+    } else {
+      matmulTransBAccumulate(
+        dCols,
+        0,
+        dOut,
+        n * pixels * g.outC,
+        filters,
+        0,
+        pixels,
+        g.outC,
+        patch,
+      );
+    }
     col2imAccumulate(dIn, dCols, n, g);
   }
+}
+
+/** Scratch for transposed filters, grown to the largest conv seen and then reused. */
+let filterScratch = allocateFloat32(0);
+
+function transposedFilters(filters: FloatArray, patch: number, outC: number): Float32Array {
+  if (filterScratch.length < patch * outC) filterScratch = allocateFloat32(patch * outC);
+  const t = filterScratch;
+  for (let k = 0; k < patch; k++)
+    for (let co = 0; co < outC; co++) t[co * patch + k] = filters[k * outC + co];
+  return t;
 }
 
 /** dFilters += im2col(input)^T . dOut and dBias += column sums of dOut. Accumulates. */
