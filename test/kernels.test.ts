@@ -4,6 +4,7 @@
  * float32, and WebAssembly SIMD on float32 arrays in the arena.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import {
   conv2dBackwardFilter,
@@ -45,6 +46,7 @@ import {
   allocateFloat32,
   allocateInt32,
   inArena,
+  initSimdKernels,
   setSimdEnabled,
   simdAvailable,
 } from '../src/kernels/wasm/simd.js';
@@ -94,6 +96,30 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, path: Pat
 
 test('the SIMD path is available here unless switched off by CNN_TS_NO_WASM', () => {
   assert.equal(simdAvailable(), process.env.CNN_TS_NO_WASM !== '1');
+});
+
+test('initSimdKernels resolves to whether SIMD runs here', async () => {
+  assert.equal(await initSimdKernels(), simdAvailable());
+});
+
+test('CNN_TS_NO_WASM=1 falls back to the TypeScript kernels and still trains', () => {
+  const simdModule = new URL('../src/kernels/wasm/simd.js', import.meta.url).href;
+  const modelModule = new URL('../src/model/sequential.js', import.meta.url).href;
+  const presetModule = new URL('../src/presets.js', import.meta.url).href;
+  const script = `
+    const { simdAvailable, allocateFloat32, inArena } = await import('${simdModule}');
+    const { Sequential } = await import('${modelModule}');
+    const { tutorialPreset } = await import('${presetModule}');
+    const model = new Sequential(tutorialPreset.spec);
+    const x = { shape: [2, 28, 28, 1], data: new Float32Array(2 * 784).fill(0.25) };
+    const logits = model.forward(x, true);
+    console.log(JSON.stringify({ simd: simdAvailable(), arena: inArena(allocateFloat32(8)),
+      finite: Array.from(logits.data).every(Number.isFinite) }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, CNN_TS_NO_WASM: '1' },
+    encoding: 'utf8',
+  });
+  assert.deepEqual(JSON.parse(out.trim()), { simd: false, arena: false, finite: true });
 });
 
 test('allocate puts float32 arrays in the arena, zeroed, and float64 on the heap', () => {

@@ -3,8 +3,8 @@
  *
  * The module (built from wasm/simdKernels.ts, embedded as base64) is compiled synchronously on
  * first import; if WebAssembly or its SIMD proposal is missing, or compilation is refused (a
- * browser main thread may refuse synchronous compiles), `simdKernels()` returns null and every
- * kernel runs its pure-TypeScript path. `CNN_TS_NO_WASM=1` in the environment or
+ * browser main thread may refuse synchronous compiles: await `initSimdKernels()` there),
+ * `simdKernels()` returns null and every kernel runs its pure-TypeScript path. `CNN_TS_NO_WASM=1` in the environment or
  * `setSimdEnabled(false)` forces the TypeScript path (tests run both).
  *
  * Buffer ownership: WASM can only read its own memory, and copying the operands in and out on
@@ -77,30 +77,62 @@ interface Loaded {
   memory: WebAssembly.Memory;
 }
 
-function load(): Loaded | null {
-  if (typeof WebAssembly !== 'object' || forcedOff()) return null;
-  try {
-    const bytes = decodeBase64(simdModuleBase64);
-    if (!WebAssembly.validate(bytes)) return null; // no SIMD in this engine
-    let memory: WebAssembly.Memory | null = null;
-    for (const pages of ARENA_PAGE_CHOICES) {
-      try {
-        memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-        break;
-      } catch {
-        // address space refused: try a smaller arena
-      }
+function arenaMemory(): WebAssembly.Memory | null {
+  for (const pages of ARENA_PAGE_CHOICES) {
+    try {
+      return new WebAssembly.Memory({ initial: pages, maximum: pages });
+    } catch {
+      // address space refused: try a smaller arena
     }
-    if (!memory) return null;
+  }
+  return null;
+}
+
+/** The module bytes if this engine can run them (WebAssembly with SIMD, not switched off). */
+function moduleBytes(): Uint8Array<ArrayBuffer> | null {
+  if (typeof WebAssembly !== 'object' || forcedOff()) return null;
+  const bytes = decodeBase64(simdModuleBase64);
+  return WebAssembly.validate(bytes) ? bytes : null; // invalid = no SIMD here
+}
+
+function loadSync(): Loaded | null {
+  try {
+    const bytes = moduleBytes();
+    const memory = bytes && arenaMemory();
+    if (!bytes || !memory) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     return { kernels: instance.exports as unknown as SimdKernels, memory };
   } catch {
-    return null;
+    return null; // e.g. a browser main thread refusing synchronous compilation
   }
 }
 
-const loaded = load();
-const arenaBuffer: ArrayBufferLike | null = loaded ? loaded.memory.buffer : null;
+let loaded = loadSync();
+let arenaBuffer: ArrayBufferLike | null = loaded ? loaded.memory.buffer : null;
+
+/**
+ * For browsers, whose main thread may refuse the synchronous compile done at import: compiles
+ * asynchronously and resolves to whether SIMD kernels are now available. Arrays allocated before
+ * it resolved stay on the TypeScript path, so call it before building a model.
+ */
+export async function initSimdKernels(): Promise<boolean> {
+  if (loaded) return true;
+  try {
+    const bytes = moduleBytes();
+    const memory = bytes && arenaMemory();
+    if (!bytes || !memory) return false;
+    const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+    if (!loaded) {
+      loaded = { kernels: instance.exports as unknown as SimdKernels, memory };
+      arenaBuffer = memory.buffer;
+      arenaEnd = memory.buffer.byteLength;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 let enabled = true;
 
 /** The SIMD kernels, or null when unavailable or switched off. */
@@ -128,7 +160,7 @@ export function inArena(a: ArrayBufferView): boolean {
 // Size classes: powers of two up to 1 MiB, whole MiB above; one free list per class.
 const freeLists = new Map<number, number[]>();
 let bumpTop = ARENA_BASE;
-const arenaEnd = loaded ? loaded.memory.buffer.byteLength : 0;
+let arenaEnd = loaded ? loaded.memory.buffer.byteLength : 0;
 const reclaim =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<{ ptr: number; size: number }>(({ ptr, size }) => {
