@@ -52,12 +52,12 @@ function trainSingleThread(batchSize: number, epochs: number): Sequential {
   return model;
 }
 
-async function trainParallel(threads: number, batchSize: number, epochs: number) {
+async function trainParallel(threads: number, batchSize: number, epochs: number, data = trainSet) {
   const trainer = await createParallelTrainer(spec, { threads, seed: 3, maxBatch: batchSize });
   try {
     let correct = 0;
     for (let e = 0; e < epochs; e++) {
-      for (const { x, labels, n } of batches(trainSet, batchSize)) {
+      for (const { x, labels, n } of batches(data, batchSize)) {
         correct += trainer.step(x, labels, n, LR).correct;
       }
     }
@@ -94,6 +94,16 @@ test('threads 2 and 3 are deterministic and match threads 1 within the stated to
     });
   }
   assert.ok(one.accuracy > 0.4, `the net should beat chance (0.1) clearly: ${one.accuracy}`);
+});
+
+test('batches smaller than the thread count leave a worker idle without changing the result', async () => {
+  const small = take(trainSet, 40);
+  const one = await trainParallel(1, 2, 1, small);
+  const three = await trainParallel(3, 2, 1, small); // shards of 1, 1 and 0 samples
+  three.weights.forEach((w, i) => {
+    assert.ok(relativeError(w, one.weights[i]) < 1e-5, `weights ${i}`);
+  });
+  assert.equal(three.correct, one.correct);
 });
 
 test('bad options and batches are refused with one-line errors', async () => {

@@ -18,6 +18,31 @@ export function gemmNN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
 
 /** C[K x N] += A[M x K]^T . B[M x N]  (weight gradients: inputs^T . dOut) */
 export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): void {
+  if (M < 4) {
+    // A few rank-1 updates (a dense layer at batch size 1): one pass over C per sample beats
+    // 4x8 tiles, whose set-up and column tails dominate when the reduction is this short.
+    const N4 = N & ~3;
+    const rowC = (<usize>N) << 2;
+    for (let i = 0; i < M; i++) {
+      const ai = a + <usize>i * ((<usize>K) << 2);
+      const bi = b + <usize>i * rowC;
+      let cp = c;
+      for (let k = 0; k < K; k++, cp += rowC) {
+        const x = load<f32>(ai + ((<usize>k) << 2));
+        const xv = f32x4.splat(x);
+        let j = 0;
+        for (; j < N4; j += 4) {
+          const o = (<usize>j) << 2;
+          v128.store(cp + o, f32x4.add(v128.load(cp + o), f32x4.mul(xv, v128.load(bi + o))));
+        }
+        for (; j < N; j++) {
+          const o = (<usize>j) << 2;
+          store<f32>(cp + o, load<f32>(cp + o) + x * load<f32>(bi + o));
+        }
+      }
+    }
+    return;
+  }
   gemmTNSegmented(c, a, b, 1, M, 0, (<usize>K) << 2, 1, K, 0, N);
 }
 

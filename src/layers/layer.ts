@@ -32,12 +32,28 @@ export interface Layer {
   backwardParamsOnly(dOut: Tensor): void;
 }
 
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Reuses one output buffer per batch size so steady-state training does not allocate. */
 export class BufferCache {
   private readonly buffers = new Map<string, Tensor>();
+  /** The last tensor handed out per key: the common case, found without building a string. */
+  private readonly recent = new Map<string, Tensor>();
   constructor(private readonly dtype: DType) {}
 
   get(key: string, shape: readonly number[]): Tensor {
+    const last = this.recent.get(key);
+    if (last && sameDims(last.shape, shape)) return last;
+    const t = this.lookup(key, shape);
+    this.recent.set(key, t);
+    return t;
+  }
+
+  private lookup(key: string, shape: readonly number[]): Tensor {
     const id = `${key}:${shape.join('x')}`;
     let t = this.buffers.get(id);
     if (!t) {

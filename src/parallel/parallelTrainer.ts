@@ -164,6 +164,7 @@ export async function createParallelTrainer(
           throw new Error(`worker ${w} failed: ${errors.shift() ?? 'unknown error'}`);
         Atomics.wait(control, slot, v, 1000);
       }
+      if (shardStart(w + 1) === shardStart(w)) continue; // empty shard: no gradient
       let off = (w - 1) * paramCount;
       for (const p of params) {
         const g = p.grad;

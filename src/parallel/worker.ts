@@ -29,14 +29,20 @@ for (;;) {
   if (Atomics.load(control, CONTROL.stop) !== 0) break;
   generation = Atomics.load(control, CONTROL.generation);
   try {
+    const start = control[CONTROL.first + 2 * init.worker];
+    const count = control[CONTROL.first + 2 * init.worker + 1];
+    if (count === 0) {
+      // An empty shard (batch smaller than the thread count): nothing to compute or publish.
+      Atomics.store(control, done, generation);
+      Atomics.notify(control, done);
+      continue;
+    }
     let off = 0;
     for (const p of params) {
       p.value.set(weights.subarray(off, off + p.value.length));
       p.grad.fill(0);
       off += p.value.length;
     }
-    const start = control[CONTROL.first + 2 * init.worker];
-    const count = control[CONTROL.first + 2 * init.worker + 1];
     const r = runner.run(inputs, labels, start, count, control[CONTROL.batchSize]);
     off = 0;
     for (const p of params) {
