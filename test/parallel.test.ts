@@ -52,8 +52,19 @@ function trainSingleThread(batchSize: number, epochs: number): Sequential {
   return model;
 }
 
-async function trainParallel(threads: number, batchSize: number, epochs: number, data = trainSet) {
-  const trainer = await createParallelTrainer(spec, { threads, seed: 3, maxBatch: batchSize });
+async function trainParallel(
+  threads: number,
+  batchSize: number,
+  epochs: number,
+  data = trainSet,
+  optimizer?: SGD,
+) {
+  const trainer = await createParallelTrainer(spec, {
+    threads,
+    seed: 3,
+    maxBatch: batchSize,
+    optimizer,
+  });
   try {
     let correct = 0;
     for (let e = 0; e < epochs; e++) {
@@ -71,8 +82,10 @@ async function trainParallel(threads: number, batchSize: number, epochs: number,
 test('threads 1 reproduces the single-thread training loop bitwise', async () => {
   const reference = trainSingleThread(32, 2);
   const run = await trainParallel(1, 32, 2);
+  const withOptimizer = await trainParallel(1, 32, 2, trainSet, new SGD());
   reference.params().forEach((p, i) => {
     assert.deepEqual(run.weights[i], Float32Array.from(p.value), `${p.id} differs`);
+    assert.deepEqual(withOptimizer.weights[i], run.weights[i], `${p.id}: given optimizer`);
   });
 });
 

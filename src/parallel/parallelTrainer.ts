@@ -7,7 +7,8 @@
  *   await trainer.close();
  *
  * `step` does what src/train/trainer.ts does for one batch (forward, fused softmax
- * cross-entropy with the batch-mean gradient, backward, plain SGD), split across threads: the
+ * cross-entropy with the batch-mean gradient, backward, then the optimizer: plain SGD unless
+ * `options.optimizer` is given), split across threads: the
  * batch is cut into `threads` contiguous shards; the main thread runs shard 0 on `trainer.model`
  * while worker w runs shard w on its own copy of the model, whose weights it copies from a
  * SharedArrayBuffer at the start of the step. Worker gradients come back through shared memory and
@@ -22,6 +23,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { sgdUpdate } from '../kernels/sgd.js';
+import type { Param } from '../layers/layer.js';
 import { Sequential } from '../model/sequential.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { FloatArray } from '../tensor/tensor.js';
@@ -36,6 +38,12 @@ export interface ParallelOptions {
   seed?: number;
   /** Largest batch `step` will be given (sizes the shared buffers; default 128). */
   maxBatch?: number;
+  /**
+   * Applies the reduced gradients to `model.params()` and zeroes them, like src/optim's
+   * optimizers (it runs on the main thread only, so its state needs no sharing). Default: plain
+   * SGD through the sgdUpdate kernel, which is what the SGD optimizer does.
+   */
+  optimizer?: { step(params: readonly Param[], learningRate: number): void };
 }
 
 export interface StepResult {
@@ -174,7 +182,8 @@ export async function createParallelTrainer(
       lossSum += results[2 * w];
       correct += results[2 * w + 1];
     }
-    for (const p of params) sgdUpdate(p.value, p.grad, learningRate);
+    if (options.optimizer) options.optimizer.step(params, learningRate);
+    else for (const p of params) sgdUpdate(p.value, p.grad, learningRate);
     if (extra > 0) publishWeights();
     return { loss: lossSum / n, correct };
   };
