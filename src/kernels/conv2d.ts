@@ -158,8 +158,14 @@ export function conv2dForward(
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
     if (bias) {
-      for (let p = 0; p < pixels; p++)
-        for (let co = 0; co < outC; co++) out[outOff + p * outC + co] = bias[co];
+      // One pixel by hand, then doubling block copies (native memmove, not a loop per value).
+      for (let co = 0; co < outC; co++) out[outOff + co] = bias[co];
+      const total = pixels * outC;
+      for (let done = outC; done < total; ) {
+        const n = Math.min(done, total - done);
+        out.copyWithin(outOff + done, outOff, outOff + n);
+        done += n;
+      }
     } else {
       out.fill(0, outOff, outOff + pixels * outC);
     }
