@@ -4,15 +4,16 @@
  * The module (built from wasm/simdKernels.ts, embedded as base64) is compiled synchronously on
  * first import; if WebAssembly or its SIMD proposal is missing, or compilation is refused (a
  * browser main thread may refuse synchronous compiles: await `initSimdKernels()` there),
- * `simdKernels()` returns null and every kernel runs its pure-TypeScript path. `CNN_TS_NO_WASM=1` in the environment or
- * `setSimdEnabled(false)` forces the TypeScript path (tests run both).
+ * `simdKernels()` returns null and every kernel runs its pure-TypeScript path.
+ * `CNN_TS_NO_WASM=1` in the environment or `setSimdEnabled(false)` forces the TypeScript path
+ * (tests run both).
  *
  * Buffer ownership: WASM can only read its own memory, and copying the operands in and out on
  * every call would cost about as much as the arithmetic at the tutorial's sizes. So float32 arrays
  * are ALLOCATED in that memory (`allocateFloat32`, used by tensor.allocate and layer buffers), and a
  * kernel takes the WASM path only when all its arrays are there. The memory has a fixed size that
- * never grows, because growing would detach every live view; its pages are reserved, not
- * committed, so untouched capacity costs no RAM. When the arena is full, allocation falls back to
+ * never grows, because growing would detach every live view (1 GiB of address space, less where
+ * refused); its pages are reserved, not committed, so untouched capacity costs no RAM. When the arena is full, allocation falls back to
  * ordinary Float32Arrays (correct, just on the TypeScript path). Blocks come back for reuse when
  * their array is garbage-collected (FinalizationRegistry), so a subarray must not outlive its
  * parent array.
