@@ -213,6 +213,9 @@ function convCases(): ConvCase[] {
     { batch: 1, inShape: [5, 5, 1], outC: 3, k: 5, stride: 1, padding: 'same' },
     { batch: 2, inShape: [11, 11, 8], outC: 12, k: 3, stride: 1, padding: 1 },
     { batch: 2, inShape: [13, 10, 7], outC: 9, k: 3, stride: 2, padding: 'valid' },
+    // Wide outputs (>= 16 channels) take the SIMD column-block order; 21 leaves a ragged tail.
+    { batch: 2, inShape: [10, 9, 12], outC: 21, k: 3, stride: 1, padding: 'valid' },
+    { batch: 1, inShape: [9, 11, 5], outC: 32, k: 3, stride: 1, padding: 'same' },
   ];
   const rng = new Random(5);
   for (let i = 0; i < 12; i++) {
