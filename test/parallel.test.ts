@@ -12,9 +12,10 @@ import { SoftmaxCrossEntropy } from '../src/losses/softmaxCrossEntropy.js';
 import { Sequential } from '../src/model/sequential.js';
 import type { ModelSpec } from '../src/model/spec.js';
 import { SGD } from '../src/optim/sgd.js';
+import { fitParallel } from '../src/parallel/fitParallel.js';
 import { createParallelTrainer } from '../src/parallel/parallelTrainer.js';
 import { tutorialPreset } from '../src/presets.js';
-import { evaluate } from '../src/train/trainer.js';
+import { evaluate, train } from '../src/train/trainer.js';
 import { relativeError } from './helpers.js';
 
 const mnist = loadMnist(defaultMnistDir());
@@ -117,6 +118,41 @@ test('batches smaller than the thread count leave a worker idle without changing
     assert.ok(relativeError(w, one.weights[i]) < 1e-5, `weights ${i}`);
   });
   assert.equal(three.correct, one.correct);
+});
+
+test('fitParallel with one thread equals train() bitwise, shuffling and losses included', async () => {
+  const options = {
+    epochs: 2,
+    batchSize: 16,
+    learningRate: LR,
+    shuffle: true,
+    seed: 99,
+    logEvery: 160,
+  };
+  const reference = new Sequential(spec, { seed: 3 });
+  const refLogs: number[] = [];
+  const refResult = train(reference, new SGD(), take(trainSet, 320), {
+    ...options,
+    onLog: (l) => refLogs.push(l.loss, l.accuracy),
+  });
+  const trainer = await createParallelTrainer(spec, { threads: 1, seed: 3, maxBatch: 16 });
+  try {
+    const logs: number[] = [];
+    const result = fitParallel(trainer, take(trainSet, 320), {
+      ...options,
+      onLog: (l) => logs.push(l.loss, l.accuracy),
+    });
+    assert.deepEqual(logs, refLogs);
+    assert.deepEqual(
+      result.epochs.map((e) => [e.loss, e.accuracy]),
+      refResult.epochs.map((e) => [e.loss, e.accuracy]),
+    );
+    reference.params().forEach((p, i) => {
+      assert.deepEqual(trainer.model.params()[i].value, p.value, p.id);
+    });
+  } finally {
+    await trainer.close();
+  }
 });
 
 test('bad options and batches are refused with one-line errors', async () => {
