@@ -11,6 +11,17 @@
 import type { FloatArray } from '../tensor/tensor.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
+import { allocateFloat32, inArena, simdKernels } from './wasm/simd.js';
+
+/** True when every window lies inside the image, so the SIMD path can skip im2col. */
+function windowsInside(g: ConvGeometry): boolean {
+  return (
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    (g.outH - 1) * g.stride + g.kernelH <= g.inH &&
+    (g.outW - 1) * g.stride + g.kernelW <= g.inW
+  );
+}
 
 export function im2colLength(g: ConvGeometry): number {
   return g.outH * g.outW * g.kernelH * g.kernelW * g.inC;
@@ -18,6 +29,25 @@ export function im2colLength(g: ConvGeometry): number {
 
 /** Copies image n's receptive fields into cols, one row per output pixel. */
 export function im2col(cols: FloatArray, input: FloatArray, n: number, g: ConvGeometry): void {
+  const simd = simdKernels();
+  if (simd !== null && inArena(cols) && inArena(input)) {
+    const imageBytes = 4 * g.inH * g.inW * g.inC;
+    simd.im2col(
+      cols.byteOffset,
+      input.byteOffset + n * imageBytes,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.kernelH,
+      g.kernelW,
+      g.stride,
+      g.padTop,
+      g.padLeft,
+    );
+    return;
+  }
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
   const rowLen = kernelW * inC;
   let c = 0;
@@ -62,6 +92,25 @@ export function col2imAccumulate(
   n: number,
   g: ConvGeometry,
 ): void {
+  const simd = simdKernels();
+  if (simd !== null && inArena(dIn) && inArena(dCols)) {
+    const imageBytes = 4 * g.inH * g.inW * g.inC;
+    simd.col2imAccumulate(
+      dIn.byteOffset + n * imageBytes,
+      dCols.byteOffset,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.kernelH,
+      g.kernelW,
+      g.stride,
+      g.padTop,
+      g.padLeft,
+    );
+    return;
+  }
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
   let c = 0;
   const imageOff = n * inH * inW * inC;
@@ -102,13 +151,39 @@ export function conv2dForward(
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
+  const simd = simdKernels();
+  const direct =
+    simd !== null && windowsInside(g) && inArena(out) && inArena(input) && inArena(filters);
+  const imageSize = g.inH * g.inW * g.inC;
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
     if (bias) {
-      for (let p = 0; p < pixels; p++)
-        for (let co = 0; co < outC; co++) out[outOff + p * outC + co] = bias[co];
+      // One pixel by hand, then doubling block copies (native memmove, not a loop per value).
+      for (let co = 0; co < outC; co++) out[outOff + co] = bias[co];
+      const total = pixels * outC;
+      for (let done = outC; done < total; ) {
+        const n = Math.min(done, total - done);
+        out.copyWithin(outOff + done, outOff, outOff + n);
+        done += n;
+      }
     } else {
       out.fill(0, outOff, outOff + pixels * outC);
+    }
+    if (direct) {
+      simd.convForwardValid(
+        out.byteOffset + 4 * outOff,
+        input.byteOffset + 4 * n * imageSize,
+        filters.byteOffset,
+        g.inW,
+        g.inC,
+        g.outH,
+        g.outW,
+        g.kernelH,
+        g.kernelW,
+        g.stride,
+        outC,
+      );
+      continue;
     }
     im2col(cols, input, n, g);
     matmulAccumulate(out, outOff, cols, 0, filters, 0, pixels, patch, outC);
@@ -126,11 +201,42 @@ export function conv2dBackwardInput(
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
   dIn.fill(0, 0, g.batch * g.inH * g.inW * g.inC);
+  // The SIMD product runs ~1.5x faster as A . B than as A . B^T (no horizontal sums), so
+  // transpose the filters once per call into [outC, patch] scratch.
+  const transposed =
+    simdKernels() !== null && inArena(dCols) && inArena(dOut) && inArena(filters)
+      ? transposedFilters(filters, patch, g.outC)
+      : null;
   for (let n = 0; n < g.batch; n++) {
     dCols.fill(0, 0, pixels * patch);
-    matmulTransBAccumulate(dCols, 0, dOut, n * pixels * g.outC, filters, 0, pixels, g.outC, patch);
+    if (transposed) {
+      matmulAccumulate(dCols, 0, dOut, n * pixels * g.outC, transposed, 0, pixels, g.outC, patch);
+    } else {
+      matmulTransBAccumulate(
+        dCols,
+        0,
+        dOut,
+        n * pixels * g.outC,
+        filters,
+        0,
+        pixels,
+        g.outC,
+        patch,
+      );
+    }
     col2imAccumulate(dIn, dCols, n, g);
   }
+}
+
+/** Scratch for transposed filters, grown to the largest conv seen and then reused. */
+let filterScratch = allocateFloat32(0);
+
+function transposedFilters(filters: FloatArray, patch: number, outC: number): Float32Array {
+  if (filterScratch.length < patch * outC) filterScratch = allocateFloat32(patch * outC);
+  const t = filterScratch;
+  for (let k = 0; k < patch; k++)
+    for (let co = 0; co < outC; co++) t[co * patch + k] = filters[k * outC + co];
+  return t;
 }
 
 /** dFilters += im2col(input)^T . dOut and dBias += column sums of dOut. Accumulates. */
@@ -145,10 +251,30 @@ export function conv2dBackwardFilter(
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
+  const simd = simdKernels();
+  const direct =
+    simd !== null && windowsInside(g) && inArena(dFilters) && inArena(dOut) && inArena(input);
+  const imageSize = g.inH * g.inW * g.inC;
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
-    im2col(cols, input, n, g);
-    matmulTransAAccumulate(dFilters, 0, cols, 0, dOut, outOff, pixels, patch, outC);
+    if (direct) {
+      simd.convBackwardFilterValid(
+        dFilters.byteOffset,
+        input.byteOffset + 4 * n * imageSize,
+        dOut.byteOffset + 4 * outOff,
+        g.inW,
+        g.inC,
+        g.outH,
+        g.outW,
+        g.kernelH,
+        g.kernelW,
+        g.stride,
+        outC,
+      );
+    } else {
+      im2col(cols, input, n, g);
+      matmulTransAAccumulate(dFilters, 0, cols, 0, dOut, outOff, pixels, patch, outC);
+    }
     if (dBias) {
       for (let p = 0; p < pixels; p++)
         for (let co = 0; co < outC; co++) dBias[co] += dOut[outOff + p * outC + co];

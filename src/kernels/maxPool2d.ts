@@ -9,6 +9,7 @@
  */
 import type { FloatArray } from '../tensor/tensor.js';
 import type { ConvGeometry } from './convGeometry.js';
+import { inArena, simdKernels } from './wasm/simd.js';
 
 export function maxPoolForward(
   out: FloatArray,
@@ -16,6 +17,24 @@ export function maxPoolForward(
   input: FloatArray,
   g: ConvGeometry,
 ): void {
+  const simd = simdKernels();
+  if (simd !== null && inArena(out) && inArena(argmax) && inArena(input)) {
+    simd.maxPoolForward(
+      out.byteOffset,
+      argmax.byteOffset,
+      input.byteOffset,
+      g.batch,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.kernelH,
+      g.kernelW,
+      g.stride,
+    );
+    return;
+  }
   const { batch, inH, inW, inC, outH, outW, kernelH, kernelW, stride } = g;
   let o = 0;
   for (let n = 0; n < batch; n++) {
@@ -66,6 +85,25 @@ export function maxPoolBackwardAllTies(
 ): void {
   const { batch, inH, inW, inC, outH, outW, kernelH, kernelW, stride } = g;
   dIn.fill(0, 0, batch * inH * inW * inC);
+  const simd = simdKernels();
+  if (simd !== null && inArena(dIn) && inArena(dOut) && inArena(input) && inArena(out)) {
+    simd.maxPoolBackwardAllTies(
+      dIn.byteOffset,
+      dOut.byteOffset,
+      input.byteOffset,
+      out.byteOffset,
+      batch,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.kernelH,
+      g.kernelW,
+      g.stride,
+    );
+    return;
+  }
   let o = 0;
   for (let n = 0; n < batch; n++) {
     const imageOff = n * inH * inW * inC;

@@ -5,7 +5,13 @@
  * A layer reuses its output buffers between calls of the same batch size, so a returned tensor
  * is valid until the layer's next call.
  */
-import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
+import {
+  allocate,
+  type DType,
+  type FloatArray,
+  type Shape,
+  type Tensor,
+} from '../tensor/tensor.js';
 
 export interface Param {
   readonly name: string;
@@ -26,12 +32,28 @@ export interface Layer {
   backwardParamsOnly(dOut: Tensor): void;
 }
 
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Reuses one output buffer per batch size so steady-state training does not allocate. */
 export class BufferCache {
   private readonly buffers = new Map<string, Tensor>();
+  /** The last tensor handed out per key: the common case, found without building a string. */
+  private readonly recent = new Map<string, Tensor>();
   constructor(private readonly dtype: DType) {}
 
   get(key: string, shape: readonly number[]): Tensor {
+    const last = this.recent.get(key);
+    if (last && sameDims(last.shape, shape)) return last;
+    const t = this.lookup(key, shape);
+    this.recent.set(key, t);
+    return t;
+  }
+
+  private lookup(key: string, shape: readonly number[]): Tensor {
     const id = `${key}:${shape.join('x')}`;
     let t = this.buffers.get(id);
     if (!t) {
@@ -39,7 +61,7 @@ export class BufferCache {
       for (const d of shape) n *= d;
       t = {
         shape: [...shape],
-        data: this.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n),
+        data: allocate(this.dtype, n),
       };
       this.buffers.set(id, t);
     }

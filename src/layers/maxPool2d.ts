@@ -10,6 +10,7 @@ import {
   maxPoolBackwardFirst,
   maxPoolForward,
 } from '../kernels/maxPool2d.js';
+import { allocateInt32 } from '../kernels/wasm/simd.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 
@@ -28,7 +29,7 @@ export class MaxPool2D implements Layer {
   readonly stride: number;
   readonly ties: PoolTies;
   private readonly buffers: BufferCache;
-  private argmax = new Int32Array(0);
+  private argmax: Int32Array = new Int32Array(0);
   private lastInput: Tensor | null = null;
   private lastOutput: Tensor | null = null;
   private lastGeometry: ConvGeometry | null = null;
@@ -74,7 +75,7 @@ export class MaxPool2D implements Layer {
     const batch = batchOf(input, this.inputShape, 'maxPool2d');
     const g = this.geometry(batch);
     const out = this.buffers.get('out', [batch, ...this.outputShape]);
-    if (this.argmax.length !== out.data.length) this.argmax = new Int32Array(out.data.length);
+    if (this.argmax.length !== out.data.length) this.argmax = allocateInt32(out.data.length);
     maxPoolForward(out.data, this.argmax, input.data, g);
     this.lastInput = input;
     this.lastOutput = out;

@@ -6,6 +6,7 @@
  * [N, features]. Conv filters are HWIO: [kernelH, kernelW, inChannels, outChannels]; dense weights
  * are [inputs, units] like the tutorial's `Softmax.weights`.
  */
+import { allocateFloat32 } from '../kernels/wasm/simd.js';
 
 /** Float storage. Training uses float32; gradient checks run the same code in float64. */
 export type FloatArray = Float32Array | Float64Array;
@@ -26,8 +27,9 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
+/** Zeroed storage; float32 goes where the SIMD kernels can reach it (kernels/wasm/simd.ts). */
 export function allocate(dtype: DType, length: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  return dtype === 'float64' ? new Float64Array(length) : allocateFloat32(length);
 }
 
 export function tensor(shape: readonly number[], data: FloatArray): Tensor {

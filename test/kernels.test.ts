@@ -1,0 +1,401 @@
+/**
+ * Every fast kernel against its reference twin, on random shapes with odd sizes, stride 2 and
+ * `same` padding, down each path the engine can take: TypeScript on float64, TypeScript on
+ * float32, and WebAssembly SIMD on float32 arrays in the arena.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+import {
+  conv2dBackwardFilter,
+  conv2dBackwardInput,
+  conv2dForward,
+  im2colLength,
+} from '../src/kernels/conv2d.js';
+import {
+  conv2dBackwardFilterReference,
+  conv2dBackwardInputReference,
+  conv2dForwardReference,
+} from '../src/kernels/conv2d.reference.js';
+import { type ConvGeometry, convGeometry, type Padding } from '../src/kernels/convGeometry.js';
+import { denseBackwardInput, denseBackwardParams, denseForward } from '../src/kernels/dense.js';
+import { denseBackwardReference, denseForwardReference } from '../src/kernels/dense.reference.js';
+import {
+  matmulAccumulate,
+  matmulTransAAccumulate,
+  matmulTransBAccumulate,
+} from '../src/kernels/matmul.js';
+import {
+  matmulAccumulateReference,
+  matmulTransAAccumulateReference,
+  matmulTransBAccumulateReference,
+} from '../src/kernels/matmul.reference.js';
+import {
+  maxPoolBackwardAllTies,
+  maxPoolBackwardFirst,
+  maxPoolForward,
+} from '../src/kernels/maxPool2d.js';
+import {
+  maxPoolBackwardReference,
+  maxPoolForwardReference,
+} from '../src/kernels/maxPool2d.reference.js';
+import { sgdUpdate } from '../src/kernels/sgd.js';
+import { softmaxCrossEntropy } from '../src/kernels/softmaxCrossEntropy.js';
+import { tutorialSoftmaxCrossEntropy } from '../src/kernels/softmaxCrossEntropy.reference.js';
+import {
+  allocateFloat32,
+  allocateInt32,
+  inArena,
+  initSimdKernels,
+  setSimdEnabled,
+  simdAvailable,
+} from '../src/kernels/wasm/simd.js';
+import { Random } from '../src/random/prng.js';
+import { allocate, type FloatArray } from '../src/tensor/tensor.js';
+import { relativeError } from './helpers.js';
+
+type Path = 'ts-float64' | 'ts-float32' | 'simd-float32';
+// The SIMD path runs wherever it is available; the first test fails if it is missing unexpectedly.
+const paths: Path[] = simdAvailable()
+  ? ['ts-float64', 'ts-float32', 'simd-float32']
+  : ['ts-float64', 'ts-float32'];
+/** float32 sums of up to a few thousand terms, relative to the largest value. */
+const TOL: Record<Path, number> = { 'ts-float64': 1e-12, 'ts-float32': 3e-6, 'simd-float32': 3e-6 };
+
+/** Runs fn with the kernels switched to `path`, handing it an allocator for that path. */
+function onPath(path: Path, fn: (make: (values: ArrayLike<number>) => FloatArray) => void): void {
+  const previous = setSimdEnabled(path === 'simd-float32');
+  try {
+    fn((values) => {
+      const a =
+        path === 'ts-float64'
+          ? new Float64Array(values.length)
+          : path === 'ts-float32'
+            ? new Float32Array(values.length)
+            : allocateFloat32(values.length);
+      a.set(values);
+      if (path === 'simd-float32' && values.length > 0) assert.ok(inArena(a), 'arena allocation');
+      return a;
+    });
+  } finally {
+    setSimdEnabled(previous);
+  }
+}
+
+function gaussians(rng: Random, n: number): Float64Array {
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.gaussian();
+  return a;
+}
+
+function close(actual: ArrayLike<number>, expected: ArrayLike<number>, path: Path, what: string) {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  const err = relativeError(actual, expected);
+  assert.ok(err <= TOL[path], `${what} on ${path}: relative error ${err} > ${TOL[path]}`);
+}
+
+test('the SIMD path is available here unless switched off by CNN_TS_NO_WASM', () => {
+  assert.equal(simdAvailable(), process.env.CNN_TS_NO_WASM !== '1');
+});
+
+test('initSimdKernels resolves to whether SIMD runs here', async () => {
+  assert.equal(await initSimdKernels(), simdAvailable());
+});
+
+test('CNN_TS_NO_WASM=1 falls back to the TypeScript kernels and still trains', () => {
+  const simdModule = new URL('../src/kernels/wasm/simd.js', import.meta.url).href;
+  const modelModule = new URL('../src/model/sequential.js', import.meta.url).href;
+  const presetModule = new URL('../src/presets.js', import.meta.url).href;
+  const script = `
+    const { simdAvailable, allocateFloat32, inArena } = await import('${simdModule}');
+    const { Sequential } = await import('${modelModule}');
+    const { tutorialPreset } = await import('${presetModule}');
+    const model = new Sequential(tutorialPreset.spec);
+    const x = { shape: [2, 28, 28, 1], data: new Float32Array(2 * 784).fill(0.25) };
+    const logits = model.forward(x, true);
+    console.log(JSON.stringify({ simd: simdAvailable(), arena: inArena(allocateFloat32(8)),
+      finite: Array.from(logits.data).every(Number.isFinite) }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, CNN_TS_NO_WASM: '1' },
+    encoding: 'utf8',
+  });
+  assert.deepEqual(JSON.parse(out.trim()), { simd: false, arena: false, finite: true });
+});
+
+test('allocate puts float32 arrays in the arena, zeroed, and float64 on the heap', () => {
+  const a = allocate('float32', 1000);
+  assert.equal(inArena(a), simdAvailable());
+  assert.ok(a.every((v) => v === 0));
+  assert.ok(!inArena(allocate('float64', 10)));
+  const b = allocateInt32(7);
+  assert.equal(inArena(b), simdAvailable());
+  // Two live arrays never share storage.
+  const c = allocateFloat32(16);
+  const d = allocateFloat32(16);
+  c.fill(1);
+  assert.ok(d.every((v) => v === 0));
+});
+
+test('matmul kernels equal the textbook loops on tile-edge and odd sizes', () => {
+  const rng = new Random(11);
+  const sizes = [
+    [1, 1, 1],
+    [1, 1352, 10],
+    [4, 9, 8],
+    [5, 7, 13],
+    [9, 3, 17],
+    [8, 16, 8],
+    [3, 10, 1352],
+    [13, 21, 6],
+  ];
+  for (const [M, K, N] of sizes) {
+    const A = gaussians(rng, M * K);
+    const B = gaussians(rng, K * N);
+    const Bt = gaussians(rng, N * K);
+    const At = gaussians(rng, M * N);
+    const C0 = gaussians(rng, M * N);
+    const D0 = gaussians(rng, K * N);
+    const nn = Float64Array.from(C0);
+    matmulAccumulateReference(nn, A, B, M, K, N);
+    const tn = Float64Array.from(D0);
+    matmulTransAAccumulateReference(tn, A, At, M, K, N);
+    const nt = Float64Array.from(C0);
+    matmulTransBAccumulateReference(nt, A, Bt, M, K, N);
+    for (const path of paths) {
+      onPath(path, (make) => {
+        const what = `${M}x${K}x${N}`;
+        const c = make(C0);
+        matmulAccumulate(c, 0, make(A), 0, make(B), 0, M, K, N);
+        close(c, nn, path, `matmulAccumulate ${what}`);
+        const d = make(D0);
+        matmulTransAAccumulate(d, 0, make(A), 0, make(At), 0, M, K, N);
+        close(d, tn, path, `matmulTransAAccumulate ${what}`);
+        const e = make(C0);
+        matmulTransBAccumulate(e, 0, make(A), 0, make(Bt), 0, M, K, N);
+        close(e, nt, path, `matmulTransBAccumulate ${what}`);
+      });
+    }
+  }
+});
+
+test('matmul kernels honour offsets into larger arrays', () => {
+  const rng = new Random(12);
+  const [M, K, N] = [5, 6, 9];
+  const A = gaussians(rng, 3 + M * K);
+  const B = gaussians(rng, 2 + K * N);
+  const expected = new Float64Array(M * N);
+  matmulAccumulateReference(expected, A.subarray(3), B.subarray(2), M, K, N);
+  for (const path of paths) {
+    onPath(path, (make) => {
+      const c = make(new Float64Array(1 + M * N));
+      matmulAccumulate(c, 1, make(A), 3, make(B), 2, M, K, N);
+      assert.equal(c[0], 0, 'nothing written before the offset');
+      close(c.subarray(1), expected, path, 'offset matmul');
+    });
+  }
+});
+
+interface ConvCase {
+  batch: number;
+  inShape: [number, number, number];
+  outC: number;
+  k: number;
+  stride: number;
+  padding: Padding;
+}
+
+function convCases(): ConvCase[] {
+  const cases: ConvCase[] = [
+    { batch: 1, inShape: [28, 28, 1], outC: 8, k: 3, stride: 1, padding: 'valid' },
+    { batch: 2, inShape: [7, 5, 3], outC: 5, k: 3, stride: 1, padding: 'valid' },
+    { batch: 1, inShape: [8, 8, 4], outC: 8, k: 3, stride: 2, padding: 'same' },
+    { batch: 3, inShape: [9, 6, 2], outC: 6, k: 2, stride: 2, padding: 'same' },
+    { batch: 1, inShape: [5, 5, 1], outC: 3, k: 5, stride: 1, padding: 'same' },
+    { batch: 2, inShape: [11, 11, 8], outC: 12, k: 3, stride: 1, padding: 1 },
+    { batch: 2, inShape: [13, 10, 7], outC: 9, k: 3, stride: 2, padding: 'valid' },
+    // Wide outputs (>= 16 channels) take the SIMD column-block order; 21 leaves a ragged tail.
+    { batch: 2, inShape: [10, 9, 12], outC: 21, k: 3, stride: 1, padding: 'valid' },
+    { batch: 1, inShape: [9, 11, 5], outC: 32, k: 3, stride: 1, padding: 'same' },
+  ];
+  const rng = new Random(5);
+  for (let i = 0; i < 12; i++) {
+    const k = 1 + rng.int(4);
+    const stride = 1 + rng.int(2);
+    const padding: Padding = (['valid', 'same', 1] as const)[rng.int(3)];
+    const h = k + rng.int(9);
+    const w = k + rng.int(9);
+    cases.push({
+      batch: 1 + rng.int(3),
+      inShape: [h, w, 1 + rng.int(9)],
+      outC: 1 + rng.int(17),
+      k,
+      stride,
+      padding,
+    });
+  }
+  return cases;
+}
+
+test('conv2d forward, backward-input and backward-filter equal the reference', () => {
+  const rng = new Random(21);
+  for (const c of convCases()) {
+    const g: ConvGeometry = convGeometry(c.batch, c.inShape, c.outC, c.k, c.k, c.stride, c.padding);
+    const inLen = g.batch * g.inH * g.inW * g.inC;
+    const outLen = g.batch * g.outH * g.outW * g.outC;
+    const x = gaussians(rng, inLen);
+    const f = gaussians(rng, c.k * c.k * g.inC * g.outC);
+    const bias = gaussians(rng, g.outC);
+    const dOut = gaussians(rng, outLen);
+    const df0 = gaussians(rng, f.length);
+    const db0 = gaussians(rng, g.outC);
+    const out = new Float64Array(outLen);
+    conv2dForwardReference(out, x, f, bias, g);
+    const dIn = new Float64Array(inLen);
+    conv2dBackwardInputReference(dIn, dOut, f, g);
+    const df = Float64Array.from(df0);
+    const db = Float64Array.from(db0);
+    conv2dBackwardFilterReference(df, db, dOut, x, g);
+    const what = `${JSON.stringify(c)}`;
+    for (const path of paths) {
+      onPath(path, (make) => {
+        const cols = make(new Float64Array(im2colLength(g)));
+        const o = make(new Float64Array(outLen));
+        conv2dForward(o, make(x), make(f), make(bias), g, cols);
+        close(o, out, path, `conv2dForward ${what}`);
+        const di = make(new Float64Array(inLen).fill(7)); // stale values must be overwritten
+        conv2dBackwardInput(di, make(dOut), make(f), g, cols);
+        close(di, dIn, path, `conv2dBackwardInput ${what}`);
+        const dfa = make(df0);
+        const dba = make(db0);
+        conv2dBackwardFilter(dfa, dba, make(dOut), make(x), g, cols);
+        close(dfa, df, path, `conv2dBackwardFilter ${what}`);
+        close(dba, db, path, `conv2dBackwardFilter bias ${what}`);
+      });
+    }
+  }
+});
+
+test('max-pool forward and both backward rules equal the reference, ties included', () => {
+  const rng = new Random(31);
+  const cases: [number, [number, number, number], number, number][] = [
+    [1, [26, 26, 8], 2, 2],
+    [2, [7, 9, 3], 2, 2],
+    [1, [9, 9, 5], 3, 2],
+    [3, [6, 5, 4], 3, 3],
+    [1, [5, 8, 1], 2, 1],
+  ];
+  for (const [batch, shape, size, stride] of cases) {
+    const g = convGeometry(batch, shape, shape[2], size, size, stride, 'valid');
+    const inLen = batch * shape[0] * shape[1] * shape[2];
+    const outLen = batch * g.outH * g.outW * g.outC;
+    // Small integers make ties common, which is what the two backward rules differ on.
+    const x = Float64Array.from({ length: inLen }, () => rng.int(4));
+    const dOut = gaussians(rng, outLen);
+    const out = new Float64Array(outLen);
+    maxPoolForwardReference(out, x, g);
+    const dFirst = new Float64Array(inLen);
+    maxPoolBackwardReference(dFirst, dOut, x, 'first', g);
+    const dAll = new Float64Array(inLen);
+    maxPoolBackwardReference(dAll, dOut, x, 'all', g);
+    for (const path of paths) {
+      onPath(path, (make) => {
+        const what = `${batch}x${shape.join('x')} pool ${size}/${stride}`;
+        const o = make(new Float64Array(outLen));
+        const argmax = path === 'simd-float32' ? allocateInt32(outLen) : new Int32Array(outLen);
+        const xa = make(x);
+        maxPoolForward(o, argmax, xa, g);
+        close(o, out, path, `maxPoolForward ${what}`);
+        const d1 = make(new Float64Array(inLen).fill(3));
+        maxPoolBackwardFirst(d1, make(dOut), argmax, g);
+        close(d1, dFirst, path, `maxPoolBackwardFirst ${what}`);
+        const d2 = make(new Float64Array(inLen).fill(3));
+        maxPoolBackwardAllTies(d2, make(dOut), xa, o, g);
+        close(d2, dAll, path, `maxPoolBackwardAllTies ${what}`);
+      });
+    }
+  }
+});
+
+test('dense forward and backward equal the reference', () => {
+  const rng = new Random(41);
+  for (const [N, I, U] of [
+    [1, 1352, 10],
+    [3, 7, 13],
+    [5, 1, 1],
+    [4, 33, 8],
+    [2, 9, 128],
+  ]) {
+    const x = gaussians(rng, N * I);
+    const w = gaussians(rng, I * U);
+    const b = gaussians(rng, U);
+    const dOut = gaussians(rng, N * U);
+    const dw0 = gaussians(rng, I * U);
+    const db0 = gaussians(rng, U);
+    const out = new Float64Array(N * U);
+    denseForwardReference(out, x, w, b, N, I, U);
+    const dIn = new Float64Array(N * I);
+    const dw = Float64Array.from(dw0);
+    const db = Float64Array.from(db0);
+    denseBackwardReference(dIn, dw, db, dOut, x, w, N, I, U);
+    for (const path of paths) {
+      onPath(path, (make) => {
+        const what = `${N}x${I}->${U}`;
+        const o = make(new Float64Array(N * U));
+        denseForward(o, make(x), make(w), make(b), N, I, U);
+        close(o, out, path, `denseForward ${what}`);
+        const dwa = make(dw0);
+        const dba = make(db0);
+        denseBackwardParams(dwa, dba, make(dOut), make(x), N, I, U);
+        close(dwa, dw, path, `denseBackwardParams ${what}`);
+        close(dba, db, path, `denseBackwardParams bias ${what}`);
+        const di = make(new Float64Array(N * I).fill(5));
+        denseBackwardInput(di, make(dOut), make(w), N, I, U);
+        close(di, dIn, path, `denseBackwardInput ${what}`);
+      });
+    }
+  }
+});
+
+test('fused softmax cross-entropy equals the tutorial formulation', () => {
+  const rng = new Random(51);
+  const N = 4;
+  const C = 10;
+  const logits = gaussians(rng, N * C);
+  const labels = [3, 0, 9, 5];
+  for (const path of paths) {
+    onPath(path, (make) => {
+      const probs = make(new Float64Array(N * C));
+      const grad = make(new Float64Array(N * C));
+      const total = softmaxCrossEntropy(probs, grad, make(logits), labels, N, C, 1);
+      let expectedTotal = 0;
+      for (let n = 0; n < N; n++) {
+        const ref = tutorialSoftmaxCrossEntropy(logits.subarray(n * C, (n + 1) * C), labels[n]);
+        expectedTotal += ref.loss;
+        close(probs.subarray(n * C, (n + 1) * C), ref.probs, path, 'probs');
+        close(grad.subarray(n * C, (n + 1) * C), ref.dLogits, path, 'dLogits');
+      }
+      assert.ok(Math.abs(total - expectedTotal) < 1e-5 * expectedTotal, `loss on ${path}`);
+    });
+  }
+});
+
+test('sgdUpdate steps every weight and zeroes the gradient, tails included', () => {
+  const rng = new Random(61);
+  for (const n of [1, 3, 4, 13, 1352]) {
+    const v = gaussians(rng, n);
+    const g = gaussians(rng, n);
+    const expected = v.map((x, i) => x - 0.01 * g[i]);
+    for (const path of paths) {
+      onPath(path, (make) => {
+        const va = make(v);
+        const ga = make(g);
+        sgdUpdate(va, ga, 0.01);
+        close(va, expected, path, `sgdUpdate n=${n}`);
+        assert.ok(
+          ga.every((x) => x === 0),
+          'gradient zeroed',
+        );
+      });
+    }
+  }
+});

@@ -1,0 +1,170 @@
+/**
+ * Data-parallel training: one thread reproduces the single-thread training loop bit for bit; two
+ * and three threads are deterministic for their thread count and train to the same accuracy
+ * (stated tolerance: 1 percentage point on 400 held-out images) with weights within float32
+ * rounding of the single-thread ones.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type Dataset, fillBatch, take } from '../src/data/dataset.js';
+import { defaultMnistDir, loadMnist } from '../src/data/mnistFiles.js';
+import { SoftmaxCrossEntropy } from '../src/losses/softmaxCrossEntropy.js';
+import { Sequential } from '../src/model/sequential.js';
+import type { ModelSpec } from '../src/model/spec.js';
+import { SGD } from '../src/optim/sgd.js';
+import { fitParallel } from '../src/parallel/fitParallel.js';
+import { createParallelTrainer } from '../src/parallel/parallelTrainer.js';
+import { tutorialPreset } from '../src/presets.js';
+import { evaluate, train } from '../src/train/trainer.js';
+import { relativeError } from './helpers.js';
+
+const mnist = loadMnist(defaultMnistDir());
+const trainSet = take(mnist.train, 600);
+const testSet = take(mnist.test, 400);
+const spec: ModelSpec = tutorialPreset.spec;
+const { scale, offset } = spec.input;
+const LR = 0.1;
+
+/** Batches in file order, last one short when batchSize does not divide the set. */
+function* batches(data: Dataset, batchSize: number) {
+  const x = new Float32Array(batchSize * 784);
+  const labels = new Int32Array(batchSize);
+  for (let start = 0; start < data.count; start += batchSize) {
+    const n = Math.min(batchSize, data.count - start);
+    fillBatch(x, labels, data, null, start, n, scale, offset);
+    yield { x, labels, n };
+  }
+}
+
+/** The tutorial's loop (sequential.ts): forward, fused loss, backward, SGD. */
+function trainSingleThread(batchSize: number, epochs: number): Sequential {
+  const model = new Sequential(spec, { seed: 3 });
+  const loss = new SoftmaxCrossEntropy();
+  const sgd = new SGD();
+  const params = model.params();
+  for (let e = 0; e < epochs; e++) {
+    for (const { x, labels, n } of batches(trainSet, batchSize)) {
+      const logits = model.forward({ shape: [n, 28, 28, 1], data: x.subarray(0, n * 784) }, true);
+      loss.forward(logits, labels);
+      model.backward(loss.backward());
+      sgd.step(params, LR);
+    }
+  }
+  return model;
+}
+
+async function trainParallel(
+  threads: number,
+  batchSize: number,
+  epochs: number,
+  data = trainSet,
+  optimizer?: SGD,
+) {
+  const trainer = await createParallelTrainer(spec, {
+    threads,
+    seed: 3,
+    maxBatch: batchSize,
+    optimizer,
+  });
+  try {
+    let correct = 0;
+    for (let e = 0; e < epochs; e++) {
+      for (const { x, labels, n } of batches(data, batchSize)) {
+        correct += trainer.step(x, labels, n, LR).correct;
+      }
+    }
+    const weights = trainer.model.params().map((p) => Float32Array.from(p.value));
+    return { weights, correct, accuracy: evaluate(trainer.model, testSet).accuracy };
+  } finally {
+    await trainer.close();
+  }
+}
+
+test('threads 1 reproduces the single-thread training loop bitwise', async () => {
+  const reference = trainSingleThread(32, 2);
+  const run = await trainParallel(1, 32, 2);
+  const withOptimizer = await trainParallel(1, 32, 2, trainSet, new SGD());
+  reference.params().forEach((p, i) => {
+    assert.deepEqual(run.weights[i], Float32Array.from(p.value), `${p.id} differs`);
+    assert.deepEqual(withOptimizer.weights[i], run.weights[i], `${p.id}: given optimizer`);
+  });
+});
+
+test('threads 2 and 3 are deterministic and match threads 1 within the stated tolerance', async () => {
+  const one = await trainParallel(1, 37, 2); // 37: shards of unequal size, short last batch
+  for (const threads of [2, 3]) {
+    const a = await trainParallel(threads, 37, 2);
+    const b = await trainParallel(threads, 37, 2);
+    a.weights.forEach((w, i) => {
+      assert.deepEqual(w, b.weights[i], `threads ${threads} repeat`);
+    });
+    assert.ok(
+      Math.abs(a.accuracy - one.accuracy) <= 0.01,
+      `threads ${threads}: accuracy ${a.accuracy} vs ${one.accuracy} with one thread`,
+    );
+    a.weights.forEach((w, i) => {
+      const err = relativeError(w, one.weights[i]);
+      assert.ok(err < 1e-3, `threads ${threads}: weights differ by ${err} (relative)`);
+    });
+  }
+  assert.ok(one.accuracy > 0.4, `the net should beat chance (0.1) clearly: ${one.accuracy}`);
+});
+
+test('batches smaller than the thread count leave a worker idle without changing the result', async () => {
+  const small = take(trainSet, 40);
+  const one = await trainParallel(1, 2, 1, small);
+  const three = await trainParallel(3, 2, 1, small); // shards of 1, 1 and 0 samples
+  three.weights.forEach((w, i) => {
+    assert.ok(relativeError(w, one.weights[i]) < 1e-5, `weights ${i}`);
+  });
+  assert.equal(three.correct, one.correct);
+});
+
+test('fitParallel with one thread equals train() bitwise, shuffling and losses included', async () => {
+  const options = {
+    epochs: 2,
+    batchSize: 16,
+    learningRate: LR,
+    shuffle: true,
+    seed: 99,
+    logEvery: 160,
+  };
+  const reference = new Sequential(spec, { seed: 3 });
+  const refLogs: number[] = [];
+  const refResult = train(reference, new SGD(), take(trainSet, 320), {
+    ...options,
+    onLog: (l) => refLogs.push(l.loss, l.accuracy),
+  });
+  const trainer = await createParallelTrainer(spec, { threads: 1, seed: 3, maxBatch: 16 });
+  try {
+    const logs: number[] = [];
+    const result = fitParallel(trainer, take(trainSet, 320), {
+      ...options,
+      onLog: (l) => logs.push(l.loss, l.accuracy),
+    });
+    assert.deepEqual(logs, refLogs);
+    assert.deepEqual(
+      result.epochs.map((e) => [e.loss, e.accuracy]),
+      refResult.epochs.map((e) => [e.loss, e.accuracy]),
+    );
+    reference.params().forEach((p, i) => {
+      assert.deepEqual(trainer.model.params()[i].value, p.value, p.id);
+    });
+  } finally {
+    await trainer.close();
+  }
+});
+
+test('bad options and batches are refused with one-line errors', async () => {
+  await assert.rejects(createParallelTrainer(spec, { threads: 0 }), /threads must be/);
+  const trainer = await createParallelTrainer(spec, { threads: 1, maxBatch: 4 });
+  try {
+    assert.throws(
+      () => trainer.step(new Float32Array(784 * 8), new Int32Array(8), 8, 0.1),
+      /batch size must be from 1 to 4/,
+    );
+  } finally {
+    await trainer.close();
+  }
+  assert.throws(() => trainer.step(new Float32Array(784), [0], 1, 0.1), /closed/);
+});
