@@ -4,10 +4,15 @@
  * softmax cross-entropy loss. The training loop reads like the tutorial's (3.1.6):
  *   logits = model.forward(x); loss.forward(logits, y); model.backward(loss.backward()); optimizer.step(...)
  */
+import { AvgPool2D } from '../layers/avgPool2d.js';
+import { BatchNorm } from '../layers/batchNorm.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
-import type { Layer, Param } from '../layers/layer.js';
+import { Dropout } from '../layers/dropout.js';
+import { Flatten } from '../layers/flatten.js';
+import type { Layer, Param, StateTensor } from '../layers/layer.js';
 import { MaxPool2D } from '../layers/maxPool2d.js';
+import { ReLU } from '../layers/relu.js';
 import { Random } from '../random/prng.js';
 import { type DType, type Shape, shapeString, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { type LayerSpec, type ModelSpec, validateModelSpec } from './spec.js';
@@ -17,14 +22,36 @@ export interface NamedParam extends Param {
   readonly id: string;
 }
 
-function buildLayer(spec: LayerSpec, inputShape: Shape, rng: Random, dtype: DType): Layer {
+export interface NamedStateTensor extends StateTensor {
+  readonly id: string;
+}
+
+function buildLayer(
+  spec: LayerSpec,
+  inputShape: Shape,
+  rng: Random,
+  noise: Random,
+  dtype: DType,
+): Layer {
   switch (spec.type) {
     case 'conv2d':
       return new Conv2D(inputShape, spec, rng, dtype);
     case 'maxPool2d':
       return new MaxPool2D(inputShape, spec, dtype);
+    case 'avgPool2d':
+      return new AvgPool2D(inputShape, spec, dtype);
+    case 'globalAvgPool2d':
+      return new AvgPool2D(inputShape, { global: true }, dtype);
     case 'dense':
       return new Dense(inputShape, spec, rng, dtype);
+    case 'relu':
+      return new ReLU(inputShape, dtype);
+    case 'flatten':
+      return new Flatten(inputShape, dtype);
+    case 'dropout':
+      return new Dropout(inputShape, spec, noise, dtype);
+    case 'batchNorm':
+      return new BatchNorm(inputShape, spec, dtype);
   }
 }
 
@@ -38,15 +65,19 @@ export class Sequential {
   readonly spec: ModelSpec;
   readonly layers: Layer[];
   readonly dtype: DType;
+  /** Training-time noise (dropout masks), apart from the initialisation stream; saved on resume. */
+  readonly noise: Random;
 
   constructor(spec: ModelSpec, options: ModelOptions = {}) {
     this.spec = validateModelSpec(spec);
     this.dtype = options.dtype ?? 'float32';
-    const rng = new Random(options.seed ?? 1);
+    const seed = options.seed ?? 1;
+    const rng = new Random(seed);
+    this.noise = new Random((seed ^ 0x5bd1e995) >>> 0);
     this.layers = [];
     let shape: Shape = this.spec.input.shape;
     for (const layerSpec of this.spec.layers) {
-      const layer = buildLayer(layerSpec, shape, rng, this.dtype);
+      const layer = buildLayer(layerSpec, shape, rng, this.noise, this.dtype);
       this.layers.push(layer);
       shape = layer.outputShape;
     }
@@ -65,6 +96,13 @@ export class Sequential {
   params(): NamedParam[] {
     return this.layers.flatMap((layer, i) =>
       layer.params().map((p) => ({ ...p, id: `${i}.${layer.kind}.${p.name}` })),
+    );
+  }
+
+  /** Non-trained tensors saved with the weights (batch norm running statistics). */
+  stateTensors(): NamedStateTensor[] {
+    return this.layers.flatMap((layer, i) =>
+      (layer.stateTensors?.() ?? []).map((t) => ({ ...t, id: `${i}.${layer.kind}.${t.name}` })),
     );
   }
 
