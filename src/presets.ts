@@ -130,18 +130,19 @@ export const lenet5Preset: Preset = {
 export const bestPreset: Preset = {
   name: 'best',
   description:
-    'conv 16@5x5+BN+ReLU -> pool -> conv 32@3x3+BN+ReLU -> pool -> dense 128+BN+ReLU+dropout -> 10, AdamW one-cycle, augmentation',
+    'conv 16@5x5 -> pool -> BN+ReLU -> conv 32@3x3 -> pool -> BN+ReLU -> dense 128+BN+ReLU+dropout -> 10, AdamW one-cycle, augmentation',
   spec: {
     input: STANDARDISED_INPUT,
     layers: [
+      // Pooling before BN+ReLU gives the same kind of features at a quarter of their cost.
       { type: 'conv2d', filters: 16, kernelSize: 5, padding: 'same', useBias: false, init: 'he' },
+      { type: 'maxPool2d', poolSize: 2 },
       { type: 'batchNorm' },
       { type: 'relu' },
+      { type: 'conv2d', filters: 32, kernelSize: 3, padding: 'valid', useBias: false, init: 'he' },
       { type: 'maxPool2d', poolSize: 2 },
-      { type: 'conv2d', filters: 32, kernelSize: 3, padding: 'same', useBias: false, init: 'he' },
       { type: 'batchNorm' },
       { type: 'relu' },
-      { type: 'maxPool2d', poolSize: 2 },
       { type: 'flatten' },
       { type: 'dense', units: 128, useBias: false, init: 'he' },
       { type: 'batchNorm' },
@@ -151,12 +152,12 @@ export const bestPreset: Preset = {
     ],
   },
   train: {
-    epochs: 12,
+    epochs: 10,
     batchSize: 64,
     learningRate: 0.004,
     optimizer: { type: 'adamw', weightDecay: 0.01 },
     schedule: { type: 'oneCycle', peak: 0.2 },
-    augment: { maxShift: 2, maxRotateDegrees: 10 },
+    augment: { maxShift: 2, maxRotateDegrees: 8 },
     shuffle: true,
     trainSize: 60000,
     testSize: 10000,

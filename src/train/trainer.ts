@@ -155,7 +155,9 @@ export function train(
       epochLoss += batchLoss * n;
       epochCorrect += correct;
       const done = start + n;
-      if (logEvery > 0 && (done % logEvery === 0 || done === data.count) && windowCount > 0) {
+      // Log whenever the batch crosses a multiple of logEvery (batch sizes need not divide it).
+      const crossed = Math.floor(done / logEvery) > Math.floor(start / logEvery);
+      if (logEvery > 0 && (crossed || done === data.count) && windowCount > 0) {
         options.onLog?.({
           epoch,
           step: done,
