@@ -74,7 +74,9 @@ function crossCheck(
     tf.sum(tf.mul(tfForward(args[0], args.slice(1)), tw)),
   )([tx, ...tparams]);
   expectClose(dIn, grads[0].dataSync(), `${what} dInput`);
-  params.forEach((p, i) => expectClose(p.grad, grads[i + 1].dataSync(), `${what} d${p.name}`));
+  params.forEach((p, i) => {
+    expectClose(p.grad, grads[i + 1].dataSync(), `${what} d${p.name}`);
+  });
   tf.dispose([tx, tw, ty, ...tparams, ...grads]);
 }
 
