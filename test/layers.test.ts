@@ -157,6 +157,11 @@ test('batch norm gradients match central differences, conv (per channel) and den
   const dense = new BatchNorm([6], { epsilon: 1e-3 }, 'float64');
   dense.gamma.set(randomArray(rng, 6));
   gradientCheck(dense, randomInput(rng, [5, 6]), rng);
+  const frozen = new BatchNorm([2, 2, 3], {}, 'float64');
+  frozen.gamma.set(randomArray(rng, 3));
+  frozen.runningMean.set(randomArray(rng, 3));
+  frozen.runningVar.set([0.5, 2, 1.5]);
+  gradientCheck(frozen, randomInput(rng, [2, 2, 2, 3]), rng, false);
 });
 
 test('batch norm keeps running statistics and uses them at inference', () => {

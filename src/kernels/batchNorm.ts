@@ -109,3 +109,32 @@ export function batchNormBackward(
     }
   }
 }
+
+/**
+ * Backward of the inference-mode forward, an affine map per channel: dx = dy * gamma * s,
+ * dGamma += sum dy * (x - runningMean) * s, dBeta += sum dy, with s = 1 / sqrt(runningVar + eps).
+ * Overwrites dIn (may be null); accumulates dGamma and dBeta.
+ */
+export function batchNormBackwardInference(
+  dIn: FloatArray | null,
+  dGamma: FloatArray,
+  dBeta: FloatArray,
+  dOut: FloatArray,
+  input: FloatArray,
+  gamma: FloatArray,
+  runningMean: FloatArray,
+  runningVar: FloatArray,
+  rows: number,
+  C: number,
+  epsilon: number,
+): void {
+  const s = new Float64Array(C);
+  for (let c = 0; c < C; c++) s[c] = 1 / Math.sqrt(runningVar[c] + epsilon);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) {
+      dBeta[c] += dOut[i];
+      dGamma[c] += dOut[i] * (input[i] - runningMean[c]) * s[c];
+      if (dIn) dIn[i] = dOut[i] * gamma[c] * s[c];
+    }
+  }
+}

@@ -6,6 +6,7 @@
  */
 import {
   batchNormBackward,
+  batchNormBackwardInference,
   batchNormForwardInference,
   batchNormForwardTraining,
 } from '../kernels/batchNorm.js';
@@ -43,7 +44,9 @@ export class BatchNorm implements Layer {
   private readonly invStd: FloatArray;
   private readonly buffers: BufferCache;
   private lastRows = 0;
+  /** The last forward's cache: xhat in training mode, the input in inference mode. */
   private lastXhat: Tensor | null = null;
+  private lastInput: Tensor | null = null;
 
   constructor(
     readonly inputShape: Shape,
@@ -99,7 +102,9 @@ export class BatchNorm implements Layer {
         C,
         this.epsilon,
       );
+      this.lastRows = rows;
       this.lastXhat = null;
+      this.lastInput = input;
       return out;
     }
     const xhat = this.buffers.get('xhat', input.shape);
@@ -124,6 +129,7 @@ export class BatchNorm implements Layer {
     }
     this.lastRows = rows;
     this.lastXhat = xhat;
+    this.lastInput = null;
     return out;
   }
 
@@ -138,7 +144,23 @@ export class BatchNorm implements Layer {
   }
 
   private backwardInto(dIn: FloatArray | null, dOut: Tensor): void {
-    if (!this.lastXhat) throw new Error('batchNorm.backward needs a training-mode forward first');
+    if (this.lastInput) {
+      batchNormBackwardInference(
+        dIn,
+        this.gammaGrad,
+        this.betaGrad,
+        dOut.data,
+        this.lastInput.data,
+        this.gamma,
+        this.runningMean,
+        this.runningVar,
+        this.lastRows,
+        this.channels,
+        this.epsilon,
+      );
+      return;
+    }
+    if (!this.lastXhat) throw new Error('batchNorm.backward called before forward');
     batchNormBackward(
       dIn,
       this.gammaGrad,
