@@ -1,12 +1,25 @@
 /**
  * Named experiments for `cnn train --preset NAME`: a model spec plus training settings.
  */
+import type { AugmentConfig } from './data/augment.js';
 import type { ModelSpec } from './model/spec.js';
+import type { OptimizerSpec } from './optim/create.js';
+import type { ScheduleSpec } from './optim/schedule.js';
 
 export interface TrainSettings {
   epochs: number;
   batchSize: number;
+  /** Base (peak) learning rate. */
   learningRate: number;
+  /** Default plain SGD. */
+  optimizer?: OptimizerSpec;
+  /** Default constant. */
+  schedule?: ScheduleSpec;
+  augment?: AugmentConfig;
+  /** Print the test accuracy after every epoch (costs one pass over the test images). */
+  testEveryEpoch?: boolean;
+  /** Print the model summary and the wall time (off for the tutorial, whose output is fixed). */
+  detailedOutput?: boolean;
   shuffle: boolean;
   /** Train on the first trainSize training images (all if larger than the set). */
   trainSize: number;
@@ -65,4 +78,102 @@ export const tutorialPreset: Preset = {
   },
 };
 
-export const presets: Record<string, Preset> = { tutorial: tutorialPreset };
+/** MNIST standardised with the training set's mean 0.1307 and deviation 0.3081 (of x / 255). */
+export const STANDARDISED_INPUT = {
+  shape: [28, 28, 1] as [number, number, number],
+  scale: 1 / (255 * 0.3081),
+  offset: -0.1307 / 0.3081,
+};
+
+/**
+ * LeNet-5 (LeCun et al. 1998) adapted to 28x28: the first conv pads 'same' to stand in for the
+ * original 32x32 input, so the shapes are the paper's: 28x28x6 -> 14x14x6 -> 10x10x16 -> 5x5x16
+ * -> 120 -> 84 -> 10. Modernised as is usual today: ReLU, max-pooling, Adam.
+ * Measured: 99.18% test accuracy in 5 epochs, 309 s on the shared 2-core machine (docs/presets.md).
+ */
+export const lenet5Preset: Preset = {
+  name: 'lenet5',
+  description: 'LeNet-5: conv 6@5x5 -> pool -> conv 16@5x5 -> pool -> dense 120 -> 84 -> 10, Adam',
+  spec: {
+    input: STANDARDISED_INPUT,
+    layers: [
+      { type: 'conv2d', filters: 6, kernelSize: 5, padding: 'same', init: 'he' },
+      { type: 'relu' },
+      { type: 'maxPool2d', poolSize: 2 },
+      { type: 'conv2d', filters: 16, kernelSize: 5, padding: 'valid', init: 'he' },
+      { type: 'relu' },
+      { type: 'maxPool2d', poolSize: 2 },
+      { type: 'flatten' },
+      { type: 'dense', units: 120, init: 'he' },
+      { type: 'relu' },
+      { type: 'dense', units: 84, init: 'he' },
+      { type: 'relu' },
+      { type: 'dense', units: 10, init: 'glorot' },
+    ],
+  },
+  train: {
+    epochs: 5,
+    batchSize: 32,
+    learningRate: 0.003,
+    optimizer: { type: 'adam' },
+    schedule: { type: 'oneCycle', peak: 0.15 },
+    shuffle: true,
+    trainSize: 60000,
+    testSize: 10000,
+    logEvery: 10000,
+    testEveryEpoch: true,
+    detailedOutput: true,
+  },
+};
+
+/**
+ * The most accurate net we could train in well under an hour on 2 CPU cores: two conv blocks with
+ * batch norm, dropout before the classifier, shift and rotation augmentation, AdamW with a
+ * one-cycle schedule. Measured: 99.53% test accuracy in 10 epochs, 1,160 s wall time on the
+ * 2-core machine (48 min when other jobs loaded it; docs/presets.md).
+ */
+export const bestPreset: Preset = {
+  name: 'best',
+  description:
+    'conv 16@5x5 -> pool -> BN+ReLU -> conv 32@3x3 -> pool -> BN+ReLU -> dense 128+BN+ReLU+dropout -> 10, AdamW one-cycle, augmentation',
+  spec: {
+    input: STANDARDISED_INPUT,
+    layers: [
+      // Pooling before BN+ReLU gives the same kind of features at a quarter of their cost.
+      { type: 'conv2d', filters: 16, kernelSize: 5, padding: 'same', useBias: false, init: 'he' },
+      { type: 'maxPool2d', poolSize: 2 },
+      { type: 'batchNorm' },
+      { type: 'relu' },
+      { type: 'conv2d', filters: 32, kernelSize: 3, padding: 'valid', useBias: false, init: 'he' },
+      { type: 'maxPool2d', poolSize: 2 },
+      { type: 'batchNorm' },
+      { type: 'relu' },
+      { type: 'flatten' },
+      { type: 'dense', units: 128, useBias: false, init: 'he' },
+      { type: 'batchNorm' },
+      { type: 'relu' },
+      { type: 'dropout', rate: 0.3 },
+      { type: 'dense', units: 10, init: 'glorot' },
+    ],
+  },
+  train: {
+    epochs: 10,
+    batchSize: 64,
+    learningRate: 0.004,
+    optimizer: { type: 'adamw', weightDecay: 0.01 },
+    schedule: { type: 'oneCycle', peak: 0.2 },
+    augment: { maxShift: 2, maxRotateDegrees: 8 },
+    shuffle: true,
+    trainSize: 60000,
+    testSize: 10000,
+    logEvery: 10000,
+    testEveryEpoch: true,
+    detailedOutput: true,
+  },
+};
+
+export const presets: Record<string, Preset> = {
+  tutorial: tutorialPreset,
+  lenet5: lenet5Preset,
+  best: bestPreset,
+};

@@ -1,21 +1,26 @@
-/** `cnn evaluate`: tests a saved model on MNIST-format test images. */
+/** `cnn evaluate`: tests a saved model on MNIST-format test images, with per-class metrics. */
 import { parseArgs } from 'node:util';
+import { classNamesFor } from '../../src/data/classNames.js';
 import { take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
 import { readFileOrThrow } from '../../src/io/files.js';
 import { decodeModel } from '../../src/model/modelFile.js';
+import { classMetrics } from '../../src/train/metrics.js';
 import { evaluate } from '../../src/train/trainer.js';
 import { intFlag, UsageError, usageErrors } from '../args.js';
 import { Output, round4 } from '../output.js';
 
-export const evaluateHelp = `Usage: cnn evaluate --model FILE [--data DIR] [--test-size N] [--json]
+export const evaluateHelp = `Usage: cnn evaluate --model FILE [--data DIR] [--test-size N] [--classes A,B,...] [--json]
 
-Loads a saved model and prints its loss and accuracy on the test images.
+Loads a saved model and prints its loss, accuracy, per-class precision and recall, and the
+confusion matrix on the test images.
 
-  --model FILE     model written by 'cnn train --out FILE'
-  --data DIR       folder with t10k- images/labels IDX files (default: MNIST)
+  --model FILE     model (or checkpoint) written by 'cnn train --out FILE'
+  --data DIR       folder with t10k- images/labels IDX files (default: MNIST); Fashion-MNIST
+                   is recognised and its class names printed
   --test-size N    first N test images (default: the number the model was tested on when
                    trained, so the figures match the training run; else all)
+  --classes LIST   comma-separated class names, one per model output
   --json           print one JSON object as the last line of stdout
 `;
 
@@ -28,6 +33,16 @@ export function loadModelFile(path: string) {
   }
 }
 
+/** Columns two spaces apart: names left-aligned, numbers right-aligned. */
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows
+    .map((r) =>
+      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '),
+    )
+    .join('\n');
+}
+
 export function evaluateCommand(args: string[]): number {
   const { values } = usageErrors(() =>
     parseArgs({
@@ -37,6 +52,7 @@ export function evaluateCommand(args: string[]): number {
         model: { type: 'string' },
         data: { type: 'string' },
         'test-size': { type: 'string' },
+        classes: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -51,17 +67,52 @@ export function evaluateCommand(args: string[]): number {
   const { model, metadata } = loadModelFile(values.model);
   const metaSize = typeof metadata.testSize === 'number' ? metadata.testSize : undefined;
   const testSize = intFlag(values['test-size'], 'test-size') ?? metaSize ?? Number.MAX_SAFE_INTEGER;
-  const testSet = take(loadSplit(values.data ?? defaultMnistDir(), 't10k'), testSize);
+  const fullTest = loadSplit(values.data ?? defaultMnistDir(), 't10k');
+  const testSet = take(fullTest, testSize);
+  const numClasses = model.numClasses;
+  let classes: string[];
+  if (values.classes !== undefined) {
+    classes = values.classes.split(',').map((c) => c.trim());
+    if (classes.length !== numClasses || classes.some((c) => c === ''))
+      throw new UsageError(
+        `--classes needs ${numClasses} non-empty comma-separated names, got ${classes.length}`,
+      );
+  } else {
+    classes = classNamesFor(fullTest, numClasses);
+  }
   const result = evaluate(model, testSet);
+  const m = classMetrics(result.predictions, testSet.labels, testSet.count, numClasses);
   out.line(`Evaluated ${values.model} on ${testSet.count} test images`);
   out.line(`Test loss: ${round4(result.loss)}`);
   out.line(`Test accuracy: ${round4(result.accuracy)}`);
+  out.line('');
+  out.line(
+    table([
+      ['class', 'precision', 'recall', 'support'],
+      ...classes.map((name, c) => [
+        name,
+        m.precision[c].toFixed(4),
+        m.recall[c].toFixed(4),
+        String(m.support[c]),
+      ]),
+    ]),
+  );
+  out.line('');
+  out.line('Confusion matrix (rows: true class, columns: predicted class)');
+  out.line(
+    table([['', ...classes], ...classes.map((name, t) => [name, ...m.confusion[t].map(String)])]),
+  );
   if (out.json) {
     out.result({
       model: values.model,
       testSize: testSet.count,
       testLoss: result.loss,
       testAccuracy: result.accuracy,
+      classes,
+      precision: m.precision,
+      recall: m.recall,
+      support: m.support,
+      confusion: m.confusion,
     });
   }
   return 0;

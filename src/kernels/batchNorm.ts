@@ -1,0 +1,140 @@
+/**
+ * Batch normalisation kernels. The input is read as a matrix [rows, C]: for NHWC conv outputs
+ * rows = N*H*W and each channel is normalised over batch and space; for dense outputs rows = N.
+ *
+ * Training:  mean_c, var_c (biased) over the rows; xhat = (x - mean) * invStd, invStd =
+ *            1 / sqrt(var + eps); y = gamma * xhat + beta.
+ * Inference: the same with the running mean and variance in place of the batch's.
+ * Sums run in float64 whatever the storage type so large batches do not lose precision.
+ */
+import type { FloatArray } from '../tensor/tensor.js';
+
+/** Writes y, the normalised input xhat (for backward), and per-channel mean, variance, invStd. */
+export function batchNormForwardTraining(
+  out: FloatArray,
+  xhat: FloatArray,
+  mean: FloatArray,
+  variance: FloatArray,
+  invStd: FloatArray,
+  input: FloatArray,
+  gamma: FloatArray,
+  beta: FloatArray,
+  rows: number,
+  C: number,
+  epsilon: number,
+): void {
+  const sum = new Float64Array(C);
+  const sumSq = new Float64Array(C);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) sum[c] += input[i];
+  }
+  for (let c = 0; c < C; c++) mean[c] = sum[c] / rows;
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) {
+      const d = input[i] - mean[c];
+      sumSq[c] += d * d;
+    }
+  }
+  for (let c = 0; c < C; c++) {
+    variance[c] = sumSq[c] / rows;
+    invStd[c] = 1 / Math.sqrt(sumSq[c] / rows + epsilon);
+  }
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) {
+      const h = (input[i] - mean[c]) * invStd[c];
+      xhat[i] = h;
+      out[i] = gamma[c] * h + beta[c];
+    }
+  }
+}
+
+export function batchNormForwardInference(
+  out: FloatArray,
+  input: FloatArray,
+  gamma: FloatArray,
+  beta: FloatArray,
+  runningMean: FloatArray,
+  runningVar: FloatArray,
+  rows: number,
+  C: number,
+  epsilon: number,
+): void {
+  const scale = new Float64Array(C);
+  for (let c = 0; c < C; c++) scale[c] = gamma[c] / Math.sqrt(runningVar[c] + epsilon);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) out[i] = (input[i] - runningMean[c]) * scale[c] + beta[c];
+  }
+}
+
+/**
+ * Backward of the training-mode forward: dBeta += sum dy, dGamma += sum dy * xhat, and
+ * dx = gamma * invStd / m * (m * dy - sum dy - xhat * sum(dy * xhat)) with m = rows.
+ * Overwrites dIn (may be null for the first layer); accumulates dGamma and dBeta.
+ */
+export function batchNormBackward(
+  dIn: FloatArray | null,
+  dGamma: FloatArray,
+  dBeta: FloatArray,
+  dOut: FloatArray,
+  xhat: FloatArray,
+  invStd: FloatArray,
+  gamma: FloatArray,
+  rows: number,
+  C: number,
+): void {
+  const sumDy = new Float64Array(C);
+  const sumDyXhat = new Float64Array(C);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) {
+      sumDy[c] += dOut[i];
+      sumDyXhat[c] += dOut[i] * xhat[i];
+    }
+  }
+  for (let c = 0; c < C; c++) {
+    dBeta[c] += sumDy[c];
+    dGamma[c] += sumDyXhat[c];
+  }
+  if (!dIn) return;
+  const k = new Float64Array(C);
+  const meanDy = new Float64Array(C);
+  const meanDyXhat = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    k[c] = gamma[c] * invStd[c];
+    meanDy[c] = sumDy[c] / rows;
+    meanDyXhat[c] = sumDyXhat[c] / rows;
+  }
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) {
+      dIn[i] = k[c] * (dOut[i] - meanDy[c] - xhat[i] * meanDyXhat[c]);
+    }
+  }
+}
+
+/**
+ * Backward of the inference-mode forward, an affine map per channel: dx = dy * gamma * s,
+ * dGamma += sum dy * (x - runningMean) * s, dBeta += sum dy, with s = 1 / sqrt(runningVar + eps).
+ * Overwrites dIn (may be null); accumulates dGamma and dBeta.
+ */
+export function batchNormBackwardInference(
+  dIn: FloatArray | null,
+  dGamma: FloatArray,
+  dBeta: FloatArray,
+  dOut: FloatArray,
+  input: FloatArray,
+  gamma: FloatArray,
+  runningMean: FloatArray,
+  runningVar: FloatArray,
+  rows: number,
+  C: number,
+  epsilon: number,
+): void {
+  const s = new Float64Array(C);
+  for (let c = 0; c < C; c++) s[c] = 1 / Math.sqrt(runningVar[c] + epsilon);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) {
+      dBeta[c] += dOut[i];
+      dGamma[c] += dOut[i] * (input[i] - runningMean[c]) * s[c];
+      if (dIn) dIn[i] = dOut[i] * gamma[c] * s[c];
+    }
+  }
+}

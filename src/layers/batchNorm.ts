@@ -1,0 +1,176 @@
+/**
+ * Batch normalisation over the last axis: per channel for conv outputs [H, W, C], per unit for
+ * dense outputs [U]. Training normalises with the batch's statistics and updates the running
+ * mean and variance (running = momentum * running + (1 - momentum) * batch, the variance
+ * unbiased by m / (m - 1) as in PyTorch and Keras); inference uses the running statistics.
+ */
+import {
+  batchNormBackward,
+  batchNormBackwardInference,
+  batchNormForwardInference,
+  batchNormForwardTraining,
+} from '../kernels/batchNorm.js';
+import {
+  allocate,
+  type DType,
+  type FloatArray,
+  type Shape,
+  sizeOf,
+  type Tensor,
+} from '../tensor/tensor.js';
+import { BufferCache, batchOf, type Layer, type Param, type StateTensor } from './layer.js';
+
+export interface BatchNormConfig {
+  /** Weight of the old running statistics in each update (default 0.9). */
+  momentum?: number;
+  /** Added to the variance before the square root (default 1e-5). */
+  epsilon?: number;
+}
+
+export class BatchNorm implements Layer {
+  readonly kind = 'batchNorm';
+  readonly outputShape: Shape;
+  readonly channels: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly gamma: FloatArray;
+  readonly beta: FloatArray;
+  readonly gammaGrad: FloatArray;
+  readonly betaGrad: FloatArray;
+  readonly runningMean: FloatArray;
+  readonly runningVar: FloatArray;
+  private readonly mean: FloatArray;
+  private readonly variance: FloatArray;
+  private readonly invStd: FloatArray;
+  private readonly buffers: BufferCache;
+  private lastRows = 0;
+  /** The last forward's cache: xhat in training mode, the input in inference mode. */
+  private lastXhat: Tensor | null = null;
+  private lastInput: Tensor | null = null;
+
+  constructor(
+    readonly inputShape: Shape,
+    config: BatchNormConfig,
+    readonly dtype: DType = 'float32',
+  ) {
+    this.channels = inputShape[inputShape.length - 1];
+    this.momentum = config.momentum ?? 0.9;
+    this.epsilon = config.epsilon ?? 1e-5;
+    this.outputShape = [...inputShape];
+    this.gamma = allocate(dtype, this.channels).fill(1);
+    this.beta = allocate(dtype, this.channels);
+    this.gammaGrad = allocate(dtype, this.channels);
+    this.betaGrad = allocate(dtype, this.channels);
+    this.runningMean = allocate(dtype, this.channels);
+    this.runningVar = allocate(dtype, this.channels).fill(1);
+    this.mean = allocate(dtype, this.channels);
+    this.variance = allocate(dtype, this.channels);
+    this.invStd = allocate(dtype, this.channels);
+    this.buffers = new BufferCache(dtype);
+  }
+
+  params(): Param[] {
+    const shape = [this.channels];
+    return [
+      { name: 'gamma', shape, value: this.gamma, grad: this.gammaGrad },
+      { name: 'beta', shape, value: this.beta, grad: this.betaGrad },
+    ];
+  }
+
+  stateTensors(): StateTensor[] {
+    const shape = [this.channels];
+    return [
+      { name: 'runningMean', shape, value: this.runningMean },
+      { name: 'runningVar', shape, value: this.runningVar },
+    ];
+  }
+
+  forward(input: Tensor, training: boolean): Tensor {
+    const batch = batchOf(input, this.inputShape, 'batchNorm');
+    const C = this.channels;
+    const rows = (batch * sizeOf(this.inputShape)) / C;
+    const out = this.buffers.get('out', input.shape);
+    if (!training) {
+      batchNormForwardInference(
+        out.data,
+        input.data,
+        this.gamma,
+        this.beta,
+        this.runningMean,
+        this.runningVar,
+        rows,
+        C,
+        this.epsilon,
+      );
+      this.lastRows = rows;
+      this.lastXhat = null;
+      this.lastInput = input;
+      return out;
+    }
+    const xhat = this.buffers.get('xhat', input.shape);
+    batchNormForwardTraining(
+      out.data,
+      xhat.data,
+      this.mean,
+      this.variance,
+      this.invStd,
+      input.data,
+      this.gamma,
+      this.beta,
+      rows,
+      C,
+      this.epsilon,
+    );
+    const m = this.momentum;
+    const unbias = rows > 1 ? rows / (rows - 1) : 1;
+    for (let c = 0; c < C; c++) {
+      this.runningMean[c] = m * this.runningMean[c] + (1 - m) * this.mean[c];
+      this.runningVar[c] = m * this.runningVar[c] + (1 - m) * this.variance[c] * unbias;
+    }
+    this.lastRows = rows;
+    this.lastXhat = xhat;
+    this.lastInput = null;
+    return out;
+  }
+
+  backward(dOut: Tensor): Tensor {
+    const dIn = this.buffers.get('dIn', dOut.shape);
+    this.backwardInto(dIn.data, dOut);
+    return dIn;
+  }
+
+  backwardParamsOnly(dOut: Tensor): void {
+    this.backwardInto(null, dOut);
+  }
+
+  private backwardInto(dIn: FloatArray | null, dOut: Tensor): void {
+    if (this.lastInput) {
+      batchNormBackwardInference(
+        dIn,
+        this.gammaGrad,
+        this.betaGrad,
+        dOut.data,
+        this.lastInput.data,
+        this.gamma,
+        this.runningMean,
+        this.runningVar,
+        this.lastRows,
+        this.channels,
+        this.epsilon,
+      );
+      return;
+    }
+    if (!this.lastXhat) throw new Error('batchNorm.backward called before forward');
+    batchNormBackward(
+      dIn,
+      this.gammaGrad,
+      this.betaGrad,
+      dOut.data,
+      this.lastXhat.data,
+      this.invStd,
+      this.gamma,
+      this.lastRows,
+      this.channels,
+    );
+  }
+}

@@ -1,0 +1,33 @@
+/** Flatten: [N, H, W, C] -> [N, H*W*C] in NHWC order. A reshape, so it shares the data. */
+import { type DType, type Shape, sizeOf, type Tensor } from '../tensor/tensor.js';
+import { batchOf, type Layer, type Param } from './layer.js';
+
+export class Flatten implements Layer {
+  readonly kind = 'flatten';
+  readonly outputShape: Shape;
+  private lastShape: readonly number[] | null = null;
+
+  constructor(
+    readonly inputShape: Shape,
+    readonly dtype: DType = 'float32',
+  ) {
+    this.outputShape = [sizeOf(inputShape)];
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  forward(input: Tensor, _training: boolean): Tensor {
+    const batch = batchOf(input, this.inputShape, 'flatten');
+    this.lastShape = input.shape;
+    return { shape: [batch, this.outputShape[0]], data: input.data };
+  }
+
+  backward(dOut: Tensor): Tensor {
+    if (!this.lastShape) throw new Error('flatten.backward called before forward');
+    return { shape: this.lastShape, data: dOut.data };
+  }
+
+  backwardParamsOnly(_dOut: Tensor): void {}
+}

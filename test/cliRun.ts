@@ -1,0 +1,41 @@
+/** Running the built `cnn` command line from tests, and checking its one-line errors. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function cnn(...args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The final JSON line that --json prints. */
+export function lastJson(r: CliResult): Record<string, unknown> {
+  assert.equal(r.code, 0, `exit code; stderr: ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** Exit code `code` with exactly one stderr line starting `cnn: ` and no stack trace. */
+export function assertOneLineError(r: CliResult, pattern: RegExp, code = 1): void {
+  assert.equal(r.code, code, `exit code; stderr: ${r.stderr}`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line expected, got: ${r.stderr}`);
+  assert.match(lines[0], /^cnn: /);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+}
+
+/** The float32 data section of a model file (everything after the padded header). */
+export function tensorBytes(file: Uint8Array): Uint8Array {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const start = Math.ceil((16 + view.getUint32(12, true)) / 4) * 4;
+  return file.subarray(start);
+}
