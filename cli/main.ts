@@ -7,7 +7,10 @@ import { sobelCommand, sobelHelp } from './commands/sobel.js';
 import { trainCommand, trainHelp } from './commands/train.js';
 import { visualizeCommand, visualizeHelp } from './commands/visualize.js';
 
-const commands: Record<string, { run: (args: string[]) => number; help: string }> = {
+const commands: Record<
+  string,
+  { run: (args: string[]) => number | Promise<number>; help: string }
+> = {
   train: { run: trainCommand, help: trainHelp },
   evaluate: { run: evaluateCommand, help: evaluateHelp },
   predict: { run: predictCommand, help: predictHelp },
@@ -25,7 +28,7 @@ ${Object.entries(commands)
 Run 'cnn <command> --help' for a command's flags.
 `;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage);
@@ -37,7 +40,7 @@ function main(argv: string[]): number {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(`cnn: ${message.split('\n')[0]}\n`);

@@ -154,3 +154,31 @@ test('training that diverges stops with a clear message instead of printing NaN'
     /training diverged: loss is (NaN|Infinity)/,
   );
 });
+
+test('--threads 2 matches --threads 1 to within 1 point of accuracy; --threads 1 repeats bit for bit', () => {
+  const args = ['train', '--train-size', '1000', '--epochs', '1', '--test-size', '300'];
+  const batch = [...args, '--batch-size', '32', '--lr', '0.05', '--json'];
+  const one = lastJson(cnn(...batch, '--threads', '1').stdout);
+  const oneAgain = lastJson(cnn(...batch, '--threads', '1').stdout);
+  const two = lastJson(cnn(...batch, '--threads', '2').stdout);
+  assert.equal(one.threads, 1);
+  assert.equal(two.threads, 2);
+  assert.equal(one.testLoss, oneAgain.testLoss);
+  assert.equal(one.testAccuracy, oneAgain.testAccuracy);
+  assert.ok(
+    Math.abs((one.testAccuracy as number) - (two.testAccuracy as number)) <= 0.01,
+    `${one.testAccuracy} vs ${two.testAccuracy}`,
+  );
+  assert.ok(
+    Math.abs((one.testLoss as number) - (two.testLoss as number)) <= 1e-3,
+    `${one.testLoss} vs ${two.testLoss}`,
+  );
+  // Batch size 1 has nothing to split: it trains on one thread whatever --threads says.
+  const perSample = lastJson(cnn(...args, '--threads', '2', '--json').stdout);
+  assert.equal(perSample.threads, 1);
+  assertOneLineError(
+    cnn('train', '--threads', '0'),
+    /--threads must be a whole number from 1 to 256/,
+    2,
+  );
+});

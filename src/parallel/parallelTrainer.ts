@@ -44,6 +44,11 @@ export interface ParallelOptions {
    * SGD through the sgdUpdate kernel, which is what the SGD optimizer does.
    */
   optimizer?: { step(params: readonly Param[], learningRate: number): void };
+  /**
+   * Train this (float32) model instead of a new one from `spec` and `seed`: how a run resumed
+   * from a checkpoint continues with its restored weights.
+   */
+  model?: Sequential;
 }
 
 export interface StepResult {
@@ -73,7 +78,8 @@ export async function createParallelTrainer(
   const maxBatch = options.maxBatch ?? 128;
   if (!Number.isInteger(maxBatch) || maxBatch < 1)
     throw new Error(`maxBatch must be a positive whole number, got ${maxBatch}`);
-  const model = new Sequential(spec, { seed: options.seed ?? 1 });
+  const model = options.model ?? new Sequential(spec, { seed: options.seed ?? 1 });
+  if (model.dtype !== 'float32') throw new Error('parallel training needs a float32 model');
   const params = model.params();
   const paramCount = params.reduce((s, p) => s + p.value.length, 0);
   const px = sizeOf(model.inputShape);

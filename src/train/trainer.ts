@@ -27,7 +27,21 @@ export interface EpochLog {
   seconds: number;
 }
 
+/**
+ * One training step on the first n samples of x: forward, loss, backward and the optimizer's
+ * update at learning rate lr. The default runs on `model` in this thread; the data-parallel
+ * trainer (src/parallel) supplies its own.
+ */
+export type BatchStep = (
+  x: Tensor,
+  labels: Int32Array,
+  n: number,
+  lr: number,
+) => { loss: number; correct: number };
+
 export interface TrainOptions {
+  /** Replaces the single-thread step (e.g. with a data-parallel one); see BatchStep. */
+  step?: BatchStep;
   /** Total epochs of the run, including any done before a resume. */
   epochs: number;
   batchSize: number;
@@ -139,16 +153,22 @@ export function train(
       if (augment) augmentBatch(x.data, scratch, n, imgH, imgW, imgC, augment, background, rng);
       const globalStep = (epoch - 1) * stepsPerEpoch + batchIndex;
       const lr = learningRateAt(schedule, learningRate, globalStep, stepsPerEpoch, totalSteps);
-      const logits = model.forward(x, true);
-      const batchLoss = loss.forward(logits, labels);
+      let batchLoss: number;
+      let correct: number;
+      if (options.step) {
+        ({ loss: batchLoss, correct } = options.step(x, labels, n, lr));
+      } else {
+        const logits = model.forward(x, true);
+        batchLoss = loss.forward(logits, labels);
+        correct = countCorrect(logits, labels, n);
+        model.backward(loss.backward());
+        optimizer.step(params, lr);
+      }
       if (!Number.isFinite(batchLoss)) {
         throw new Error(
           `training diverged: loss is ${batchLoss} at epoch ${epoch}, sample ${start + 1} (try a lower --lr)`,
         );
       }
-      const correct = countCorrect(logits, labels, n);
-      model.backward(loss.backward());
-      optimizer.step(params, lr);
       windowLoss += batchLoss * n;
       windowCorrect += correct;
       windowCount += n;
