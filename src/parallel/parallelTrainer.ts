@@ -158,6 +158,7 @@ export async function createParallelTrainer(
     if (extra > 0) {
       inputs.set(x.subarray(0, n * px));
       control[CONTROL.batchSize] = n;
+      control[CONTROL.noiseSeed] = model.noise.nextUint32() | 0;
       for (let w = 1; w < threads; w++) {
         control[CONTROL.first + 2 * w] = shardStart(w);
         control[CONTROL.first + 2 * w + 1] = shardStart(w + 1) - shardStart(w);

@@ -13,6 +13,11 @@ export const CONTROL = {
   stop: 1,
   /** Samples in the whole batch. */
   batchSize: 2,
+  /**
+   * Seed for this step's dropout masks in the workers, drawn from the main model's noise stream
+   * so that stream alone (saved in checkpoints) decides every mask: resumed runs repeat exactly.
+   */
+  noiseSeed: 3,
   /** Per worker w: first sample of its shard at FIRST + 2w, count at FIRST + 2w + 1. */
   first: 8,
 } as const;

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Sequential } from '../model/sequential.js';
+import { Random } from '../random/prng.js';
 import { CONTROL, doneSlot, type WorkerInit } from './protocol.js';
 import { ShardRunner } from './shard.js';
 
@@ -37,6 +38,8 @@ for (;;) {
       Atomics.notify(control, done);
       continue;
     }
+    const noiseSeed = (control[CONTROL.noiseSeed] ^ Math.imul(init.worker, 0x9e3779b9)) >>> 0;
+    model.noise.setState(new Random(noiseSeed).getState());
     let off = 0;
     for (const p of params) {
       p.value.set(weights.subarray(off, off + p.value.length));
