@@ -1,17 +1,29 @@
 /** The engine's public API (browser-safe: nothing here imports Node modules). */
+
+export { type AugmentConfig, augmentBatch } from './data/augment.js';
 export { type Dataset, datasetFromIdx, fillBatch, take } from './data/dataset.js';
 export { type IdxArray, parseIdx } from './data/idx.js';
+export { classify, topK } from './image/classify.js';
+export { grayscale } from './image/grayscale.js';
+export { preprocessDigit } from './image/mnistPreprocess.js';
+export { gradientMagnitude, SOBEL_HORIZONTAL, SOBEL_VERTICAL, sobel } from './image/sobel.js';
 export * from './kernels/conv2d.js';
 export * from './kernels/convGeometry.js';
 export * from './kernels/dense.js';
 export * from './kernels/matmul.js';
 export * from './kernels/maxPool2d.js';
 export { softmaxCrossEntropy } from './kernels/softmaxCrossEntropy.js';
+export { initSimdKernels, setSimdEnabled, simdAvailable } from './kernels/wasm/simd.js';
+export { AvgPool2D, type AvgPool2DConfig } from './layers/avgPool2d.js';
+export { BatchNorm, type BatchNormConfig } from './layers/batchNorm.js';
 export { Conv2D, type Conv2DConfig } from './layers/conv2d.js';
 export { Dense, type DenseConfig } from './layers/dense.js';
+export { Dropout, type DropoutConfig } from './layers/dropout.js';
+export { Flatten } from './layers/flatten.js';
 export type { Init } from './layers/init.js';
 export type { Layer, Param } from './layers/layer.js';
 export { MaxPool2D, type MaxPool2DConfig, type PoolTies } from './layers/maxPool2d.js';
+export { ReLU } from './layers/relu.js';
 export { SoftmaxCrossEntropy } from './losses/softmaxCrossEntropy.js';
 export {
   decodeModel,
@@ -21,8 +33,12 @@ export {
 } from './model/modelFile.js';
 export { Sequential } from './model/sequential.js';
 export { type InputSpec, type LayerSpec, type ModelSpec, validateModelSpec } from './model/spec.js';
-export { type Optimizer, SGD } from './optim/sgd.js';
+export { Adam, type AdamConfig } from './optim/adam.js';
+export { createOptimizer, type OptimizerSpec } from './optim/create.js';
+export { learningRateAt, type ScheduleSpec } from './optim/schedule.js';
+export { type Optimizer, SGD, type SGDConfig } from './optim/sgd.js';
 export { type Preset, presets, tutorialPreset } from './presets.js';
 export { Random } from './random/prng.js';
 export * from './tensor/tensor.js';
+export { type ClassMetrics, classMetrics } from './train/metrics.js';
 export { evaluate, type TrainOptions, train } from './train/trainer.js';
