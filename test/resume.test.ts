@@ -12,43 +12,56 @@ import { assertOneLineError, cnn, lastJson, tensorBytes } from './cliRun.js';
 const dir = mkdtempSync(join(tmpdir(), 'cnn-resume-'));
 const file = (name: string) => join(dir, name);
 
-test('best preset (AdamW, one-cycle, batch norm, dropout, augmentation): 2 epochs straight = 1 + resume 1', () => {
-  const subset = [
-    '--preset',
-    'best',
-    '--train-size',
-    '500',
-    '--test-size',
-    '200',
-    '--epochs',
-    '2',
-    '--json',
-  ];
-  const straight = lastJson(cnn('train', ...subset, '--out', file('straight.model')));
-  const first = cnn('train', ...subset, '--stop-after', '1', '--checkpoint', file('best.ckpt'));
-  assert.equal(first.code, 0, first.stderr);
-  const resumed = lastJson(
-    cnn(
-      'train',
-      '--resume',
-      file('best.ckpt'),
+for (const threads of ['1', '2']) {
+  test(`best preset (AdamW, one-cycle, batch norm, dropout, augmentation), ${threads} thread(s): 2 epochs straight = 1 + resume 1`, () => {
+    const subset = [
+      '--preset',
+      'best',
+      '--train-size',
+      '500',
+      '--test-size',
+      '200',
       '--epochs',
       '2',
       '--json',
-      '--out',
-      file('resumed.model'),
-    ),
-  );
-  assert.equal(resumed.testLoss, straight.testLoss);
-  assert.equal(resumed.testAccuracy, straight.testAccuracy);
-  const a = tensorBytes(readFileSync(file('straight.model')));
-  const b = tensorBytes(readFileSync(file('resumed.model')));
-  assert.ok(a.length > 100_000, 'the model holds the weights');
-  assert.ok(Buffer.from(a).equals(Buffer.from(b)), 'weights identical byte for byte');
-  // The checkpoint after epoch 2 of the straight run differs from after epoch 1: training moved on.
-  const ck1 = tensorBytes(readFileSync(file('best.ckpt')));
-  assert.ok(!Buffer.from(ck1.subarray(0, a.length)).equals(Buffer.from(a)));
-});
+      '--threads',
+      threads,
+    ];
+    const straight = lastJson(cnn('train', ...subset, '--out', file(`straight${threads}.model`)));
+    const first = cnn(
+      'train',
+      ...subset,
+      '--stop-after',
+      '1',
+      '--checkpoint',
+      file(`best${threads}.ckpt`),
+    );
+    assert.equal(first.code, 0, first.stderr);
+    const resumed = lastJson(
+      cnn(
+        'train',
+        '--resume',
+        file(`best${threads}.ckpt`),
+        '--epochs',
+        '2',
+        '--threads',
+        threads,
+        '--json',
+        '--out',
+        file(`resumed${threads}.model`),
+      ),
+    );
+    assert.equal(resumed.testLoss, straight.testLoss);
+    assert.equal(resumed.testAccuracy, straight.testAccuracy);
+    const a = tensorBytes(readFileSync(file(`straight${threads}.model`)));
+    const b = tensorBytes(readFileSync(file(`resumed${threads}.model`)));
+    assert.ok(a.length > 100_000, 'the model holds the weights');
+    assert.ok(Buffer.from(a).equals(Buffer.from(b)), 'weights identical byte for byte');
+    // The checkpoint after epoch 2 of the straight run differs from after epoch 1: training moved on.
+    const ck1 = tensorBytes(readFileSync(file(`best${threads}.ckpt`)));
+    assert.ok(!Buffer.from(ck1.subarray(0, a.length)).equals(Buffer.from(a)));
+  });
+}
 
 test('--epochs counts the total: a 1-epoch checkpoint resumed with --epochs 2 trains one more', () => {
   const subset = ['--preset', 'tutorial', '--train-size', '300', '--test-size', '100'];

@@ -229,9 +229,15 @@ export function evaluate(model: Sequential, data: Dataset, batchSize = 100): Eva
   const predictions = new Uint8Array(data.count);
   let totalLoss = 0;
   let correct = 0;
+  // One input buffer for the full batches (and one for a last, partial one): float32 buffers
+  // live in the SIMD arena, which only reclaims memory after garbage collection.
+  const full = allocate(model.dtype, batchSize * px);
   for (let start = 0; start < data.count; start += batchSize) {
     const n = Math.min(batchSize, data.count - start);
-    const x: Tensor = { shape: [n, ...model.inputShape], data: allocate(model.dtype, n * px) };
+    const x: Tensor = {
+      shape: [n, ...model.inputShape],
+      data: n === batchSize ? full : allocate(model.dtype, n * px),
+    };
     fillBatch(x.data, labels, data, null, start, n, scale, offset);
     const logits = model.forward(x, false);
     totalLoss += loss.forward(logits, labels) * n;
