@@ -9,8 +9,9 @@ import { type Dataset, fillBatch, take } from '../src/data/dataset.js';
 import { defaultMnistDir, loadMnist, loadSplit } from '../src/data/mnistFiles.js';
 import { Sequential } from '../src/model/sequential.js';
 import { SGD } from '../src/optim/sgd.js';
+import { createParallelTrainer as createParallelTrainerFor } from '../src/parallel/parallelTrainer.js';
 import { type Preset, presets } from '../src/presets.js';
-import { allocate, sizeOf } from '../src/tensor/tensor.js';
+import { allocate, sizeOf, type Tensor } from '../src/tensor/tensor.js';
 import { evaluate, train } from '../src/train/trainer.js';
 import { reply } from './children.js';
 import { measure } from './measure.js';
@@ -135,6 +136,15 @@ async function timeToAccuracy(
   const optimizer = await optimizerFor(settings.optimizer);
   const { train: trainSet, test } = loadMnist();
   const model = new Sequential(preset.spec, { seed: 1 });
+  const parallel =
+    config.threads > 1
+      ? await createParallelTrainerFor(preset.spec, {
+          threads: config.threads,
+          maxBatch: settings.batchSize,
+          optimizer,
+          model,
+        })
+      : null;
   const started = performance.now();
   let accuracy = 0;
   let epochs = 0;
@@ -147,6 +157,10 @@ async function timeToAccuracy(
     augment: settings.augment,
     shuffle: settings.shuffle,
     seed: 1,
+    step: parallel
+      ? (x: Tensor, labels: Int32Array, n: number, lr: number) =>
+          parallel.step(x.data, labels, n, lr)
+      : undefined,
     onEpochEnd: (log: { epoch: number }) => {
       accuracy = evaluate(model, test, 500).accuracy;
       epochs = log.epoch;
@@ -162,6 +176,8 @@ async function timeToAccuracy(
     train(model, optimizer, take(trainSet, settings.trainSize), options as TrainOptions);
   } catch (error) {
     if (!(error instanceof TargetReached)) throw error;
+  } finally {
+    await parallel?.close();
   }
   const reached = accuracy >= config.target;
   if (!reached) seconds = (performance.now() - started) / 1000;

@@ -53,6 +53,8 @@ export type OursChildConfig =
       presetName: string;
       target: number;
       maxSeconds: number;
+      /** Threads sharing each batch (the data-parallel trainer when more than 1). */
+      threads: number;
     };
 
 /** Argument of bench/tfjsChild.js. */

@@ -95,15 +95,17 @@ function planRows(args: BenchArgs): Plan {
     if (net.presetName) {
       if (args.quick) notes.push(`${net.title}: time to 99.2% skipped in --quick.`);
       else {
-        rows.push({
-          net,
-          netTitle: net.title,
-          task: 'timeToAccuracy',
-          batch: net.trainBatches[0],
-          threads: 1,
-          peers: {},
-          anchor: anchorFor(net.key, 'timeToAccuracy', 0),
-        });
+        for (const t of threads) {
+          rows.push({
+            net,
+            netTitle: net.title,
+            task: 'timeToAccuracy',
+            batch: net.trainBatches[0],
+            threads: t,
+            peers: {},
+            anchor: anchorFor(net.key, 'timeToAccuracy', 0),
+          });
+        }
       }
     }
   }
@@ -163,6 +165,7 @@ function buildJobs(
             presetName: row.net.presetName ?? '',
             target: TARGET_ACCURACY,
             maxSeconds: 600,
+            threads: row.threads,
           }
         : {
             kind: 'throughput',

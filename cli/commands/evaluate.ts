@@ -12,8 +12,7 @@ import { Output, round4 } from '../output.js';
 
 export const evaluateHelp = `Usage: cnn evaluate --model FILE [--data DIR] [--test-size N] [--classes A,B,...] [--json]
 
-Loads a saved model and prints its loss, accuracy, per-class precision and recall, and the
-confusion matrix on the test images.
+Tests a saved model: loss, accuracy, per-class precision and recall, confusion matrix.
 
   --model FILE     model (or checkpoint) written by 'cnn train --out FILE'
   --data DIR       folder with t10k- images/labels IDX files (default: MNIST); Fashion-MNIST
