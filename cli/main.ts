@@ -39,6 +39,14 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
+// A reader that stops early (`cnn evaluate ... | head`) closes the pipe: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
