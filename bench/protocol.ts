@@ -60,8 +60,6 @@ export type OursChildConfig =
 /** Argument of bench/tfjsChild.js. */
 export interface TfjsChildConfig {
   backend: 'cpu' | 'wasm';
-  /** Folder of the wasm binaries inside node_modules (wasm backend only). */
-  wasmDir: string;
   cases: BenchCase[];
   measure: MeasureOptions;
 }

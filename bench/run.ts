@@ -247,7 +247,6 @@ function buildJobs(
   }
 
   // TF.js: the tutorial net; the wasm backend for inference only (it cannot train convs).
-  const wasmDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   for (const backend of ['cpu', 'wasm'] as const) {
     // --quick leaves out TF.js cpu at batch 128: seconds per batch, a third of the quick budget.
     const cases = tutorialRows
@@ -256,7 +255,7 @@ function buildJobs(
       .map(benchCase);
     if (quick && backend === 'cpu')
       notes.push('TF.js cpu, training at batch 128: skipped in --quick.');
-    const config: TfjsChildConfig = { backend, wasmDir, cases, measure: measureOptions };
+    const config: TfjsChildConfig = { backend, cases, measure: measureOptions };
     const key: PeerKey = backend === 'cpu' ? 'tfjsCpu' : 'tfjsWasm';
     const timeout = 60 + cases.length * perCaseSeconds(measureOptions);
     jobs.push({

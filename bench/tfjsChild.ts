@@ -6,6 +6,8 @@
  */
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
+import type * as WASM from '@tensorflow/tfjs-backend-wasm';
+import { peerPackageDir, requirePeer } from '../peers/load.js';
 import { defaultMnistDir, loadSplit } from '../src/data/mnistFiles.js';
 import { reply } from './children.js';
 import { measure } from './measure.js';
@@ -14,11 +16,11 @@ import type { BenchCase, CaseResult, TfjsChildConfig } from './protocol.js';
 type Tf = typeof TF;
 
 async function loadTf(config: TfjsChildConfig): Promise<Tf> {
-  const tf = (await import('@tensorflow/tfjs')) as Tf;
+  const tf = requirePeer<Tf>('@tensorflow/tfjs');
   if (config.backend === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // Local binaries from node_modules: nothing is fetched. A trailing slash marks a folder.
-    wasm.setWasmPaths(`${join(config.wasmDir)}/`);
+    const wasm = requirePeer<typeof WASM>('@tensorflow/tfjs-backend-wasm');
+    // Local binaries from peers/node_modules: nothing is fetched. A trailing slash marks a folder.
+    wasm.setWasmPaths(`${join(peerPackageDir('@tensorflow/tfjs-backend-wasm'), 'dist')}/`);
   }
   if (!(await tf.setBackend(config.backend))) throw new Error(`backend ${config.backend} failed`);
   await tf.ready();

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { requirePeer } from '../peers/load.js';
 import type { Param } from '../src/layers/layer.js';
 import { Adam } from '../src/optim/adam.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
@@ -12,6 +13,8 @@ import { learningRateAt } from '../src/optim/schedule.js';
 import { SGD } from '../src/optim/sgd.js';
 import { Random } from '../src/random/prng.js';
 import { relativeError } from './helpers.js';
+
+const tf = requirePeer<typeof TF>('@tensorflow/tfjs');
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -28,7 +31,7 @@ function param(values: number[], shape = [values.length]): Param {
 }
 
 /** Five steps of `ours` and of `theirs` with the same random float32 gradients. */
-function compareWithTfjs(ours: Optimizer, theirs: tf.Optimizer, lr: number): void {
+function compareWithTfjs(ours: Optimizer, theirs: TF.Optimizer, lr: number): void {
   const rng = new Random(31);
   const init = Array.from({ length: 6 }, () => Math.fround(rng.gaussian()));
   const p = param(init, [2, 3]);

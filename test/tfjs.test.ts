@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { requirePeer } from '../peers/load.js';
 import { AvgPool2D } from '../src/layers/avgPool2d.js';
 import { BatchNorm } from '../src/layers/batchNorm.js';
 import { Conv2D } from '../src/layers/conv2d.js';
@@ -18,6 +19,8 @@ import { SoftmaxCrossEntropy } from '../src/losses/softmaxCrossEntropy.js';
 import { Random } from '../src/random/prng.js';
 import { type FloatArray, sizeOf, type Tensor } from '../src/tensor/tensor.js';
 import { relativeError } from './helpers.js';
+
+const tf = requirePeer<typeof TF>('@tensorflow/tfjs');
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -49,7 +52,7 @@ function crossCheck(
   layer: Layer,
   batch: number,
   rng: Random,
-  tfForward: (x: tf.Tensor, params: tf.Tensor[]) => tf.Tensor,
+  tfForward: (x: TF.Tensor, params: TF.Tensor[]) => TF.Tensor,
   training = true,
 ): void {
   const inShape = [batch, ...layer.inputShape];
@@ -70,7 +73,7 @@ function crossCheck(
   const ty = tfForward(tx, tparams);
   assert.deepEqual(ty.shape, outShape, `${what}: output shape`);
   expectClose(y, ty.dataSync(), `${what} output`);
-  const grads = tf.grads((...args: tf.Tensor[]) =>
+  const grads = tf.grads((...args: TF.Tensor[]) =>
     tf.sum(tf.mul(tfForward(args[0], args.slice(1)), tw)),
   )([tx, ...tparams]);
   expectClose(dIn, grads[0].dataSync(), `${what} dInput`);
@@ -98,7 +101,7 @@ test('conv2d matches TF.js: valid/same/numeric padding, stride 1 and 2, several 
         'float64',
       );
       crossCheck(`conv ${JSON.stringify(c)} bias ${useBias}`, layer, 3, rng, (x, [f, b]) => {
-        const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.padding);
+        const y = tf.conv2d(x as TF.Tensor4D, f as TF.Tensor4D, c.stride, c.padding);
         return b ? tf.add(y, b) : y;
       });
     }
@@ -113,7 +116,7 @@ test('max pooling matches TF.js (2x2/2 and 3x3/2), gradient to the first maximum
   ]) {
     const layer = new MaxPool2D([7, 8, 3], { poolSize: size, stride }, 'float64');
     crossCheck(`maxpool ${size}/${stride}`, layer, 2, rng, (x) =>
-      tf.maxPool(x as tf.Tensor4D, size, stride, 'valid'),
+      tf.maxPool(x as TF.Tensor4D, size, stride, 'valid'),
     );
   }
 });
@@ -121,7 +124,7 @@ test('max pooling matches TF.js (2x2/2 and 3x3/2), gradient to the first maximum
 test('average pooling and global average pooling match TF.js', () => {
   const rng = new Random(23);
   const pool = new AvgPool2D([6, 7, 3], { poolSize: 2 }, 'float64');
-  crossCheck('avgpool 2/2', pool, 2, rng, (x) => tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'));
+  crossCheck('avgpool 2/2', pool, 2, rng, (x) => tf.avgPool(x as TF.Tensor4D, 2, 2, 'valid'));
   const global = new AvgPool2D([5, 4, 3], { global: true }, 'float64');
   crossCheck('global avgpool', global, 3, rng, (x) => tf.mean(x, [1, 2]));
 });
@@ -130,7 +133,7 @@ test('dense and ReLU match TF.js', () => {
   const rng = new Random(24);
   const dense = new Dense([3, 2, 4], { units: 5 }, rng, 'float64');
   crossCheck('dense', dense, 4, rng, (x, [w, b]) =>
-    tf.add(tf.matMul(tf.reshape(x, [4, 24]), w as tf.Tensor2D), b),
+    tf.add(tf.matMul(tf.reshape(x, [4, 24]), w as TF.Tensor2D), b),
   );
   const relu = new ReLU([4, 4, 3], 'float64');
   crossCheck('relu', relu, 2, rng, (x) => tf.relu(x));
@@ -175,7 +178,7 @@ test('softmax cross-entropy loss and dL/dlogits match TF.js', () => {
   const grad: FloatArray = loss.backward().data;
   const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), C);
   const tl = tfTensor(logits, [N, C]);
-  const f = (z: tf.Tensor) => tf.losses.softmaxCrossEntropy(onehot, z);
+  const f = (z: TF.Tensor) => tf.losses.softmaxCrossEntropy(onehot, z);
   const tfLoss = f(tl).dataSync()[0];
   assert.ok(Math.abs(value - tfLoss) / Math.abs(tfLoss) <= 1e-4, `loss ${value} vs ${tfLoss}`);
   expectClose(grad, tf.grad(f)(tl).dataSync(), 'softmax cross-entropy dLogits');
