@@ -11,11 +11,12 @@ import { Sequential } from '../src/model/sequential.js';
 import { SGD } from '../src/optim/sgd.js';
 import { createParallelTrainer as createParallelTrainerFor } from '../src/parallel/parallelTrainer.js';
 import { type Preset, presets } from '../src/presets.js';
-import { allocate, sizeOf, type Tensor } from '../src/tensor/tensor.js';
+import { allocate, sizeOf } from '../src/tensor/tensor.js';
+import { createTrainStep } from '../src/train/step.js';
 import { evaluate, train } from '../src/train/trainer.js';
 import { reply } from './children.js';
 import { measure } from './measure.js';
-import { createParallelTrainer, parallelUnavailable } from './parallel.js';
+import { parallelUnavailable } from './parallel.js';
 import type { CaseResult, OursChildConfig } from './protocol.js';
 
 /** Images [start, start + count) of a dataset, without copying. */
@@ -41,7 +42,12 @@ async function parallelRun(
 ): Promise<{ run: (start: number, count: number) => void; close: () => Promise<void> }> {
   const { batch, learningRate } = config.case;
   // The trainer builds its own copy of the model; `model` only tells the input geometry.
-  const trainer = await createParallelTrainer(config.spec, config.threads, batch);
+  const trainer = await createParallelTrainerFor(config.spec, {
+    threads: config.threads,
+    seed: 1,
+    maxBatch: batch,
+  });
+  const step = createTrainStep(trainer, new SGD());
   const px = sizeOf(model.inputShape);
   const { scale, offset } = model.spec.input;
   const x = allocate('float32', batch * px);
@@ -49,7 +55,7 @@ async function parallelRun(
   const run = (start: number, count: number) => {
     for (let b = start; b < start + count; b += batch) {
       fillBatch(x, labels, data, null, b, batch, scale, offset);
-      trainer.step(x, labels, batch, learningRate);
+      step(x, labels, batch, learningRate);
     }
   };
   return { run, close: () => trainer.close() };
@@ -71,7 +77,8 @@ async function throughput(
   } else if (task === 'train') {
     const optimizer = new SGD();
     run = (start, count) => {
-      train(model, optimizer, slice(data, start, count), {
+      train(model, slice(data, start, count), {
+        optimizer,
         epochs: 1,
         batchSize: batch,
         learningRate,
@@ -96,8 +103,8 @@ async function throughput(
   return { id, ...timing, maxRssBytes: maxRssBytes() };
 }
 
-type Optimizer = Parameters<typeof train>[1];
-type TrainOptions = Parameters<typeof train>[3];
+type TrainOptions = Parameters<typeof train>[2];
+type Optimizer = NonNullable<TrainOptions['optimizer']>;
 
 /**
  * The preset's optimizer, through src/optim/create.ts where this checkout has it (loaded at run
@@ -141,7 +148,6 @@ async function timeToAccuracy(
       ? await createParallelTrainerFor(preset.spec, {
           threads: config.threads,
           maxBatch: settings.batchSize,
-          optimizer,
           model,
         })
       : null;
@@ -157,10 +163,8 @@ async function timeToAccuracy(
     augment: settings.augment,
     shuffle: settings.shuffle,
     seed: 1,
-    step: parallel
-      ? (x: Tensor, labels: Int32Array, n: number, lr: number) =>
-          parallel.step(x.data, labels, n, lr)
-      : undefined,
+    optimizer,
+    gradients: parallel ?? undefined,
     onEpochEnd: (log: { epoch: number }) => {
       accuracy = evaluate(model, test, 500).accuracy;
       epochs = log.epoch;
@@ -173,7 +177,7 @@ async function timeToAccuracy(
     },
   };
   try {
-    train(model, optimizer, take(trainSet, settings.trainSize), options as TrainOptions);
+    train(model, take(trainSet, settings.trainSize), options as TrainOptions);
   } catch (error) {
     if (!(error instanceof TargetReached)) throw error;
   } finally {

@@ -7,6 +7,7 @@ export { classify, topK } from './image/classify.js';
 export { grayscale } from './image/grayscale.js';
 export { preprocessDigit } from './image/mnistPreprocess.js';
 export { gradientMagnitude, SOBEL_HORIZONTAL, SOBEL_VERTICAL, sobel } from './image/sobel.js';
+export { argmax } from './kernels/argmax.js';
 export * from './kernels/conv2d.js';
 export * from './kernels/convGeometry.js';
 export * from './kernels/dense.js';
@@ -40,5 +41,14 @@ export { type Optimizer, SGD, type SGDConfig } from './optim/sgd.js';
 export { type Preset, presets, tutorialPreset } from './presets.js';
 export { Random } from './random/prng.js';
 export * from './tensor/tensor.js';
+export type { BatchGradients, GradientSums } from './train/gradients.js';
 export { type ClassMetrics, classMetrics } from './train/metrics.js';
-export { evaluate, type TrainOptions, train } from './train/trainer.js';
+export { createTrainStep, type StepResult, type TrainStep } from './train/step.js';
+export {
+  type EpochLog,
+  type EvaluateResult,
+  evaluate,
+  type TrainOptions,
+  type TrainResult,
+  train,
+} from './train/trainer.js';

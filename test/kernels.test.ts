@@ -42,15 +42,9 @@ import {
 import { sgdUpdate } from '../src/kernels/sgd.js';
 import { softmaxCrossEntropy } from '../src/kernels/softmaxCrossEntropy.js';
 import { tutorialSoftmaxCrossEntropy } from '../src/kernels/softmaxCrossEntropy.reference.js';
-import {
-  allocateFloat32,
-  allocateInt32,
-  inArena,
-  initSimdKernels,
-  setSimdEnabled,
-  simdAvailable,
-} from '../src/kernels/wasm/simd.js';
+import { initSimdKernels, setSimdEnabled, simdAvailable } from '../src/kernels/wasm/simd.js';
 import { Random } from '../src/random/prng.js';
+import { allocateFloat32, allocateInt32, inArena } from '../src/tensor/arena.js';
 import { allocate, type FloatArray } from '../src/tensor/tensor.js';
 import { relativeError } from './helpers.js';
 
@@ -104,10 +98,12 @@ test('initSimdKernels resolves to whether SIMD runs here', async () => {
 
 test('CNN_TS_NO_WASM=1 falls back to the TypeScript kernels and still trains', () => {
   const simdModule = new URL('../src/kernels/wasm/simd.js', import.meta.url).href;
+  const arenaModule = new URL('../src/tensor/arena.js', import.meta.url).href;
   const modelModule = new URL('../src/model/sequential.js', import.meta.url).href;
   const presetModule = new URL('../src/presets.js', import.meta.url).href;
   const script = `
-    const { simdAvailable, allocateFloat32, inArena } = await import('${simdModule}');
+    const { simdAvailable } = await import('${simdModule}');
+    const { allocateFloat32, inArena } = await import('${arenaModule}');
     const { Sequential } = await import('${modelModule}');
     const { tutorialPreset } = await import('${presetModule}');
     const model = new Sequential(tutorialPreset.spec);

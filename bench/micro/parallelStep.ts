@@ -8,8 +8,10 @@
 import { fillBatch, take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../../src/data/mnistFiles.js';
 import type { ModelSpec } from '../../src/model/spec.js';
+import { SGD } from '../../src/optim/sgd.js';
 import { createParallelTrainer } from '../../src/parallel/parallelTrainer.js';
 import { TUTORIAL_INPUT, tutorialPreset } from '../../src/presets.js';
+import { createTrainStep } from '../../src/train/step.js';
 import { evaluate } from '../../src/train/trainer.js';
 
 const batch = Number(process.argv[2] ?? 128);
@@ -33,6 +35,7 @@ const spec = net === 'keras' ? keras : tutorialPreset.spec;
 const px = 784;
 for (const threads of threadCounts) {
   const trainer = await createParallelTrainer(spec, { threads, seed: 1, maxBatch: batch });
+  const step = createTrainStep(trainer, new SGD());
   const x = new Float32Array(batch * px);
   const labels = new Int32Array(batch);
   const lr = batch === 1 ? 0.005 : net === 'keras' ? 0.01 : 0.1;
@@ -43,7 +46,7 @@ for (const threads of threadCounts) {
     for (let start = 0; start < data.count; start += batch) {
       const n = Math.min(batch, data.count - start);
       fillBatch(x, labels, data, null, start, n, spec.input.scale, spec.input.offset);
-      trainer.step(x, labels, n, lr);
+      step(x, labels, n, lr);
       seen += n;
     }
   }

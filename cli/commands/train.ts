@@ -209,20 +209,19 @@ export async function trainCommand(args: string[]): Promise<number> {
       ? await createParallelTrainer(model.spec, {
           threads,
           maxBatch: run.batchSize,
-          optimizer,
           model,
         })
       : null;
   const started = performance.now();
-  const result = train(model, optimizer, trainSet, {
-    step: parallel ? (x, labels, n, lr) => parallel.step(x.data, labels, n, lr) : undefined,
+  const result = train(model, trainSet, {
+    gradients: parallel ?? undefined,
+    optimizer,
     epochs: run.epochs,
     batchSize: run.batchSize,
     learningRate: run.learningRate,
     schedule: preset.train.schedule,
     augment: preset.train.augment,
     shuffle: preset.train.shuffle,
-    seed: 0,
     rng,
     startEpoch,
     stopAfterEpoch: stopAfter,
