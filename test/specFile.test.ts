@@ -35,7 +35,7 @@ function specMessage(model: unknown): string {
   throw new Error('expected an invalid spec');
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 for (const preset of [tutorialPreset, lenet5Preset]) {
   test(`a spec file copying the ${preset.name} preset gives its --json figures bit for bit`, () => {
@@ -159,7 +159,7 @@ test('invalid spec files give the model spec one-line errors, prefixed with the 
     const message = specMessage(model);
     assertOneLineError(
       cnn('train', '--spec', file),
-      new RegExp(`^cnn: ${escape(`${file}: ${message}`)}$`),
+      new RegExp(`^cnn: ${escapeRegExp(`${file}: ${message}`)}$`),
     );
   });
   // Checks beyond the model spec: shapes that do not fit, the file's other fields.
@@ -194,7 +194,7 @@ test('invalid spec files give the model spec one-line errors, prefixed with the 
     const file = specFile(`other${i}.json`, content);
     assertOneLineError(
       cnn('train', '--spec', file),
-      new RegExp(`^cnn: ${escape(file)}: .*${pattern.source}`, pattern.flags),
+      new RegExp(`^cnn: ${escapeRegExp(file)}: .*${pattern.source}`, pattern.flags),
     );
   });
   assertOneLineError(
