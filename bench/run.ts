@@ -296,10 +296,8 @@ function markdown(r: Report, versions: Map<string, Record<string, string>>): str
     `- Each figure: images/second, median of ${r.measure.runs} timed runs of at least ${r.measure.runSeconds} s each after a ${r.measure.warmupSeconds} s warm-up, each engine in its own process; \`(Nx)\` = cnn-ts / peer on the same row; peak RSS is the whole cnn-ts process (Node, MNIST bytes, model).`,
     '',
     resultsTable(r.rows),
+    ...(r.notes.length > 0 ? ['', 'Notes:', '', ...r.notes.map((n) => `- ${n}`)] : []),
     '',
-    'Notes:',
-    '',
-    ...r.notes.map((n) => `- ${n}`),
   ];
   return `${lines.join('\n')}\n`;
 }
