@@ -6,8 +6,8 @@
  */
 import { fillBatch, take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../../src/data/mnistFiles.js';
-import { createParallelTrainer } from '../../src/parallel/parallelTrainer.js';
 import { SGD } from '../../src/optim/sgd.js';
+import { createParallelTrainer } from '../../src/parallel/parallelTrainer.js';
 import { tutorialPreset } from '../../src/presets.js';
 import { createTrainStep } from '../../src/train/step.js';
 import { evaluate } from '../../src/train/trainer.js';
