@@ -22,7 +22,23 @@ export { Dropout, type DropoutConfig } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
 export type { Init } from './layers/init.js';
 export type { Layer, Param } from './layers/layer.js';
+export type {
+  BuildContext,
+  LayerEntry,
+  LayerShapes,
+  TorchModule,
+  TorchTensor,
+} from './layers/layerEntry.js';
 export { MaxPool2D, type MaxPool2DConfig, type PoolTies } from './layers/maxPool2d.js';
+export {
+  buildLayer,
+  entryFor,
+  type LayerSpecOf,
+  type LayerType,
+  layerRegistry,
+  torchModules,
+  validateLayerSpec,
+} from './layers/registry.js';
 export { ReLU } from './layers/relu.js';
 export { SoftmaxCrossEntropy } from './losses/softmaxCrossEntropy.js';
 export {

@@ -9,7 +9,12 @@ import {
   conv2dForward,
   im2colLength,
 } from '../kernels/conv2d.js';
-import { type ConvGeometry, convGeometry, type Padding } from '../kernels/convGeometry.js';
+import {
+  type ConvGeometry,
+  convGeometry,
+  type Padding,
+  paddedOutput,
+} from '../kernels/convGeometry.js';
 import type { Random } from '../random/prng.js';
 import {
   allocate,
@@ -18,8 +23,10 @@ import {
   type Shape,
   type Tensor,
 } from '../tensor/tensor.js';
+import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import { defineLayer, type TorchModule } from './layerEntry.js';
 
 export interface Conv2DConfig {
   filters: number;
@@ -129,3 +136,71 @@ export class Conv2D implements Layer {
     return input;
   }
 }
+
+/**
+ * PyTorch's Conv2d pads both sides alike; TF-style `same` padding with an odd total puts the
+ * extra pixel bottom/right, which takes a ZeroPad2d in front.
+ */
+export function torchPadding(
+  inputShape: readonly number[],
+  kernelSize: number,
+  stride: number,
+  pad: Padding,
+): { pad: TorchModule[]; padding: number[] } {
+  if (pad === 'valid') return { pad: [], padding: [0, 0] };
+  if (typeof pad === 'number') return { pad: [], padding: [pad, pad] };
+  const sides = [inputShape[0], inputShape[1]].map((size) => {
+    const { out, padBefore } = paddedOutput(size, kernelSize, stride, 'same');
+    return [padBefore, Math.max((out - 1) * stride + kernelSize - size, 0) - padBefore];
+  });
+  const [[top, bottom], [left, right]] = sides;
+  if (top === bottom && left === right) return { pad: [], padding: [top, left] };
+  return {
+    pad: [{ module: 'ZeroPad2d', args: { padding: [left, right, top, bottom] } }],
+    padding: [0, 0],
+  };
+}
+
+export const conv2dLayer = defineLayer({
+  type: 'conv2d',
+  description:
+    'convolution: filters, kernelSize, stride (1), padding (valid | same | n), useBias (true), init (he)',
+  validate: (v, where): { type: 'conv2d' } & Conv2DConfig => ({
+    type: 'conv2d',
+    filters: positiveInt(v.filters, `${where} filters`, 4096),
+    kernelSize: positiveInt(v.kernelSize, `${where} kernelSize`, 64),
+    stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
+    padding: optional(v, 'padding', (x) => padding(x, `${where} padding`)),
+    useBias: optional(v, 'useBias', bool(`${where} useBias`)),
+    init: optional(v, 'init', oneOf(inits, `${where} init`)),
+  }),
+  build: (spec, c) => new Conv2D(c.inputShape, spec, c.rng, c.dtype),
+  torch: (spec, { inputShape }) => {
+    const stride = spec.stride ?? 1;
+    const { pad, padding } = torchPadding(
+      inputShape,
+      spec.kernelSize,
+      stride,
+      spec.padding ?? 'valid',
+    );
+    const useBias = spec.useBias ?? true;
+    return [
+      ...pad,
+      {
+        module: 'Conv2d',
+        args: {
+          in_channels: inputShape[2],
+          out_channels: spec.filters,
+          kernel_size: spec.kernelSize,
+          stride,
+          padding,
+          bias: useBias,
+        },
+        tensors: {
+          filters: { name: 'weight', permute: [3, 2, 0, 1] },
+          ...(useBias ? { bias: { name: 'bias' } } : {}),
+        },
+      },
+    ];
+  },
+});

@@ -13,8 +13,10 @@ import {
   sizeOf,
   type Tensor,
 } from '../tensor/tensor.js';
+import { bool, inits, oneOf, optional, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import { defineLayer } from './layerEntry.js';
 
 export interface DenseConfig {
   units: number;
@@ -120,3 +122,29 @@ export class Dense implements Layer {
     return input;
   }
 }
+
+export const denseLayer = defineLayer({
+  type: 'dense',
+  description: 'fully connected, flattening its input: units, useBias (true), init (he)',
+  validate: (v, where): { type: 'dense' } & DenseConfig => ({
+    type: 'dense',
+    units: positiveInt(v.units, `${where} units`),
+    useBias: optional(v, 'useBias', bool(`${where} useBias`)),
+    init: optional(v, 'init', oneOf(inits, `${where} init`)),
+  }),
+  build: (spec, c) => new Dense(c.inputShape, spec, c.rng, c.dtype),
+  torch: (spec, { inputShape }) => {
+    const useBias = spec.useBias ?? true;
+    return [
+      ...(inputShape.length > 1 ? [{ module: 'Flatten' }] : []),
+      {
+        module: 'Linear',
+        args: { in_features: sizeOf(inputShape), out_features: spec.units, bias: useBias },
+        tensors: {
+          weights: { name: 'weight', permute: [1, 0] },
+          ...(useBias ? { bias: { name: 'bias' } } : {}),
+        },
+      },
+    ];
+  },
+});

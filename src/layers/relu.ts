@@ -2,6 +2,7 @@
 import { reluBackward, reluForward } from '../kernels/relu.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import { defineLayer } from './layerEntry.js';
 
 export class ReLU implements Layer {
   readonly kind = 'relu';
@@ -39,3 +40,11 @@ export class ReLU implements Layer {
 
   backwardParamsOnly(_dOut: Tensor): void {}
 }
+
+export const reluLayer = defineLayer({
+  type: 'relu',
+  description: 'max(x, 0) elementwise',
+  validate: (): { type: 'relu' } => ({ type: 'relu' }),
+  build: (_spec, c) => new ReLU(c.inputShape, c.dtype),
+  torch: () => [{ module: 'ReLU' }],
+});
