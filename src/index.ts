@@ -7,6 +7,7 @@ export { classify, topK } from './image/classify.js';
 export { grayscale } from './image/grayscale.js';
 export { preprocessDigit } from './image/mnistPreprocess.js';
 export { gradientMagnitude, SOBEL_HORIZONTAL, SOBEL_VERTICAL, sobel } from './image/sobel.js';
+export { type ActivationName, activationKernels } from './kernels/activations.js';
 export * from './kernels/conv2d.js';
 export * from './kernels/convGeometry.js';
 export * from './kernels/dense.js';
@@ -14,6 +15,7 @@ export * from './kernels/matmul.js';
 export * from './kernels/maxPool2d.js';
 export { softmaxCrossEntropy } from './kernels/softmaxCrossEntropy.js';
 export { initSimdKernels, setSimdEnabled, simdAvailable } from './kernels/wasm/simd.js';
+export { Activation, ReLU } from './layers/activation.js';
 export { AvgPool2D, type AvgPool2DConfig } from './layers/avgPool2d.js';
 export { BatchNorm, type BatchNormConfig } from './layers/batchNorm.js';
 export { Conv2D, type Conv2DConfig } from './layers/conv2d.js';
@@ -39,7 +41,6 @@ export {
   torchModules,
   validateLayerSpec,
 } from './layers/registry.js';
-export { ReLU } from './layers/relu.js';
 export { SoftmaxCrossEntropy } from './losses/softmaxCrossEntropy.js';
 export {
   decodeModel,

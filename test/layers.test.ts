@@ -15,13 +15,13 @@ import {
   batchNormTrainingReference,
 } from '../src/kernels/batchNorm.reference.js';
 import { convGeometry } from '../src/kernels/convGeometry.js';
+import { ReLU } from '../src/layers/activation.js';
 import { AvgPool2D } from '../src/layers/avgPool2d.js';
 import { BatchNorm } from '../src/layers/batchNorm.js';
 import { Conv2D } from '../src/layers/conv2d.js';
 import { Dropout } from '../src/layers/dropout.js';
 import { Flatten } from '../src/layers/flatten.js';
 import type { Layer } from '../src/layers/layer.js';
-import { ReLU } from '../src/layers/relu.js';
 import { SoftmaxCrossEntropy } from '../src/losses/softmaxCrossEntropy.js';
 import { Sequential } from '../src/model/sequential.js';
 import { Random } from '../src/random/prng.js';

@@ -4,6 +4,7 @@
  * checker then asks it for every field of a `LayerEntry` (see layerEntry.ts), and the test table
  * (test/layerCases.ts) for its checks.
  */
+import { reluLayer } from './activation.js';
 import { avgPool2dLayer, globalAvgPool2dLayer } from './avgPool2d.js';
 import { batchNormLayer } from './batchNorm.js';
 import { isObj } from './configCheck.js';
@@ -14,7 +15,6 @@ import { flattenLayer } from './flatten.js';
 import type { Layer } from './layer.js';
 import type { BuildContext, LayerEntry, LayerShapes, TorchModule } from './layerEntry.js';
 import { maxPool2dLayer } from './maxPool2d.js';
-import { reluLayer } from './relu.js';
 
 export const layerRegistry = [
   conv2dLayer,

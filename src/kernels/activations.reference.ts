@@ -1,0 +1,34 @@
+/**
+ * Reference twin of activations.ts: each activation's value and derivative written from its
+ * definition for one number, with the derivative taken from x (the fast kernels may use y).
+ */
+import type { ActivationName } from './activations.js';
+
+export interface ActivationFormula {
+  value(x: number, param: number): number;
+  derivative(x: number, param: number): number;
+}
+
+export const activationFormulas: Record<ActivationName, ActivationFormula> = {
+  relu: { value: (x) => (x + Math.abs(x)) / 2, derivative: (x) => (x > 0 ? 1 : 0) },
+};
+
+export function activationForwardReference(
+  name: ActivationName,
+  input: ArrayLike<number>,
+  param: number,
+): Float64Array {
+  return Float64Array.from(input, (x) => activationFormulas[name].value(x, param));
+}
+
+export function activationBackwardReference(
+  name: ActivationName,
+  dOut: ArrayLike<number>,
+  input: ArrayLike<number>,
+  param: number,
+): Float64Array {
+  return Float64Array.from(
+    input,
+    (x, i) => dOut[i] * activationFormulas[name].derivative(x, param),
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * Elementwise activation kernels over flat arrays of any shape, one entry per activation. Each
+ * backward gets both the input x and the output y = f(x), so a derivative can use whichever is
+ * cheaper (sigmoid: y(1 - y)). `param` is the activation's one number (leakyRelu's slope); the
+ * others ignore it. The reference twin, activations.reference.ts, writes each f and f' per value.
+ */
+import type { FloatArray } from '../tensor/tensor.js';
+
+export interface ActivationKernel {
+  /** out = f(input). Overwrites out. */
+  forward(out: FloatArray, input: FloatArray, length: number, param: number): void;
+  /** dIn = dOut * f'(input), with output = f(input). Overwrites dIn. */
+  backward(
+    dIn: FloatArray,
+    dOut: FloatArray,
+    input: FloatArray,
+    output: FloatArray,
+    length: number,
+    param: number,
+  ): void;
+}
+
+const kernels = {
+  relu: {
+    forward(out, input, length) {
+      for (let i = 0; i < length; i++) out[i] = Math.max(input[i], 0);
+    },
+    /** The subgradient at 0 is 0, as in TF.js. */
+    backward(dIn, dOut, input, _output, length) {
+      for (let i = 0; i < length; i++) dIn[i] = input[i] > 0 ? dOut[i] : 0;
+    },
+  },
+} satisfies Record<string, ActivationKernel>;
+
+export type ActivationName = keyof typeof kernels;
+
+export const activationKernels: Record<ActivationName, ActivationKernel> = kernels;
