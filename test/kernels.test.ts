@@ -6,6 +6,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { avgPoolBackward, avgPoolForward } from '../src/kernels/avgPool2d.js';
+import {
+  avgPoolBackwardReference,
+  avgPoolForwardReference,
+} from '../src/kernels/avgPool2d.reference.js';
+import { batchNormBackward, batchNormForwardTraining } from '../src/kernels/batchNorm.js';
+import {
+  batchNormBackwardReference,
+  batchNormTrainingReference,
+} from '../src/kernels/batchNorm.reference.js';
 import {
   conv2dBackwardFilter,
   conv2dBackwardInput,
@@ -52,7 +62,7 @@ import {
 } from '../src/kernels/wasm/simd.js';
 import { Random } from '../src/random/prng.js';
 import { allocate, type FloatArray } from '../src/tensor/tensor.js';
-import { relativeError } from './helpers.js';
+import { assertClose, randomArray, relativeError } from './helpers.js';
 
 type Path = 'ts-float64' | 'ts-float32' | 'simd-float32';
 // The SIMD path runs wherever it is available; the first test fails if it is missing unexpectedly.
@@ -397,5 +407,52 @@ test('sgdUpdate steps every weight and zeroes the gradient, tails included', () 
         );
       });
     }
+  }
+});
+
+test('batch norm kernels match the reference twin (forward and backward)', () => {
+  const rng = new Random(11);
+  const rows = 37;
+  const C = 5;
+  const x = randomArray(rng, rows * C, 'float64', 3);
+  const gamma = randomArray(rng, C);
+  const beta = randomArray(rng, C);
+  const dOut = randomArray(rng, rows * C);
+  const out = new Float64Array(rows * C);
+  const xhat = new Float64Array(rows * C);
+  const mean = new Float64Array(C);
+  const variance = new Float64Array(C);
+  const invStd = new Float64Array(C);
+  batchNormForwardTraining(out, xhat, mean, variance, invStd, x, gamma, beta, rows, C, 1e-5);
+  const ref = batchNormTrainingReference(x, gamma, beta, rows, C, 1e-5);
+  assertClose(out, ref.out, 1e-10, 1e-12, 'bn out');
+  assertClose(mean, ref.mean, 1e-10, 1e-12, 'bn mean');
+  assertClose(variance, ref.variance, 1e-10, 1e-12, 'bn variance');
+  const dIn = new Float64Array(rows * C);
+  const dGamma = new Float64Array(C);
+  const dBeta = new Float64Array(C);
+  batchNormBackward(dIn, dGamma, dBeta, dOut, xhat, invStd, gamma, rows, C);
+  const refB = batchNormBackwardReference(dOut, x, gamma, rows, C, 1e-5);
+  assertClose(dIn, refB.dIn, 1e-8, 1e-10, 'bn dIn');
+  assertClose(dGamma, refB.dGamma, 1e-8, 1e-10, 'bn dGamma');
+  assertClose(dBeta, refB.dBeta, 1e-8, 1e-10, 'bn dBeta');
+});
+
+test('average pooling kernels match the reference twin, windows 2/2, 3/2 and global', () => {
+  const rng = new Random(12);
+  for (const [k, s] of [
+    [2, 2],
+    [3, 2],
+    [6, 1],
+  ]) {
+    const g = convGeometry(2, [6, 6, 3], 3, k, k, s, 'valid');
+    const x = randomArray(rng, 2 * 6 * 6 * 3);
+    const out = new Float64Array(2 * g.outH * g.outW * 3);
+    avgPoolForward(out, x, g);
+    assertClose(out, avgPoolForwardReference(x, g), 1e-12, 1e-12, `avgpool ${k}/${s} out`);
+    const dOut = randomArray(rng, out.length);
+    const dIn = new Float64Array(x.length);
+    avgPoolBackward(dIn, dOut, g);
+    assertClose(dIn, avgPoolBackwardReference(dOut, g), 1e-12, 1e-12, `avgpool ${k}/${s} dIn`);
   }
 });
