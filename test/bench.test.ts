@@ -100,7 +100,15 @@ test('the tutorial net maps to the same PyTorch modules, with the weight layouts
       {
         module: 'Linear',
         args: { in_features: 1352, out_features: 10, bias: true },
-        tensors: { weights: { name: 'weight', permute: [1, 0] }, bias: { name: 'bias' } },
+        tensors: {
+          weights: {
+            name: 'weight',
+            view: [13, 13, 8, 10],
+            permute: [3, 2, 0, 1],
+            reshape: [10, 1352],
+          },
+          bias: { name: 'bias' },
+        },
       },
     ],
   });

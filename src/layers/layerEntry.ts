@@ -27,6 +27,8 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 export interface TorchTensor {
   /** The module's attribute, e.g. `weight`, `running_mean`. */
   name: string;
+  /** Our tensor seen in this shape first (a dense layer's [H*W*C, U] weights as [H, W, C, U]). */
+  view?: number[];
   /** Our axes in the order PyTorch wants them, as numpy's `transpose` (HWIO -> OIHW: 3,2,0,1). */
   permute?: number[];
   /** The shape after permuting, when PyTorch's differs (depthwise: [C*M, 1, kh, kw]). */
