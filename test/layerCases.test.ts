@@ -133,6 +133,15 @@ for (const entry of layerRegistry) {
     }
   });
 
+  if (row.invalid) {
+    test(`${entry.type}: bad configs are refused in one line`, () => {
+      for (const { config, message } of row.invalid!) {
+        const spec = { input: { shape: [4, 4, 1], scale: 1, offset: 0 }, layers: [config] };
+        assert.throws(() => new Sequential(spec as ModelSpec), { message }, JSON.stringify(config));
+      }
+    });
+  }
+
   test(`${entry.type}: a model holding it computes the same outputs after a save and a load`, () => {
     const c = row.cases.find((k) => k.input.length === 3)!;
     const [h, w, ch] = c.input;

@@ -72,6 +72,8 @@ export interface TwinOutput {
 
 export interface LayerRow<S> {
   cases: LayerCase<S>[];
+  /** Bad configs and the one-line message each must get, naming the layer (here layer 1). */
+  invalid?: { config: Record<string, unknown>; message: string }[];
   /** The layer computed with the reference twins of its kernels; null: no kernel of its own. */
   twin: ((t: TwinInput<S>) => TwinOutput) | null;
   /** The same function in TF.js on the input and the parameters in `params()` order. */
@@ -329,6 +331,16 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
       { spec: { type: 'dropout', rate: 0.4 }, input: [50], batch: 4 },
       { spec: { type: 'dropout', rate: 0.25 }, input: [3, 3, 2], batch: 2 },
       { spec: { type: 'dropout', rate: 0.25 }, input: [3, 3, 2], batch: 2, training: false },
+    ],
+    invalid: [
+      {
+        config: { type: 'dropout' },
+        message: 'layer 1 rate must be a number in [0, 1), got undefined',
+      },
+      {
+        config: { type: 'dropout', rate: -0.1 },
+        message: 'layer 1 rate must be a number in [0, 1), got -0.1',
+      },
     ],
     twin: null, // no kernel: a mask multiply written in the layer
     tf: null, // TF.js draws other masks
