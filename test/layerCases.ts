@@ -102,9 +102,11 @@ function activationRow<T extends keyof typeof activationKernels>(
   param: (spec: LayerSpecOf<T>) => number,
   tfForward: (tf: typeof TF, x: TF.Tensor, spec: LayerSpecOf<T>) => TF.Tensor,
   cases: LayerCase<LayerSpecOf<T>>[],
+  invalid?: LayerRow<LayerSpecOf<T>>['invalid'],
 ): LayerRow<LayerSpecOf<T>> {
   return {
     cases,
+    invalid,
     twin: ({ spec, x, dOut }) => ({
       out: activationForwardReference(type, x, param(spec)),
       dIn: activationBackwardReference(type, dOut, x, param(spec)),
@@ -314,6 +316,35 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
     [
       { spec: { type: 'relu' }, input: [4, 4, 3], batch: 2 },
       { spec: { type: 'relu' }, input: [7], batch: 3 },
+    ],
+  ),
+
+  leakyRelu: activationRow(
+    'leakyRelu',
+    (spec) => spec.alpha ?? 0.01,
+    (tf, x, spec) => tf.leakyRelu(x, spec.alpha ?? 0.01),
+    [
+      { spec: { type: 'leakyRelu' }, input: [4, 4, 3], batch: 2 },
+      { spec: { type: 'leakyRelu', alpha: 0.2 }, input: [3, 5, 2], batch: 2 },
+      { spec: { type: 'leakyRelu', alpha: 0 }, input: [9], batch: 3 },
+    ],
+    [
+      {
+        config: { type: 'leakyRelu', alpha: 1 },
+        message: 'layer 1 alpha must be a number in [0, 1), got 1',
+      },
+      {
+        config: { type: 'leakyRelu', alpha: -0.2 },
+        message: 'layer 1 alpha must be a number in [0, 1), got -0.2',
+      },
+      {
+        config: { type: 'leakyRelu', alpha: 'x' },
+        message: 'layer 1 alpha must be a number in [0, 1), got "x"',
+      },
+      {
+        config: { type: 'leakyRelu', alpha: Number.NaN },
+        message: 'layer 1 alpha must be a number in [0, 1), got null',
+      },
     ],
   ),
 

@@ -11,6 +11,10 @@ export interface ActivationFormula {
 
 export const activationFormulas: Record<ActivationName, ActivationFormula> = {
   relu: { value: (x) => (x + Math.abs(x)) / 2, derivative: (x) => (x > 0 ? 1 : 0) },
+  leakyRelu: {
+    value: (x, slope) => Math.max(x, 0) + slope * Math.min(x, 0),
+    derivative: (x, slope) => (x > 0 ? 1 : slope),
+  },
 };
 
 export function activationForwardReference(

@@ -30,6 +30,15 @@ const kernels = {
       for (let i = 0; i < length; i++) dIn[i] = input[i] > 0 ? dOut[i] : 0;
     },
   },
+  /** x where x > 0, else param * x (PyTorch's negative_slope, TF.js's alpha). */
+  leakyRelu: {
+    forward(out, input, length, slope) {
+      for (let i = 0; i < length; i++) out[i] = input[i] > 0 ? input[i] : slope * input[i];
+    },
+    backward(dIn, dOut, input, _output, length, slope) {
+      for (let i = 0; i < length; i++) dIn[i] = input[i] > 0 ? dOut[i] : slope * dOut[i];
+    },
+  },
 } satisfies Record<string, ActivationKernel>;
 
 export type ActivationName = keyof typeof kernels;

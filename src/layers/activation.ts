@@ -5,6 +5,7 @@
  */
 import { type ActivationName, activationKernels } from '../kernels/activations.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
+import { fraction, optional } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer, type LayerEntry, type TorchModule } from './layerEntry.js';
 
@@ -80,3 +81,14 @@ function plainActivation<T extends ActivationName>(
 }
 
 export const reluLayer = plainActivation('relu', 'max(x, 0) elementwise', { module: 'ReLU' });
+
+export const leakyReluLayer = defineLayer({
+  type: 'leakyRelu',
+  description: 'x where x > 0, else alpha * x: alpha in [0, 1) (0.01)',
+  validate: (v, where): { type: 'leakyRelu'; alpha?: number } => ({
+    type: 'leakyRelu',
+    alpha: optional(v, 'alpha', (x) => fraction(x, `${where} alpha`, false)),
+  }),
+  build: (spec, c) => new Activation(c.inputShape, 'leakyRelu', spec.alpha ?? 0.01, c.dtype),
+  torch: (spec) => [{ module: 'LeakyReLU', args: { negative_slope: spec.alpha ?? 0.01 } }],
+});

@@ -4,7 +4,7 @@
  * checker then asks it for every field of a `LayerEntry` (see layerEntry.ts), and the test table
  * (test/layerCases.ts) for its checks.
  */
-import { reluLayer } from './activation.js';
+import { leakyReluLayer, reluLayer } from './activation.js';
 import { avgPool2dLayer, globalAvgPool2dLayer } from './avgPool2d.js';
 import { batchNormLayer } from './batchNorm.js';
 import { isObj } from './configCheck.js';
@@ -23,6 +23,7 @@ export const layerRegistry = [
   globalAvgPool2dLayer,
   denseLayer,
   reluLayer,
+  leakyReluLayer,
   flattenLayer,
   dropoutLayer,
   batchNormLayer,
