@@ -348,6 +348,16 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
     ],
   ),
 
+  sigmoid: activationRow(
+    'sigmoid',
+    () => 0,
+    (tf, x) => tf.sigmoid(x),
+    [
+      { spec: { type: 'sigmoid' }, input: [4, 4, 3], batch: 2 },
+      { spec: { type: 'sigmoid' }, input: [8], batch: 3 },
+    ],
+  ),
+
   flatten: {
     cases: [
       { spec: { type: 'flatten' }, input: [3, 2, 2], batch: 2, output: [12] },

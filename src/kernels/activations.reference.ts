@@ -15,6 +15,10 @@ export const activationFormulas: Record<ActivationName, ActivationFormula> = {
     value: (x, slope) => Math.max(x, 0) + slope * Math.min(x, 0),
     derivative: (x, slope) => (x > 0 ? 1 : slope),
   },
+  sigmoid: {
+    value: (x) => 1 / (1 + Math.exp(-x)),
+    derivative: (x) => Math.exp(-x) / (1 + Math.exp(-x)) ** 2,
+  },
 };
 
 export function activationForwardReference(

@@ -39,6 +39,22 @@ const kernels = {
       for (let i = 0; i < length; i++) dIn[i] = input[i] > 0 ? dOut[i] : slope * dOut[i];
     },
   },
+  /** 1 / (1 + e^-x), written so that no exponential overflows; f' = y(1 - y). */
+  sigmoid: {
+    forward(out, input, length) {
+      for (let i = 0; i < length; i++) {
+        const x = input[i];
+        if (x >= 0) out[i] = 1 / (1 + Math.exp(-x));
+        else {
+          const e = Math.exp(x);
+          out[i] = e / (1 + e);
+        }
+      }
+    },
+    backward(dIn, dOut, _input, output, length) {
+      for (let i = 0; i < length; i++) dIn[i] = dOut[i] * output[i] * (1 - output[i]);
+    },
+  },
 } satisfies Record<string, ActivationKernel>;
 
 export type ActivationName = keyof typeof kernels;

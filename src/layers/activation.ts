@@ -82,6 +82,10 @@ function plainActivation<T extends ActivationName>(
 
 export const reluLayer = plainActivation('relu', 'max(x, 0) elementwise', { module: 'ReLU' });
 
+export const sigmoidLayer = plainActivation('sigmoid', '1 / (1 + exp(-x)) elementwise', {
+  module: 'Sigmoid',
+});
+
 export const leakyReluLayer = defineLayer({
   type: 'leakyRelu',
   description: 'x where x > 0, else alpha * x: alpha in [0, 1) (0.01)',
