@@ -358,6 +358,16 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
     ],
   ),
 
+  tanh: activationRow(
+    'tanh',
+    () => 0,
+    (tf, x) => tf.tanh(x),
+    [
+      { spec: { type: 'tanh' }, input: [4, 4, 3], batch: 2 },
+      { spec: { type: 'tanh' }, input: [8], batch: 3 },
+    ],
+  ),
+
   flatten: {
     cases: [
       { spec: { type: 'flatten' }, input: [3, 2, 2], batch: 2, output: [12] },

@@ -19,6 +19,10 @@ export const activationFormulas: Record<ActivationName, ActivationFormula> = {
     value: (x) => 1 / (1 + Math.exp(-x)),
     derivative: (x) => Math.exp(-x) / (1 + Math.exp(-x)) ** 2,
   },
+  tanh: {
+    value: (x) => (Math.exp(2 * x) - 1) / (Math.exp(2 * x) + 1),
+    derivative: (x) => 1 / Math.cosh(x) ** 2,
+  },
 };
 
 export function activationForwardReference(

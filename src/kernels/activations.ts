@@ -55,6 +55,15 @@ const kernels = {
       for (let i = 0; i < length; i++) dIn[i] = dOut[i] * output[i] * (1 - output[i]);
     },
   },
+  /** Hyperbolic tangent; f' = 1 - y^2. */
+  tanh: {
+    forward(out, input, length) {
+      for (let i = 0; i < length; i++) out[i] = Math.tanh(input[i]);
+    },
+    backward(dIn, dOut, _input, output, length) {
+      for (let i = 0; i < length; i++) dIn[i] = dOut[i] * (1 - output[i] * output[i]);
+    },
+  },
 } satisfies Record<string, ActivationKernel>;
 
 export type ActivationName = keyof typeof kernels;

@@ -86,6 +86,8 @@ export const sigmoidLayer = plainActivation('sigmoid', '1 / (1 + exp(-x)) elemen
   module: 'Sigmoid',
 });
 
+export const tanhLayer = plainActivation('tanh', 'tanh(x) elementwise', { module: 'Tanh' });
+
 export const leakyReluLayer = defineLayer({
   type: 'leakyRelu',
   description: 'x where x > 0, else alpha * x: alpha in [0, 1) (0.01)',

@@ -4,7 +4,7 @@
  * checker then asks it for every field of a `LayerEntry` (see layerEntry.ts), and the test table
  * (test/layerCases.ts) for its checks.
  */
-import { leakyReluLayer, reluLayer, sigmoidLayer } from './activation.js';
+import { leakyReluLayer, reluLayer, sigmoidLayer, tanhLayer } from './activation.js';
 import { avgPool2dLayer, globalAvgPool2dLayer } from './avgPool2d.js';
 import { batchNormLayer } from './batchNorm.js';
 import { isObj } from './configCheck.js';
@@ -25,6 +25,7 @@ export const layerRegistry = [
   reluLayer,
   leakyReluLayer,
   sigmoidLayer,
+  tanhLayer,
   flattenLayer,
   dropoutLayer,
   batchNormLayer,
