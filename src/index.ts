@@ -11,6 +11,7 @@ export { type ActivationName, activationKernels } from './kernels/activations.js
 export * from './kernels/conv2d.js';
 export * from './kernels/convGeometry.js';
 export * from './kernels/dense.js';
+export * from './kernels/depthwiseConv2d.js';
 export * from './kernels/matmul.js';
 export * from './kernels/maxPool2d.js';
 export { softmaxCrossEntropy } from './kernels/softmaxCrossEntropy.js';
@@ -20,6 +21,7 @@ export { AvgPool2D, type AvgPool2DConfig } from './layers/avgPool2d.js';
 export { BatchNorm, type BatchNormConfig } from './layers/batchNorm.js';
 export { Conv2D, type Conv2DConfig } from './layers/conv2d.js';
 export { Dense, type DenseConfig } from './layers/dense.js';
+export { DepthwiseConv2D, type DepthwiseConv2DConfig } from './layers/depthwiseConv2d.js';
 export { Dropout, type DropoutConfig } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
 export type { Init } from './layers/init.js';

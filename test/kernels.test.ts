@@ -31,6 +31,16 @@ import { type ConvGeometry, convGeometry, type Padding } from '../src/kernels/co
 import { denseBackwardInput, denseBackwardParams, denseForward } from '../src/kernels/dense.js';
 import { denseBackwardReference, denseForwardReference } from '../src/kernels/dense.reference.js';
 import {
+  depthwiseConv2dBackwardFilter,
+  depthwiseConv2dBackwardInput,
+  depthwiseConv2dForward,
+} from '../src/kernels/depthwiseConv2d.js';
+import {
+  depthwiseConv2dBackwardFilterReference,
+  depthwiseConv2dBackwardInputReference,
+  depthwiseConv2dForwardReference,
+} from '../src/kernels/depthwiseConv2d.reference.js';
+import {
   matmulAccumulate,
   matmulTransAAccumulate,
   matmulTransBAccumulate,
@@ -454,5 +464,48 @@ test('average pooling kernels match the reference twin, windows 2/2, 3/2 and glo
     const dIn = new Float64Array(x.length);
     avgPoolBackward(dIn, dOut, g);
     assertClose(dIn, avgPoolBackwardReference(dOut, g), 1e-12, 1e-12, `avgpool ${k}/${s} dIn`);
+  }
+});
+
+test('depthwise conv2d forward, backward-input and backward-filter equal the reference', () => {
+  const rng = new Random(71);
+  for (const c of convCases()) {
+    const M = 1 + (c.outC % 3);
+    const g = convGeometry(c.batch, c.inShape, c.inShape[2] * M, c.k, c.k, c.stride, c.padding);
+    const x = gaussians(rng, g.batch * g.inH * g.inW * g.inC);
+    const f = gaussians(rng, c.k * c.k * g.outC);
+    const bias = gaussians(rng, g.outC);
+    const dOut = gaussians(rng, g.batch * g.outH * g.outW * g.outC);
+    const df0 = gaussians(rng, f.length);
+    const db0 = gaussians(rng, g.outC);
+    const out = depthwiseConv2dForwardReference(x, f, bias, g, M);
+    const dIn = depthwiseConv2dBackwardInputReference(dOut, f, g, M);
+    const ref = depthwiseConv2dBackwardFilterReference(dOut, x, g, M);
+    const what = `${JSON.stringify(c)} multiplier ${M}`;
+    for (const path of paths) {
+      onPath(path, (make) => {
+        const o = make(new Float64Array(out.length).fill(9)); // stale values must be overwritten
+        depthwiseConv2dForward(o, make(x), make(f), make(bias), g, M);
+        close(o, out, path, `depthwiseConv2dForward ${what}`);
+        const di = make(new Float64Array(x.length).fill(7));
+        depthwiseConv2dBackwardInput(di, make(dOut), make(f), g, M);
+        close(di, dIn, path, `depthwiseConv2dBackwardInput ${what}`);
+        const dfa = make(df0);
+        const dba = make(db0);
+        depthwiseConv2dBackwardFilter(dfa, dba, make(dOut), make(x), g, M);
+        close(
+          dfa,
+          df0.map((v, i) => v + ref.dFilters[i]),
+          path,
+          `depthwise dFilters ${what}`,
+        );
+        close(
+          dba,
+          db0.map((v, i) => v + ref.dBias[i]),
+          path,
+          `depthwise dBias ${what}`,
+        );
+      });
+    }
   }
 });

@@ -29,6 +29,11 @@ import {
 import { convGeometry } from '../src/kernels/convGeometry.js';
 import { denseBackwardReference, denseForwardReference } from '../src/kernels/dense.reference.js';
 import {
+  depthwiseConv2dBackwardFilterReference,
+  depthwiseConv2dBackwardInputReference,
+  depthwiseConv2dForwardReference,
+} from '../src/kernels/depthwiseConv2d.reference.js';
+import {
   maxPoolBackwardReference,
   maxPoolForwardReference,
 } from '../src/kernels/maxPool2d.reference.js';
@@ -193,6 +198,101 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
     },
     tf: (tf, x, [f, b], { spec }) => {
       const y = tf.conv2d(
+        x as TF.Tensor4D,
+        f as TF.Tensor4D,
+        spec.stride ?? 1,
+        spec.padding ?? 'valid',
+      );
+      return b ? tf.add(y, b) : y;
+    },
+  },
+
+  depthwiseConv2d: {
+    cases: [
+      {
+        spec: { type: 'depthwiseConv2d', kernelSize: 3 },
+        input: [6, 5, 3],
+        batch: 2,
+        output: [4, 3, 3],
+      },
+      {
+        spec: { type: 'depthwiseConv2d', kernelSize: 3, depthMultiplier: 2, padding: 'same' },
+        input: [5, 6, 2],
+        batch: 2,
+        output: [5, 6, 4],
+      },
+      {
+        spec: {
+          type: 'depthwiseConv2d',
+          kernelSize: 3,
+          stride: 2,
+          padding: 'same',
+          useBias: false,
+        },
+        input: [8, 7, 3],
+        batch: 2,
+        output: [4, 4, 3],
+      },
+      {
+        spec: {
+          type: 'depthwiseConv2d',
+          kernelSize: 2,
+          stride: 2,
+          padding: 'same',
+          depthMultiplier: 3,
+        },
+        input: [5, 5, 2],
+        batch: 1,
+        output: [3, 3, 6],
+      },
+      {
+        spec: { type: 'depthwiseConv2d', kernelSize: 5, stride: 2, padding: 1, depthMultiplier: 2 },
+        input: [9, 8, 2],
+        batch: 2,
+        output: [4, 3, 4],
+      },
+      {
+        spec: { type: 'depthwiseConv2d', kernelSize: 1, init: 'glorot' },
+        input: [3, 3, 4],
+        batch: 2,
+      },
+    ],
+    invalid: [
+      {
+        config: { type: 'depthwiseConv2d' },
+        message: 'layer 1 kernelSize must be a whole number from 1 to 64, got undefined',
+      },
+      {
+        config: { type: 'depthwiseConv2d', kernelSize: 3, depthMultiplier: 0 },
+        message: 'layer 1 depthMultiplier must be a whole number from 1 to 256, got 0',
+      },
+      {
+        config: { type: 'depthwiseConv2d', kernelSize: 3, padding: 'full' },
+        message: `layer 1 padding must be 'valid', 'same' or a whole number, got "full"`,
+      },
+    ],
+    twin: ({ spec, inputShape, batch, x, params, dOut }) => {
+      const M = spec.depthMultiplier ?? 1;
+      const k = spec.kernelSize;
+      const g = convGeometry(
+        batch,
+        inputShape,
+        inputShape[2] * M,
+        k,
+        k,
+        spec.stride ?? 1,
+        spec.padding ?? 'valid',
+      );
+      const bias = params.bias ?? null;
+      const d = depthwiseConv2dBackwardFilterReference(dOut, x, g, M);
+      return {
+        out: depthwiseConv2dForwardReference(x, params.filters, bias, g, M),
+        dIn: depthwiseConv2dBackwardInputReference(dOut, params.filters, g, M),
+        grads: withBias({ filters: d.dFilters }, bias ? d.dBias : null),
+      };
+    },
+    tf: (tf, x, [f, b], { spec }) => {
+      const y = tf.depthwiseConv2d(
         x as TF.Tensor4D,
         f as TF.Tensor4D,
         spec.stride ?? 1,

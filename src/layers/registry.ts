@@ -10,6 +10,7 @@ import { batchNormLayer } from './batchNorm.js';
 import { isObj } from './configCheck.js';
 import { conv2dLayer } from './conv2d.js';
 import { denseLayer } from './dense.js';
+import { depthwiseConv2dLayer } from './depthwiseConv2d.js';
 import { dropoutLayer } from './dropout.js';
 import { flattenLayer } from './flatten.js';
 import type { Layer } from './layer.js';
@@ -18,6 +19,7 @@ import { maxPool2dLayer } from './maxPool2d.js';
 
 export const layerRegistry = [
   conv2dLayer,
+  depthwiseConv2dLayer,
   maxPool2dLayer,
   avgPool2dLayer,
   globalAvgPool2dLayer,
