@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Activation } from '../src/layers/activation.js';
 import { BatchNorm } from '../src/layers/batchNorm.js';
 import { Conv2D } from '../src/layers/conv2d.js';
 import { Dropout } from '../src/layers/dropout.js';
@@ -124,4 +125,20 @@ test('summary lists every layer with output shape and parameter count', () => {
   assert.match(s, /4 flatten\s+\[256\]\s+0/);
   assert.match(s, /5 dense\s+\[10\]\s+2570/);
   assert.match(s, /total parameters: 2614/);
+});
+
+test('sigmoid and tanh stay finite far from 0: outputs saturate and gradients vanish', () => {
+  const x = { shape: [1, 4], data: Float64Array.from([-800, -40, 40, 800]) };
+  const dOut = { shape: [1, 4], data: Float64Array.from([1, 1, 1, 1]) };
+  const sigmoid = new Activation([4], 'sigmoid', 0, 'float64');
+  assert.deepEqual(Array.from(sigmoid.forward(x, true).data), [
+    0,
+    Math.exp(-40) / (1 + Math.exp(-40)),
+    1 / (1 + Math.exp(-40)),
+    1,
+  ]);
+  assert.ok(sigmoid.backward(dOut).data.every((d) => Number.isFinite(d) && d >= 0 && d < 1e-17));
+  const tanh = new Activation([4], 'tanh', 0, 'float64');
+  assert.deepEqual(Array.from(tanh.forward(x, true).data), [-1, -1, 1, 1]);
+  assert.deepEqual(Array.from(tanh.backward(dOut).data), [0, 0, 0, 0]);
 });
