@@ -10,7 +10,7 @@ import { Sequential } from '../src/model/sequential.js';
 import { tutorialPreset } from '../src/presets.js';
 import { Random } from '../src/random/prng.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { checkNumericGradient, randomArray } from './helpers.js';
+import { checkNumericGradient, modelGradientCheck, randomArray } from './helpers.js';
 
 test('softmax cross-entropy gradient is p - onehot (scaled by 1/N) and matches finite differences', () => {
   const rng = new Random(8);
@@ -31,14 +31,7 @@ test('whole tutorial network: end-to-end gradients of the loss for every paramet
   );
   const rng = new Random(9);
   const x: Tensor = { shape: [2, 10, 10, 1], data: randomArray(rng, 200) };
-  const labels = [3, 8];
-  const loss = new SoftmaxCrossEntropy('float64');
-  const lossOf = () => loss.forward(model.forward(x, true), labels);
-  model.zeroGradients();
-  lossOf();
-  model.backward(loss.backward());
-  for (const p of model.params())
-    checkNumericGradient(p.value, Float64Array.from(p.grad), lossOf, p.id);
+  modelGradientCheck(model, x, [3, 8]);
 });
 
 test('max-pool tie rules on a tied window: first routes to one input, all to every tied input', () => {

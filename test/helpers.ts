@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import type * as TF from '@tensorflow/tfjs';
 import { requirePeer } from '../peers/load.js';
 import type { Layer } from '../src/layers/layer.js';
+import { SoftmaxCrossEntropy } from '../src/losses/softmaxCrossEntropy.js';
+import type { Sequential } from '../src/model/sequential.js';
 import type { Random } from '../src/random/prng.js';
 import { type FloatArray, sizeOf, type Tensor } from '../src/tensor/tensor.js';
 
@@ -192,4 +194,23 @@ export function tfjsCrossCheck(
     expectCloseToTfjs(p.grad, grads[i + 1].dataSync(), `${what} d${p.name}`);
   });
   tf.dispose([tx, tw, ty, ...tparams, ...grads]);
+}
+
+/**
+ * Central-difference check of every parameter gradient of a float64 model under the softmax
+ * cross-entropy loss of `labels` at input x, in training mode. The model's noise generator is
+ * reset before every forward, so dropout draws the same masks each time.
+ */
+export function modelGradientCheck(model: Sequential, x: Tensor, labels: number[]): void {
+  const loss = new SoftmaxCrossEntropy('float64');
+  const noiseState = model.noise.getState();
+  const lossAt = () => {
+    model.noise.setState(noiseState);
+    return loss.forward(model.forward(x, true), labels);
+  };
+  model.zeroGradients();
+  lossAt();
+  model.backward(loss.backward());
+  for (const p of model.params())
+    checkNumericGradient(p.value, Float64Array.from(p.grad), lossAt, p.id);
 }

@@ -26,7 +26,7 @@ import {
   conv2dBackwardInputReference,
   conv2dForwardReference,
 } from '../src/kernels/conv2d.reference.js';
-import { convGeometry } from '../src/kernels/convGeometry.js';
+import { type ConvGeometry, convGeometry, type Padding } from '../src/kernels/convGeometry.js';
 import { denseBackwardReference, denseForwardReference } from '../src/kernels/dense.reference.js';
 import {
   depthwiseConv2dBackwardFilterReference,
@@ -93,6 +93,25 @@ export interface LayerRow<S> {
 }
 
 const zeros = (n: number) => new Float64Array(n);
+
+function convSpecGeometry(
+  spec: { kernelSize: number; stride?: number; padding?: Padding },
+  inputShape: number[],
+  batch: number,
+  outC: number,
+): ConvGeometry {
+  const k = spec.kernelSize;
+  return convGeometry(batch, inputShape, outC, k, k, spec.stride ?? 1, spec.padding ?? 'valid');
+}
+
+function poolGeometry(
+  spec: { poolSize?: number; stride?: number },
+  inputShape: number[],
+  batch: number,
+): ConvGeometry {
+  const size = spec.poolSize ?? 2;
+  return convGeometry(batch, inputShape, inputShape[2], size, size, spec.stride ?? size, 'valid');
+}
 
 function withBias(
   grads: Record<string, ArrayLike<number>>,
@@ -173,15 +192,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
       ),
     ],
     twin: ({ spec, inputShape, batch, x, params, dOut }) => {
-      const g = convGeometry(
-        batch,
-        inputShape,
-        spec.filters,
-        spec.kernelSize,
-        spec.kernelSize,
-        spec.stride ?? 1,
-        spec.padding ?? 'valid',
-      );
+      const g = convSpecGeometry(spec, inputShape, batch, spec.filters);
       const out = zeros(dOut.length);
       const bias = params.bias ?? null;
       conv2dForwardReference(out, x, params.filters, bias, g);
@@ -273,16 +284,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
     ],
     twin: ({ spec, inputShape, batch, x, params, dOut }) => {
       const M = spec.depthMultiplier ?? 1;
-      const k = spec.kernelSize;
-      const g = convGeometry(
-        batch,
-        inputShape,
-        inputShape[2] * M,
-        k,
-        k,
-        spec.stride ?? 1,
-        spec.padding ?? 'valid',
-      );
+      const g = convSpecGeometry(spec, inputShape, batch, inputShape[2] * M);
       const bias = params.bias ?? null;
       const d = depthwiseConv2dBackwardFilterReference(dOut, x, g, M);
       return {
@@ -311,16 +313,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
       { spec: { type: 'maxPool2d', poolSize: 3, stride: 2 }, input: [7, 8, 3], batch: 2 },
     ],
     twin: ({ spec, inputShape, batch, x, dOut }) => {
-      const size = spec.poolSize ?? 2;
-      const g = convGeometry(
-        batch,
-        inputShape,
-        inputShape[2],
-        size,
-        size,
-        spec.stride ?? size,
-        'valid',
-      );
+      const g = poolGeometry(spec, inputShape, batch);
       const out = zeros(dOut.length);
       maxPoolForwardReference(out, x, g);
       const dIn = zeros(x.length);
@@ -341,16 +334,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
       { spec: { type: 'avgPool2d', poolSize: 3, stride: 2 }, input: [6, 6, 3], batch: 2 },
     ],
     twin: ({ spec, inputShape, batch, x, dOut }) => {
-      const size = spec.poolSize ?? 2;
-      const g = convGeometry(
-        batch,
-        inputShape,
-        inputShape[2],
-        size,
-        size,
-        spec.stride ?? size,
-        'valid',
-      );
+      const g = poolGeometry(spec, inputShape, batch);
       return {
         out: avgPoolForwardReference(x, g),
         dIn: avgPoolBackwardReference(dOut, g),

@@ -9,11 +9,10 @@ import { Activation } from '../src/layers/activation.js';
 import { BatchNorm } from '../src/layers/batchNorm.js';
 import { Conv2D } from '../src/layers/conv2d.js';
 import { Dropout } from '../src/layers/dropout.js';
-import { SoftmaxCrossEntropy } from '../src/losses/softmaxCrossEntropy.js';
 import { Sequential } from '../src/model/sequential.js';
 import { Random } from '../src/random/prng.js';
 import { sizeOf, type Tensor } from '../src/tensor/tensor.js';
-import { checkNumericGradient, randomArray } from './helpers.js';
+import { modelGradientCheck, randomArray } from './helpers.js';
 
 function randomInput(rng: Random, shape: number[]): Tensor {
   return { shape, data: randomArray(rng, sizeOf(shape)) };
@@ -76,18 +75,7 @@ test('a stacked net (conv stride 2, batch norm, ReLU, max pool, dropout, dense) 
     { seed: 3, dtype: 'float64' },
   );
   const x = randomInput(rng, [3, 9, 9, 2]);
-  const labels = [1, 4, 0];
-  const loss = new SoftmaxCrossEntropy('float64');
-  const noiseState = model.noise.getState();
-  const lossAt = () => {
-    model.noise.setState(noiseState);
-    return loss.forward(model.forward(x, true), labels);
-  };
-  model.zeroGradients();
-  lossAt();
-  model.backward(loss.backward());
-  for (const p of model.params())
-    checkNumericGradient(p.value, Float64Array.from(p.grad), lossAt, p.id);
+  modelGradientCheck(model, x, [1, 4, 0]);
 });
 
 test('conv2d with stride 2 and numeric padding infers shapes like TF (floor((in + 2p - k) / s) + 1)', () => {

@@ -30,6 +30,24 @@ function forEachTap(g: ConvGeometry, visit: (o: number, x: number, f: number) =>
       }
 }
 
+/** target[t + c*M + m] += input[x + c] * source[s + c*M + m] for every channel c and multiple m. */
+function channelProducts(
+  target: FloatArray,
+  t: number,
+  source: FloatArray,
+  s: number,
+  input: FloatArray,
+  x: number,
+  C: number,
+  M: number,
+): void {
+  for (let c = 0; c < C; c++) {
+    const v = input[x + c];
+    const j = c * M;
+    for (let m = 0; m < M; m++) target[t + j + m] += v * source[s + j + m];
+  }
+}
+
 /** out = depthwise conv of input + bias. Overwrites out. */
 export function depthwiseConv2dForward(
   out: FloatArray,
@@ -46,13 +64,7 @@ export function depthwiseConv2dForward(
   }
   const C = g.inC;
   const M = multiplier;
-  forEachTap(g, (o, x, f) => {
-    for (let c = 0; c < C; c++) {
-      const v = input[x + c];
-      const j = c * M;
-      for (let m = 0; m < M; m++) out[o + j + m] += v * filters[f + j + m];
-    }
-  });
+  forEachTap(g, (o, x, f) => channelProducts(out, o, filters, f, input, x, C, M));
 }
 
 /** dIn = sum over the taps that read each input of dOut * filter. Overwrites dIn. */
@@ -91,11 +103,5 @@ export function depthwiseConv2dBackwardFilter(
   }
   const C = g.inC;
   const M = multiplier;
-  forEachTap(g, (o, x, f) => {
-    for (let c = 0; c < C; c++) {
-      const v = input[x + c];
-      const j = c * M;
-      for (let m = 0; m < M; m++) dFilters[f + j + m] += v * dOut[o + j + m];
-    }
-  });
+  forEachTap(g, (o, x, f) => channelProducts(dFilters, f, dOut, o, input, x, C, M));
 }

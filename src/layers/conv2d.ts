@@ -26,7 +26,7 @@ import {
 import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
-import { defineLayer, type TorchModule } from './layerEntry.js';
+import { defineLayer, type TorchModule, type TorchTensor } from './layerEntry.js';
 
 export interface Conv2DConfig {
   filters: number;
@@ -138,27 +138,42 @@ export class Conv2D implements Layer {
 }
 
 /**
- * PyTorch's Conv2d pads both sides alike; TF-style `same` padding with an odd total puts the
- * extra pixel bottom/right, which takes a ZeroPad2d in front.
+ * PyTorch's Conv2d (grouped for depthwise layers), behind a ZeroPad2d where TF-style `same`
+ * padding is uneven: PyTorch pads both sides alike, `same` puts the odd pixel bottom/right.
  */
-export function torchPadding(
+export function torchConv2d(
   inputShape: readonly number[],
-  kernelSize: number,
-  stride: number,
-  pad: Padding,
-): { pad: TorchModule[]; padding: number[] } {
-  if (pad === 'valid') return { pad: [], padding: [0, 0] };
-  if (typeof pad === 'number') return { pad: [], padding: [pad, pad] };
-  const sides = [inputShape[0], inputShape[1]].map((size) => {
-    const { out, padBefore } = paddedOutput(size, kernelSize, stride, 'same');
-    return [padBefore, Math.max((out - 1) * stride + kernelSize - size, 0) - padBefore];
+  conv: { kernelSize: number; stride?: number; padding?: Padding; useBias?: boolean },
+  outChannels: number,
+  groups: number,
+  filters: TorchTensor,
+): TorchModule[] {
+  const k = conv.kernelSize;
+  const stride = conv.stride ?? 1;
+  const pad = conv.padding ?? 'valid';
+  const useBias = conv.useBias ?? true;
+  const [[top, bottom], [left, right]] = [inputShape[0], inputShape[1]].map((size) => {
+    if (pad !== 'same') return [pad === 'valid' ? 0 : pad, pad === 'valid' ? 0 : pad];
+    const { out, padBefore } = paddedOutput(size, k, stride, 'same');
+    return [padBefore, Math.max((out - 1) * stride + k - size, 0) - padBefore];
   });
-  const [[top, bottom], [left, right]] = sides;
-  if (top === bottom && left === right) return { pad: [], padding: [top, left] };
-  return {
-    pad: [{ module: 'ZeroPad2d', args: { padding: [left, right, top, bottom] } }],
-    padding: [0, 0],
-  };
+  const even = top === bottom && left === right;
+  return [
+    ...(even ? [] : [{ module: 'ZeroPad2d', args: { padding: [left, right, top, bottom] } }]),
+    {
+      module: 'Conv2d',
+      args: {
+        in_channels: inputShape[2],
+        out_channels: outChannels,
+        kernel_size: k,
+        stride,
+        padding: even ? [top, left] : [0, 0],
+        ...(groups > 1 ? { groups } : {}),
+        bias: useBias,
+      },
+      tensors: { filters, ...(useBias ? { bias: { name: 'bias' } } : {}) },
+    },
+  ];
 }
 
 export const conv2dLayer = defineLayer({
@@ -175,32 +190,6 @@ export const conv2dLayer = defineLayer({
     init: optional(v, 'init', oneOf(inits, `${where} init`)),
   }),
   build: (spec, c) => new Conv2D(c.inputShape, spec, c.rng, c.dtype),
-  torch: (spec, { inputShape }) => {
-    const stride = spec.stride ?? 1;
-    const { pad, padding } = torchPadding(
-      inputShape,
-      spec.kernelSize,
-      stride,
-      spec.padding ?? 'valid',
-    );
-    const useBias = spec.useBias ?? true;
-    return [
-      ...pad,
-      {
-        module: 'Conv2d',
-        args: {
-          in_channels: inputShape[2],
-          out_channels: spec.filters,
-          kernel_size: spec.kernelSize,
-          stride,
-          padding,
-          bias: useBias,
-        },
-        tensors: {
-          filters: { name: 'weight', permute: [3, 2, 0, 1] },
-          ...(useBias ? { bias: { name: 'bias' } } : {}),
-        },
-      },
-    ];
-  },
+  torch: (spec, { inputShape }) =>
+    torchConv2d(inputShape, spec, spec.filters, 1, { name: 'weight', permute: [3, 2, 0, 1] }),
 });

@@ -19,7 +19,7 @@ import {
   type Tensor,
 } from '../tensor/tensor.js';
 import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
-import { torchPadding } from './conv2d.js';
+import { torchConv2d } from './conv2d.js';
 import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
@@ -167,30 +167,10 @@ export const depthwiseConv2dLayer = defineLayer({
   build: (spec, c) => new DepthwiseConv2D(c.inputShape, spec, c.rng, c.dtype),
   torch: (spec, { inputShape }) => {
     const k = spec.kernelSize;
-    const stride = spec.stride ?? 1;
     const C = inputShape[2];
     const M = spec.depthMultiplier ?? 1;
-    const useBias = spec.useBias ?? true;
-    const { pad, padding } = torchPadding(inputShape, k, stride, spec.padding ?? 'valid');
-    return [
-      ...pad,
-      {
-        module: 'Conv2d',
-        args: {
-          in_channels: C,
-          out_channels: C * M,
-          kernel_size: k,
-          stride,
-          padding,
-          groups: C,
-          bias: useBias,
-        },
-        tensors: {
-          // [kh, kw, C, M] -> [C, M, kh, kw] -> PyTorch's [C*M, 1, kh, kw], output c*M + m.
-          filters: { name: 'weight', permute: [2, 3, 0, 1], reshape: [C * M, 1, k, k] },
-          ...(useBias ? { bias: { name: 'bias' } } : {}),
-        },
-      },
-    ];
+    // [kh, kw, C, M] -> [C, M, kh, kw] -> PyTorch's [C*M, 1, kh, kw]: output c*M + m.
+    const filters = { name: 'weight', permute: [2, 3, 0, 1], reshape: [C * M, 1, k, k] };
+    return torchConv2d(inputShape, spec, C * M, C, filters);
   },
 });
