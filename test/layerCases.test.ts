@@ -48,6 +48,7 @@ test('every layer type in the registry has a row in the case table, and only tho
     'test/layerCases.ts must have one row per registry entry',
   );
   for (const entry of layerRegistry) {
+    assert.match(entry.description, /^[^\n]{10,160}$/, `${entry.type} has a one-line description`);
     const row = layerCases[entry.type];
     assert.ok(row.cases.length > 0, `${entry.type} has cases`);
     assert.ok(
