@@ -27,52 +27,13 @@ except ImportError as error:  # reported as a skipped peer, never an error
     sys.exit(0)
 
 
-def conv_padding(layer):
-    padding = layer.get("padding", "valid")
-    if padding == "valid":
-        return 0
-    if padding == "same":
-        return layer["kernelSize"] // 2
-    return int(padding)
 
 
 def build(arch):
-    """torch.nn.Sequential from the harness's portable layer list (see bench/peerArch.ts)."""
-    height, width, channels = arch["input"]
-    modules = []
-    shape = (channels, height, width)  # CHW while spatial, (features,) after flatten
-    for layer in arch["layers"]:
-        kind = layer["type"]
-        if kind == "conv2d":
-            k, s, p = layer["kernelSize"], layer.get("stride", 1), conv_padding(layer)
-            modules.append(torch.nn.Conv2d(shape[0], layer["filters"], k, s, p,
-                                           bias=layer.get("useBias", True)))
-            shape = (layer["filters"], (shape[1] + 2 * p - k) // s + 1, (shape[2] + 2 * p - k) // s + 1)
-        elif kind in ("maxPool2d", "avgPool2d"):
-            k = layer.get("poolSize", 2)
-            s = layer.get("stride", k)
-            pool = torch.nn.MaxPool2d if kind == "maxPool2d" else torch.nn.AvgPool2d
-            modules.append(pool(k, s))
-            shape = (shape[0], (shape[1] - k) // s + 1, (shape[2] - k) // s + 1)
-        elif kind == "relu":
-            modules.append(torch.nn.ReLU())
-        elif kind == "batchNorm":
-            norm = torch.nn.BatchNorm2d if len(shape) == 3 else torch.nn.BatchNorm1d
-            modules.append(norm(shape[0]))
-        elif kind == "dropout":
-            modules.append(torch.nn.Dropout(layer.get("rate", 0.5)))
-        elif kind == "flatten":
-            modules.append(torch.nn.Flatten())
-            shape = (int(numpy.prod(shape)),)
-        elif kind == "dense":
-            if len(shape) != 1:
-                modules.append(torch.nn.Flatten())
-                shape = (int(numpy.prod(shape)),)
-            modules.append(torch.nn.Linear(shape[0], layer["units"], bias=layer.get("useBias", True)))
-            shape = (layer["units"],)
-        else:
-            raise ValueError("unsupported layer type %r" % kind)
-    return torch.nn.Sequential(*modules)
+    """torch.nn.Sequential of the modules the harness lists (see bench/peerArch.ts): each is
+    {"module": name in torch.nn, "args": keyword arguments}, from the layer registry."""
+    return torch.nn.Sequential(*(getattr(torch.nn, m["module"])(**m.get("args", {}))
+                                 for m in arch["modules"]))
 
 
 def blas_info():

@@ -79,13 +79,37 @@ test('results table shows our median, peak RSS and each peer with its ratio', ()
   assert.match(lines[3], /wall s to 99\.2% test .*\| 87 s \(3 epochs, 99\.25%\) \|/);
 });
 
-test('the tutorial net maps to the same peer architecture', () => {
+test('the tutorial net maps to the same PyTorch modules, with the weight layouts', () => {
   assert.deepEqual(toPeerArch(tutorialPreset.spec), {
     input: [28, 28, 1],
-    layers: [
-      { type: 'conv2d', filters: 8, kernelSize: 3, stride: 1, padding: 'valid', useBias: false },
-      { type: 'maxPool2d', poolSize: 2, stride: 2 },
-      { type: 'dense', units: 10, useBias: true },
+    modules: [
+      {
+        module: 'Conv2d',
+        args: {
+          in_channels: 1,
+          out_channels: 8,
+          kernel_size: 3,
+          stride: 1,
+          padding: [0, 0],
+          bias: false,
+        },
+        tensors: { filters: { name: 'weight', permute: [3, 2, 0, 1] } },
+      },
+      { module: 'MaxPool2d', args: { kernel_size: 2, stride: 2 } },
+      { module: 'Flatten' },
+      {
+        module: 'Linear',
+        args: { in_features: 1352, out_features: 10, bias: true },
+        tensors: {
+          weights: {
+            name: 'weight',
+            view: [13, 13, 8, 10],
+            permute: [3, 2, 0, 1],
+            reshape: [10, 1352],
+          },
+          bias: { name: 'bias' },
+        },
+      },
     ],
   });
 });
@@ -99,7 +123,7 @@ test('every bench network builds and maps to a PyTorch architecture', () => {
   for (const net of benchNetworks) {
     const model = new Sequential(net.spec, { seed: 1 });
     assert.equal(model.numClasses, 10, net.key);
-    assert.equal(toPeerArch(net.spec).layers.length > 0, true, net.key);
+    assert.equal(toPeerArch(net.spec).modules.length > 0, true, net.key);
   }
 });
 

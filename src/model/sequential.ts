@@ -7,18 +7,11 @@
  */
 
 import { argmax } from '../kernels/argmax.js';
-import { AvgPool2D } from '../layers/avgPool2d.js';
-import { BatchNorm } from '../layers/batchNorm.js';
-import { Conv2D } from '../layers/conv2d.js';
-import { Dense } from '../layers/dense.js';
-import { Dropout } from '../layers/dropout.js';
-import { Flatten } from '../layers/flatten.js';
 import type { Layer, Param, StateTensor } from '../layers/layer.js';
-import { MaxPool2D } from '../layers/maxPool2d.js';
-import { ReLU } from '../layers/relu.js';
+import { buildLayer } from '../layers/registry.js';
 import { Random } from '../random/prng.js';
 import { type DType, type Shape, shapeString, sizeOf, type Tensor } from '../tensor/tensor.js';
-import { type LayerSpec, type ModelSpec, validateModelSpec } from './spec.js';
+import { type ModelSpec, validateModelSpec } from './spec.js';
 
 export interface NamedParam extends Param {
   /** Unique across the model, e.g. `0.conv2d.filters`. */
@@ -27,35 +20,6 @@ export interface NamedParam extends Param {
 
 export interface NamedStateTensor extends StateTensor {
   readonly id: string;
-}
-
-function buildLayer(
-  spec: LayerSpec,
-  inputShape: Shape,
-  rng: Random,
-  noise: Random,
-  dtype: DType,
-): Layer {
-  switch (spec.type) {
-    case 'conv2d':
-      return new Conv2D(inputShape, spec, rng, dtype);
-    case 'maxPool2d':
-      return new MaxPool2D(inputShape, spec, dtype);
-    case 'avgPool2d':
-      return new AvgPool2D(inputShape, spec, dtype);
-    case 'globalAvgPool2d':
-      return new AvgPool2D(inputShape, { global: true }, dtype);
-    case 'dense':
-      return new Dense(inputShape, spec, rng, dtype);
-    case 'relu':
-      return new ReLU(inputShape, dtype);
-    case 'flatten':
-      return new Flatten(inputShape, dtype);
-    case 'dropout':
-      return new Dropout(inputShape, spec, noise, dtype);
-    case 'batchNorm':
-      return new BatchNorm(inputShape, spec, dtype);
-  }
 }
 
 export interface ModelOptions {
@@ -80,7 +44,12 @@ export class Sequential {
     this.layers = [];
     let shape: Shape = this.spec.input.shape;
     for (const layerSpec of this.spec.layers) {
-      const layer = buildLayer(layerSpec, shape, rng, this.noise, this.dtype);
+      const layer = buildLayer(layerSpec, {
+        inputShape: shape,
+        rng,
+        noise: this.noise,
+        dtype: this.dtype,
+      });
       this.layers.push(layer);
       shape = layer.outputShape;
     }
