@@ -3,10 +3,11 @@
  * `cnn import` prints `cnn: ...` and exits 1), never a stack trace, a hang or a huge allocation.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Sequential } from '../src/model/sequential.js';
 import { exportOnnx } from '../src/onnx/exportOnnx.js';
 import { importOnnx } from '../src/onnx/importOnnx.js';
@@ -16,6 +17,7 @@ import { presets } from '../src/presets.js';
 import { Random } from '../src/random/prng.js';
 import { assertOneLineError, cnn } from './cliRun.js';
 
+const fixtures = fileURLToPath(new URL('../../test/fixtures/onnx/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cnn-onnx-bad-'));
 const good = exportOnnx(new Sequential(presets.lenet5.spec, { seed: 2 }));
 
@@ -148,4 +150,23 @@ test('cnn export and cnn import: usage errors exit 2, a missing file exits 1', (
     cnn('export', '--model', join(dir, 'missing.model'), '--out', 'x.onnx'),
     /cannot read model file/,
   );
+});
+
+test('500 randomly damaged files (bytes overwritten, some cut short): each imports or gives one line', () => {
+  const rng = new Random(5);
+  const sources = [good, new Uint8Array(readFileSync(join(fixtures, 'view.onnx')))];
+  let refused = 0;
+  for (let i = 0; i < 500; i++) {
+    const bytes = Uint8Array.from(sources[i % sources.length]);
+    for (let k = 1 + rng.int(4); k > 0; k--) bytes[rng.int(bytes.length)] = rng.int(256);
+    const cut = rng.uniform() < 0.2 ? rng.int(bytes.length) : bytes.length;
+    try {
+      importOnnx(bytes.subarray(0, cut), { scale: 1, offset: 0 });
+    } catch (e) {
+      refused++;
+      assert.equal((e as Error).constructor, Error, `damaged file ${i}: ${(e as Error).stack}`);
+      assert.doesNotMatch((e as Error).message, /[\n\r]|undefined|Cannot read/);
+    }
+  }
+  assert.ok(refused > 100, `most damaged files are refused, got ${refused}`);
 });

@@ -342,8 +342,28 @@ function tensorsOf(model: Sequential) {
   return model.layers.flatMap((l) => [...l.params(), ...(l.stateTensors?.() ?? [])]);
 }
 
+/** Names in a file may hold any characters: show control characters escaped so errors stay one line. */
+function oneLine(message: string): string {
+  let out = '';
+  for (const c of message) {
+    const code = c.codePointAt(0)!;
+    const control =
+      code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+    out += control ? `\\u${code.toString(16).padStart(4, '0')}` : c;
+  }
+  return out;
+}
+
 /** Reads ONNX model bytes into a library model. Throws one-line errors. Browser-safe. */
 export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): ImportedOnnx {
+  try {
+    return importChecked(bytes, options);
+  } catch (e) {
+    throw new Error(oneLine((e as Error).message));
+  }
+}
+
+function importChecked(bytes: Uint8Array, options: ImportOnnxOptions): ImportedOnnx {
   const m = decodeOnnxModel(bytes);
   const opset = m.opsetImports.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version;
   if (opset === undefined) throw new Error('ONNX model imports no standard opset');
