@@ -166,6 +166,10 @@ test('cnn export then cnn import: the model file comes back with the same tensor
   assert.equal(after.testLoss, before.testLoss);
   const pictures = join(dir, 'pictures');
   assert.equal(cnn('visualize', '--model', back, '--out', pictures).code, 0);
+  // predict on the picture of a test digit that visualize wrote: the same answer from both files.
+  const digit = join(pictures, 'input-0.png');
+  const answer = (model: string) => lastJson(cnn('predict', '--model', model, '--json', digit));
+  assert.deepEqual(answer(back), answer(trained));
 });
 
 test('cnn import of a PyTorch model records the scaling given, and refuses to guess it', () => {
