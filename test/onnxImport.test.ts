@@ -44,6 +44,7 @@ const expectedLayers: Record<string, string> = {
   sequential: 'conv2d relu maxPool2d conv2d relu avgPool2d flatten dense',
   view: 'conv2d relu maxPool2d flatten dense relu dense',
   batchnorm: 'conv2d relu maxPool2d flatten dense batchNorm relu dense',
+  depthwise: 'depthwiseConv2d leakyRelu depthwiseConv2d sigmoid conv2d tanh flatten dense',
 };
 
 for (const name of Object.keys(expectedLayers)) {

@@ -77,6 +77,14 @@ const cases: [string, Uint8Array, RegExp][] = [
     /\(Conv\): the library cannot express group 2/,
   ],
   [
+    'a grouped Conv that is not depthwise (group 2 on a multi-channel input)',
+    edited((m) => {
+      const second = m.graph.nodes.filter((n) => n.opType === 'Conv')[1];
+      second.attributes.find((a) => a.name === 'group')!.i = 2;
+    }),
+    /\(Conv\): the library cannot express group 2 \(conv2d has group 1\); group 2 \(depthwiseConv2d has group = the \d+ input channels\)/,
+  ],
+  [
     'asymmetric pads with no library form',
     edited((m) => {
       const pads = node(m, 'Conv').attributes.find((a) => a.name === 'pads')!;

@@ -6,8 +6,8 @@ import { writeFileAtomic } from '../../src/io/files.js';
 import { exportOnnx } from '../../src/onnx/exportOnnx.js';
 import { UsageError, usageErrors } from '../args.js';
 import { classNamesFlag } from '../classNamesFlag.js';
-import { Output } from '../output.js';
 import { loadModelFile } from '../modelLoading.js';
+import { Output } from '../output.js';
 
 export const exportHelp = `Usage: cnn export --model FILE --out FILE.onnx [--softmax] [--name NAME] [--classes A,B,...] [--json]
 
