@@ -117,6 +117,29 @@ export const intAttr = (name: string, i: number): OnnxAttribute => ({ name, i })
 export const intsAttr = (name: string, ints: number[]): OnnxAttribute => ({ name, ints });
 export const floatAttr = (name: string, f: number): OnnxAttribute => ({ name, f });
 
+/**
+ * `values` of shape `dims` with its axes reordered as numpy's `transpose(perm)`: output axis j is
+ * input axis perm[j] (HWIO [kh, kw, I, O] to OIHW is perm [3, 2, 0, 1]).
+ */
+export function permuteAxes(
+  values: ArrayLike<number>,
+  dims: readonly number[],
+  perm: readonly number[],
+): Float32Array {
+  const inStrides = dims.map((_, a) => dims.slice(a + 1).reduce((p, d) => p * d, 1));
+  const outDims = perm.map((a) => dims[a]);
+  const out = new Float32Array(values.length);
+  const index = new Array<number>(dims.length).fill(0);
+  for (let i = 0; i < out.length; i++) {
+    let from = 0;
+    for (let j = 0; j < perm.length; j++) from += index[j] * inStrides[perm[j]];
+    out[i] = values[from];
+    // Next output index, last axis fastest.
+    for (let j = outDims.length - 1; j >= 0 && ++index[j] === outDims[j]; j--) index[j] = 0;
+  }
+  return out;
+}
+
 /** Permutes a flat per-feature vector from ONNX order to library order (see `flatOrder`). */
 export function toLibraryOrder(values: Float32Array, flatOrder: Int32Array | null): Float32Array {
   if (!flatOrder) return values;

@@ -17,6 +17,7 @@ import {
   isDeclined,
   layerTensor,
   type OnnxLayerMapping,
+  permuteAxes,
   requiredTensor,
   squareWindow,
 } from '../mapping.js';
@@ -148,13 +149,7 @@ export const conv2dOnnx: OnnxLayerMapping<Conv2dSpec> = {
     const k = spec.kernelSize;
     const [, , I] = ctx.inputShape;
     const O = spec.filters;
-    const hwio = requiredTensor(layer, 'filters');
-    const oihw = new Float32Array(hwio.length);
-    for (let o = 0; o < O; o++)
-      for (let i = 0; i < I; i++)
-        for (let y = 0; y < k; y++)
-          for (let x = 0; x < k; x++)
-            oihw[((o * I + i) * k + y) * k + x] = hwio[((y * k + x) * I + i) * O + o];
+    const oihw = permuteAxes(requiredTensor(layer, 'filters'), [k, k, I, O], [3, 2, 0, 1]);
     return exportConv(ctx, layer, spec, oihw, [O, I, k, k], 1);
   },
   importOps: ['Conv'],
@@ -166,12 +161,7 @@ export const conv2dOnnx: OnnxLayerMapping<Conv2dSpec> = {
     const { O, I, k } = conv;
     const C = ctx.shape[2];
     if (I !== C) return { declined: `weights for ${I} input channels on a ${C}-channel input` };
-    const hwio = new Float32Array(conv.oihw.length);
-    for (let o = 0; o < O; o++)
-      for (let i = 0; i < I; i++)
-        for (let y = 0; y < k; y++)
-          for (let x = 0; x < k; x++)
-            hwio[((y * k + x) * I + i) * O + o] = conv.oihw[((o * I + i) * k + y) * k + x];
+    const hwio = permuteAxes(conv.oihw, [O, I, k, k], [2, 3, 1, 0]);
     const weights: Record<string, Float32Array> = { filters: hwio };
     if (conv.bias) weights.bias = conv.bias;
     return {

@@ -10,6 +10,7 @@ import {
   type ImportedLayer,
   isDeclined,
   type OnnxLayerMapping,
+  permuteAxes,
   requiredTensor,
 } from '../mapping.js';
 import { exportConv, readConv } from './conv2d.js';
@@ -29,13 +30,8 @@ export const depthwiseConv2dOnnx: OnnxLayerMapping<DepthwiseConv2dSpec> = {
     const k = spec.kernelSize;
     const [, , C] = ctx.inputShape;
     const M = spec.depthMultiplier ?? 1;
-    const ours = requiredTensor(layer, 'filters');
-    const weight = new Float32Array(ours.length);
-    for (let c = 0; c < C; c++)
-      for (let m = 0; m < M; m++)
-        for (let y = 0; y < k; y++)
-          for (let x = 0; x < k; x++)
-            weight[((c * M + m) * k + y) * k + x] = ours[((y * k + x) * C + c) * M + m];
+    // [kh, kw, C, M] to [C, M, kh, kw], which is [C*M, 1, kh, kw] in memory.
+    const weight = permuteAxes(requiredTensor(layer, 'filters'), [k, k, C, M], [2, 3, 0, 1]);
     return exportConv(ctx, layer, spec, weight, [C * M, 1, k, k], C);
   },
   importOps: ['Conv'],
@@ -50,12 +46,7 @@ export const depthwiseConv2dOnnx: OnnxLayerMapping<DepthwiseConv2dSpec> = {
     if (I !== 1 || O % C !== 0)
       return { declined: `weights [${O}, ${I}, ${k}, ${k}] for ${C} groups of one channel` };
     const M = O / C;
-    const filters = new Float32Array(conv.oihw.length);
-    for (let c = 0; c < C; c++)
-      for (let m = 0; m < M; m++)
-        for (let y = 0; y < k; y++)
-          for (let x = 0; x < k; x++)
-            filters[((y * k + x) * C + c) * M + m] = conv.oihw[((c * M + m) * k + y) * k + x];
+    const filters = permuteAxes(conv.oihw, [C, M, k, k], [2, 3, 0, 1]);
     const weights: Record<string, Float32Array> = { filters };
     if (conv.bias) weights.bias = conv.bias;
     return {
