@@ -53,6 +53,10 @@ export {
 } from './model/modelFile.js';
 export { Sequential } from './model/sequential.js';
 export { type InputSpec, type LayerSpec, type ModelSpec, validateModelSpec } from './model/spec.js';
+export { type ExportOnnxOptions, exportOnnx } from './onnx/exportOnnx.js';
+export { type ImportedOnnx, type ImportOnnxOptions, importOnnx } from './onnx/importOnnx.js';
+export { mappingsForOp, onnxMappingFor } from './onnx/layerMappings.js';
+export type { OnnxLayerMapping } from './onnx/mapping.js';
 export { Adam, type AdamConfig } from './optim/adam.js';
 export { createOptimizer, type OptimizerSpec } from './optim/create.js';
 export { learningRateAt, type ScheduleSpec } from './optim/schedule.js';

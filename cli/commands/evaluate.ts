@@ -6,6 +6,7 @@ import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
 import { classMetrics } from '../../src/train/metrics.js';
 import { evaluate } from '../../src/train/trainer.js';
 import { intFlag, UsageError, usageErrors } from '../args.js';
+import { classNamesFlag } from '../classNamesFlag.js';
 import { loadModelFile } from '../modelLoading.js';
 import { Output, round4 } from '../output.js';
 
@@ -59,16 +60,7 @@ export function evaluateCommand(args: string[]): number {
   const fullTest = loadSplit(values.data ?? defaultMnistDir(), 't10k');
   const testSet = take(fullTest, testSize);
   const numClasses = model.numClasses;
-  let classes: string[];
-  if (values.classes !== undefined) {
-    classes = values.classes.split(',').map((c) => c.trim());
-    if (classes.length !== numClasses || classes.some((c) => c === ''))
-      throw new UsageError(
-        `--classes needs ${numClasses} non-empty comma-separated names, got ${classes.length}`,
-      );
-  } else {
-    classes = classNamesFor(fullTest, numClasses);
-  }
+  const classes = classNamesFlag(values.classes, numClasses) ?? classNamesFor(fullTest, numClasses);
   const result = evaluate(model, testSet);
   const m = classMetrics(result.predictions, testSet.labels, testSet.count, numClasses);
   out.line(`Evaluated ${values.model} on ${testSet.count} test images`);

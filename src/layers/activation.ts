@@ -4,6 +4,8 @@
  * entry, its reference formula, an entry here and a line in registry.ts.
  */
 import { type ActivationName, activationKernels } from '../kernels/activations.js';
+import { leakyReluOnnx, reluOnnx, sigmoidOnnx, tanhOnnx } from '../onnx/layers/activation.js';
+import type { OnnxLayerMapping } from '../onnx/mapping.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { fraction, optional } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
@@ -70,6 +72,7 @@ function plainActivation<T extends ActivationName>(
   type: T,
   description: string,
   torch: TorchModule,
+  onnx: OnnxLayerMapping<{ type: T }>,
 ): LayerEntry<T, { type: T }> {
   return defineLayer({
     type,
@@ -77,16 +80,30 @@ function plainActivation<T extends ActivationName>(
     validate: () => ({ type }),
     build: (_spec, c) => new Activation(c.inputShape, type, 0, c.dtype),
     torch: () => [torch],
+    onnx,
   });
 }
 
-export const reluLayer = plainActivation('relu', 'max(x, 0) elementwise', { module: 'ReLU' });
+export const reluLayer = plainActivation(
+  'relu',
+  'max(x, 0) elementwise',
+  { module: 'ReLU' },
+  reluOnnx,
+);
 
-export const sigmoidLayer = plainActivation('sigmoid', '1 / (1 + exp(-x)) elementwise', {
-  module: 'Sigmoid',
-});
+export const sigmoidLayer = plainActivation(
+  'sigmoid',
+  '1 / (1 + exp(-x)) elementwise',
+  { module: 'Sigmoid' },
+  sigmoidOnnx,
+);
 
-export const tanhLayer = plainActivation('tanh', 'tanh(x) elementwise', { module: 'Tanh' });
+export const tanhLayer = plainActivation(
+  'tanh',
+  'tanh(x) elementwise',
+  { module: 'Tanh' },
+  tanhOnnx,
+);
 
 export const leakyReluLayer = defineLayer({
   type: 'leakyRelu',
@@ -97,4 +114,5 @@ export const leakyReluLayer = defineLayer({
   }),
   build: (spec, c) => new Activation(c.inputShape, 'leakyRelu', spec.alpha ?? 0.01, c.dtype),
   torch: (spec) => [{ module: 'LeakyReLU', args: { negative_slope: spec.alpha ?? 0.01 } }],
+  onnx: leakyReluOnnx,
 });

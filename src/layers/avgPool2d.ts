@@ -2,8 +2,11 @@
  * Average pooling: `poolSize` windows moved by `stride` (default: the pool size), or, with
  * `global: true`, one window over the whole image (global average pooling, output [C]).
  */
+
 import { avgPoolBackward, avgPoolForward } from '../kernels/avgPool2d.js';
 import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.js';
+import { avgPool2dOnnx } from '../onnx/layers/avgPool2d.js';
+import { globalAvgPool2dOnnx } from '../onnx/layers/globalAvgPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { optional, positiveInt } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
@@ -96,6 +99,7 @@ export const avgPool2dLayer = defineLayer({
       { module: 'AvgPool2d', args: { kernel_size: poolSize, stride: spec.stride ?? poolSize } },
     ];
   },
+  onnx: avgPool2dOnnx,
 });
 
 export const globalAvgPool2dLayer = defineLayer({
@@ -104,4 +108,5 @@ export const globalAvgPool2dLayer = defineLayer({
   validate: (): { type: 'globalAvgPool2d' } => ({ type: 'globalAvgPool2d' }),
   build: (_spec, c) => new AvgPool2D(c.inputShape, { global: true }, c.dtype),
   torch: () => [{ module: 'AdaptiveAvgPool2d', args: { output_size: 1 } }, { module: 'Flatten' }],
+  onnx: globalAvgPool2dOnnx,
 });

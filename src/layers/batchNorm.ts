@@ -4,12 +4,14 @@
  * mean and variance (running = momentum * running + (1 - momentum) * batch, the variance
  * unbiased by m / (m - 1) as in PyTorch and Keras); inference uses the running statistics.
  */
+
 import {
   batchNormBackward,
   batchNormBackwardInference,
   batchNormForwardInference,
   batchNormForwardTraining,
 } from '../kernels/batchNorm.js';
+import { batchNormOnnx } from '../onnx/layers/batchNorm.js';
 import {
   allocate,
   type DType,
@@ -207,4 +209,5 @@ export const batchNormLayer = defineLayer({
       },
     },
   ],
+  onnx: batchNormOnnx,
 });

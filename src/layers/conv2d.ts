@@ -3,6 +3,7 @@
  * filters and input channels, square kernels of any size, stride, `valid`/`same`/numeric padding,
  * optional bias, and an input gradient so conv layers stack. Filters are HWIO.
  */
+
 import {
   conv2dBackwardFilter,
   conv2dBackwardInput,
@@ -15,6 +16,7 @@ import {
   type Padding,
   paddedOutput,
 } from '../kernels/convGeometry.js';
+import { conv2dOnnx } from '../onnx/layers/conv2d.js';
 import type { Random } from '../random/prng.js';
 import {
   allocate,
@@ -192,4 +194,5 @@ export const conv2dLayer = defineLayer({
   build: (spec, c) => new Conv2D(c.inputShape, spec, c.rng, c.dtype),
   torch: (spec, { inputShape }) =>
     torchConv2d(inputShape, spec, spec.filters, 1, { name: 'weight', permute: [3, 2, 0, 1] }),
+  onnx: conv2dOnnx,
 });

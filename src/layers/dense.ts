@@ -3,7 +3,9 @@
  * the fused loss (losses/softmaxCrossEntropy.ts). Like the tutorial it flattens whatever input
  * shape it gets; weights are [inputs, units], tutorial initialisation randn / inputs, zero bias.
  */
+
 import { denseBackwardInput, denseBackwardParams, denseForward } from '../kernels/dense.js';
+import { denseOnnx } from '../onnx/layers/dense.js';
 import type { Random } from '../random/prng.js';
 import {
   allocate,
@@ -153,4 +155,5 @@ export const denseLayer = defineLayer({
       },
     ];
   },
+  onnx: denseOnnx,
 });

@@ -4,12 +4,14 @@
  * channel c), at a C-th of a full convolution's cost. Square kernels, stride, `valid`/`same`/
  * numeric padding, optional bias. Filters are [kh, kw, C, M], as TensorFlow's depthwise_conv2d.
  */
+
 import { type ConvGeometry, convGeometry, type Padding } from '../kernels/convGeometry.js';
 import {
   depthwiseConv2dBackwardFilter,
   depthwiseConv2dBackwardInput,
   depthwiseConv2dForward,
 } from '../kernels/depthwiseConv2d.js';
+import { depthwiseConv2dOnnx } from '../onnx/layers/depthwiseConv2d.js';
 import type { Random } from '../random/prng.js';
 import {
   allocate,
@@ -173,4 +175,5 @@ export const depthwiseConv2dLayer = defineLayer({
     const filters = { name: 'weight', permute: [2, 3, 0, 1], reshape: [C * M, 1, k, k] };
     return torchConv2d(inputShape, spec, C * M, C, filters);
   },
+  onnx: depthwiseConv2dOnnx,
 });

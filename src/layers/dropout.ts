@@ -3,6 +3,7 @@
  * are scaled by 1 / (1 - rate), so inference is the identity. The mask comes from the model's
  * seeded noise generator, so runs (and resumed runs) repeat exactly.
  */
+import { dropoutOnnx } from '../onnx/layers/dropout.js';
 import type { Random } from '../random/prng.js';
 import {
   allocate,
@@ -81,4 +82,5 @@ export const dropoutLayer = defineLayer({
   }),
   build: (spec, c) => new Dropout(c.inputShape, spec, c.noise, c.dtype),
   torch: (spec) => [{ module: 'Dropout', args: { p: spec.rate } }],
+  onnx: dropoutOnnx,
 });

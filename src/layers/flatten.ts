@@ -1,4 +1,5 @@
 /** Flatten: [N, H, W, C] -> [N, H*W*C] in NHWC order. A reshape, so it shares the data. */
+import { flattenOnnx } from '../onnx/layers/flatten.js';
 import { type DType, type Shape, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
@@ -39,4 +40,5 @@ export const flattenLayer = defineLayer({
   validate: (): { type: 'flatten' } => ({ type: 'flatten' }),
   build: (_spec, c) => new Flatten(c.inputShape, c.dtype),
   torch: () => [{ module: 'Flatten' }],
+  onnx: flattenOnnx,
 });

@@ -2,9 +2,10 @@
  * What the engine knows about one layer type, in one place: its spec name, how to check its
  * config, how to build it, and how it maps to other engines. Each layer file exports one entry
  * (a few export two, e.g. avgPool2d and globalAvgPool2d); src/layers/registry.ts lists them all.
- * A new per-layer concern (ONNX export and import, a browser page's description) becomes one
- * more field here, and the type checker then asks every entry for it.
+ * A new per-layer concern becomes one more field here, and the type checker then asks every
+ * entry for it.
  */
+import type { OnnxLayerMapping } from '../onnx/mapping.js';
 import type { Random } from '../random/prng.js';
 import type { DType, Shape } from '../tensor/tensor.js';
 import type { Obj } from './configCheck.js';
@@ -66,6 +67,8 @@ export interface LayerEntry<T extends string, S extends { type: T }> {
   build(spec: S, context: BuildContext): Layer;
   /** The PyTorch modules computing the same function (one layer may need several). */
   torch(spec: S, shapes: LayerShapes): TorchModule[];
+  /** How the layer is written to and read from ONNX (src/onnx/layers/). */
+  readonly onnx: OnnxLayerMapping<NoInfer<S>>;
 }
 
 /** Declares an entry; the spec type is inferred from `validate`'s return type. */

@@ -4,6 +4,7 @@
  * routed: `first` (first in row-major order, as PyTorch and TF.js; the default) or `all` (every
  * tied maximum gets it, as the tutorial's code does). See kernels/maxPool2d.ts.
  */
+
 import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.js';
 import {
   maxPoolBackwardAllTies,
@@ -11,6 +12,7 @@ import {
   maxPoolForward,
 } from '../kernels/maxPool2d.js';
 import { allocateInt32 } from '../kernels/wasm/simd.js';
+import { maxPool2dOnnx } from '../onnx/layers/maxPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { oneOf, optional, positiveInt } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
@@ -114,4 +116,5 @@ export const maxPool2dLayer = defineLayer({
       { module: 'MaxPool2d', args: { kernel_size: poolSize, stride: spec.stride ?? poolSize } },
     ];
   },
+  onnx: maxPool2dOnnx,
 });
