@@ -3,9 +3,16 @@
 export { type AugmentConfig, augmentBatch } from './data/augment.js';
 export { type Dataset, datasetFromIdx, fillBatch, take } from './data/dataset.js';
 export { type IdxArray, parseIdx } from './data/idx.js';
-export { classify, topK } from './image/classify.js';
+export { type ClassProbability, classify, topK } from './image/classify.js';
 export { grayscale } from './image/grayscale.js';
-export { preprocessDigit } from './image/mnistPreprocess.js';
+export { type PreprocessedDigit, preprocessDigit } from './image/mnistPreprocess.js';
+export {
+  type ImagePrediction,
+  type PredictImageOptions,
+  predictImage,
+  type RgbaImage,
+} from './image/predictImage.js';
+export type { Gray8, GrayImage, Raster } from './image/raster.js';
 export { gradientMagnitude, SOBEL_HORIZONTAL, SOBEL_VERTICAL, sobel } from './image/sobel.js';
 export * from './kernels/conv2d.js';
 export * from './kernels/convGeometry.js';
@@ -26,12 +33,14 @@ export { MaxPool2D, type MaxPool2DConfig, type PoolTies } from './layers/maxPool
 export { ReLU } from './layers/relu.js';
 export { SoftmaxCrossEntropy } from './losses/softmaxCrossEntropy.js';
 export {
+  type DecodedModel,
   decodeModel,
   encodeModel,
   MODEL_FORMAT_VERSION,
   type ModelMetadata,
 } from './model/modelFile.js';
-export { Sequential } from './model/sequential.js';
+export { predictPixels, softmax } from './model/predict.js';
+export { type ModelOptions, Sequential } from './model/sequential.js';
 export { type InputSpec, type LayerSpec, type ModelSpec, validateModelSpec } from './model/spec.js';
 export { Adam, type AdamConfig } from './optim/adam.js';
 export { createOptimizer, type OptimizerSpec } from './optim/create.js';
@@ -41,4 +50,12 @@ export { type Preset, presets, tutorialPreset } from './presets.js';
 export { Random } from './random/prng.js';
 export * from './tensor/tensor.js';
 export { type ClassMetrics, classMetrics } from './train/metrics.js';
-export { evaluate, type TrainOptions, train } from './train/trainer.js';
+export {
+  type EpochLog,
+  type EvaluateResult,
+  evaluate,
+  type StepLog,
+  type TrainOptions,
+  type TrainResult,
+  train,
+} from './train/trainer.js';
