@@ -29,6 +29,7 @@ export interface TrainSettings {
   logEvery: number;
 }
 
+/** A named experiment: a model spec plus the settings `cnn train --preset NAME` trains it with. */
 export interface Preset {
   name: string;
   description: string;
@@ -172,6 +173,7 @@ export const bestPreset: Preset = {
   },
 };
 
+/** Every preset by name: `tutorial`, `lenet5`, `best`. */
 export const presets: Record<string, Preset> = {
   tutorial: tutorialPreset,
   lenet5: lenet5Preset,

@@ -4,6 +4,7 @@ import type { Sequential } from '../model/sequential.js';
 
 export { softmax } from '../model/predict.js';
 
+/** One class and its probability. */
 export interface ClassProbability {
   label: number;
   probability: number;
