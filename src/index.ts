@@ -13,7 +13,13 @@ export {
   type RgbaImage,
 } from './image/predictImage.js';
 export type { Gray8, GrayImage, Raster } from './image/raster.js';
-export { gradientMagnitude, SOBEL_HORIZONTAL, SOBEL_VERTICAL, sobel } from './image/sobel.js';
+export {
+  gradientMagnitude,
+  SOBEL_HORIZONTAL,
+  SOBEL_VERTICAL,
+  type SobelResult,
+  sobel,
+} from './image/sobel.js';
 export * from './kernels/conv2d.js';
 export * from './kernels/convGeometry.js';
 export * from './kernels/dense.js';
@@ -28,7 +34,7 @@ export { Dense, type DenseConfig } from './layers/dense.js';
 export { Dropout, type DropoutConfig } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
 export type { Init } from './layers/init.js';
-export type { Layer, Param } from './layers/layer.js';
+export type { Layer, Param, StateTensor } from './layers/layer.js';
 export { MaxPool2D, type MaxPool2DConfig, type PoolTies } from './layers/maxPool2d.js';
 export { ReLU } from './layers/relu.js';
 export { SoftmaxCrossEntropy } from './losses/softmaxCrossEntropy.js';
@@ -40,17 +46,24 @@ export {
   type ModelMetadata,
 } from './model/modelFile.js';
 export { predictPixels, softmax } from './model/predict.js';
-export { type ModelOptions, Sequential } from './model/sequential.js';
+export {
+  type ModelOptions,
+  type NamedParam,
+  type NamedStateTensor,
+  Sequential,
+} from './model/sequential.js';
 export { type InputSpec, type LayerSpec, type ModelSpec, validateModelSpec } from './model/spec.js';
 export { Adam, type AdamConfig } from './optim/adam.js';
 export { createOptimizer, type OptimizerSpec } from './optim/create.js';
+export type { OptimizerState } from './optim/optimizer.js';
 export { learningRateAt, type ScheduleSpec } from './optim/schedule.js';
 export { type Optimizer, SGD, type SGDConfig } from './optim/sgd.js';
-export { type Preset, presets, tutorialPreset } from './presets.js';
+export { type Preset, presets, type TrainSettings, tutorialPreset } from './presets.js';
 export { Random } from './random/prng.js';
 export * from './tensor/tensor.js';
 export { type ClassMetrics, classMetrics } from './train/metrics.js';
 export {
+  type BatchStep,
   type EpochLog,
   type EvaluateResult,
   evaluate,

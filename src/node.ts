@@ -7,4 +7,9 @@ export { readFileOrThrow, writeFileAtomic } from './io/files.js';
 export { decodeImage, readImage, writeGrayPng } from './io/imageFiles.js';
 export { loadModel, readModelFile, saveModel } from './io/modelFiles.js';
 export { predictImageFile } from './io/predictImageFile.js';
-export { createParallelTrainer, type ParallelTrainer } from './parallel/parallelTrainer.js';
+export {
+  createParallelTrainer,
+  type ParallelOptions,
+  type ParallelTrainer,
+  type StepResult,
+} from './parallel/parallelTrainer.js';

@@ -6,6 +6,7 @@ import type { ModelSpec } from './model/spec.js';
 import type { OptimizerSpec } from './optim/create.js';
 import type { ScheduleSpec } from './optim/schedule.js';
 
+/** The training settings of a preset (each a `cnn train` flag). */
 export interface TrainSettings {
   epochs: number;
   batchSize: number;

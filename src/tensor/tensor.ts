@@ -23,6 +23,7 @@ export interface Tensor {
   readonly data: FloatArray;
 }
 
+/** Number of values in a tensor of this shape (the product of its sizes). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
