@@ -7,6 +7,7 @@ import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 
+/** Average pooling window and stride, or `global` for one average per channel. */
 export interface AvgPool2DConfig {
   poolSize?: number;
   stride?: number;
@@ -14,6 +15,7 @@ export interface AvgPool2DConfig {
   global?: boolean;
 }
 
+/** Average pooling over windows (or the whole image when global). */
 export class AvgPool2D implements Layer {
   readonly kind: string;
   readonly outputShape: Shape;

@@ -20,6 +20,7 @@ import {
 } from '../tensor/tensor.js';
 import { BufferCache, batchOf, type Layer, type Param, type StateTensor } from './layer.js';
 
+/** Batch normalisation settings. */
 export interface BatchNormConfig {
   /** Weight of the old running statistics in each update (default 0.9). */
   momentum?: number;
@@ -27,6 +28,7 @@ export interface BatchNormConfig {
   epsilon?: number;
 }
 
+/** Batch normalisation per channel: batch statistics in training, running averages in inference. */
 export class BatchNorm implements Layer {
   readonly kind = 'batchNorm';
   readonly outputShape: Shape;

@@ -13,11 +13,13 @@ import {
 } from '../tensor/tensor.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 
+/** Dropout settings. */
 export interface DropoutConfig {
   /** Fraction of values dropped in training, in [0, 1). */
   rate: number;
 }
 
+/** Inverted dropout: zeroes a random fraction in training and scales the rest; identity in inference. */
 export class Dropout implements Layer {
   readonly kind = 'dropout';
   readonly outputShape: Shape;

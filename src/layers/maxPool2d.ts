@@ -14,14 +14,17 @@ import { allocateInt32 } from '../kernels/wasm/simd.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 
+/** Where max-pool routes the gradient when a window has several maxima: the `first` (PyTorch, TF.js) or `all` (the tutorial). */
 export type PoolTies = 'first' | 'all';
 
+/** Max-pooling window, stride and tie rule. */
 export interface MaxPool2DConfig {
   poolSize?: number;
   stride?: number;
   ties?: PoolTies;
 }
 
+/** Max-pooling over windows (2x2 stride 2 by default). */
 export class MaxPool2D implements Layer {
   readonly kind = 'maxPool2d';
   readonly outputShape: Shape;

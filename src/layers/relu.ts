@@ -3,6 +3,7 @@ import { reluBackward, reluForward } from '../kernels/relu.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 
+/** max(0, x), element by element. */
 export class ReLU implements Layer {
   readonly kind = 'relu';
   readonly outputShape: Shape;

@@ -68,6 +68,7 @@ function buildLayer(
   }
 }
 
+/** How a Sequential model is built. */
 export interface ModelOptions {
   /** Seed for weight initialisation (default 1). */
   seed?: number;
@@ -96,6 +97,7 @@ export interface FitOptions {
   callbacks?: FitCallbacks;
 }
 
+/** A stack of layers built from a ModelSpec, with each layer's input shape inferred. */
 export class Sequential {
   readonly spec: ModelSpec;
   readonly layers: Layer[];
@@ -120,14 +122,17 @@ export class Sequential {
       throw new Error(`the last layer must output a vector of logits, got ${shapeString(shape)}`);
   }
 
+  /** [height, width, channels] of one input image. */
   get inputShape(): Shape {
     return this.spec.input.shape;
   }
 
+  /** Number of classes: the last layer's output size. */
   get numClasses(): number {
     return this.layers[this.layers.length - 1].outputShape[0];
   }
 
+  /** Every trained tensor with its gradient and a model-wide id. */
   params(): NamedParam[] {
     return this.layers.flatMap((layer, i) =>
       layer.params().map((p) => ({ ...p, id: `${i}.${layer.kind}.${p.name}` })),
@@ -141,6 +146,7 @@ export class Sequential {
     );
   }
 
+  /** Logits [N, classes] for a batch [N, H, W, C] of scaled values. */
   forward(input: Tensor, training = false): Tensor {
     let x = input;
     for (const layer of this.layers) x = layer.forward(x, training);
@@ -154,6 +160,7 @@ export class Sequential {
     this.layers[0].backwardParamsOnly(d);
   }
 
+  /** Sets every accumulated gradient to zero. */
   zeroGradients(): void {
     for (const p of this.params()) p.grad.fill(0);
   }

@@ -14,6 +14,7 @@ export interface PoolConfig {
   stride?: number;
 }
 
+/** One layer of a ModelSpec: its type and settings. */
 export type LayerSpec =
   | ({ type: 'conv2d' } & Conv2DConfig)
   | ({ type: 'maxPool2d' } & MaxPool2DConfig)
@@ -25,6 +26,7 @@ export type LayerSpec =
   | ({ type: 'dropout' } & DropoutConfig)
   | ({ type: 'batchNorm' } & BatchNormConfig);
 
+/** The input image shape and how stored pixel bytes are scaled. */
 export interface InputSpec {
   /** [height, width, channels] of one image. */
   shape: [number, number, number];
@@ -33,6 +35,7 @@ export interface InputSpec {
   offset: number;
 }
 
+/** A model as plain JSON: its input and its layers in order. */
 export interface ModelSpec {
   input: InputSpec;
   layers: LayerSpec[];
@@ -143,6 +146,7 @@ function validateLayer(v: unknown, i: number): LayerSpec {
   }
 }
 
+/** Checks an untrusted value is a ModelSpec, field by field; throws one line saying what is wrong. */
 export function validateModelSpec(v: unknown): ModelSpec {
   if (!isObj(v)) throw new Error('model spec must be an object');
   const input = v.input;

@@ -31,6 +31,7 @@ import { sizeOf } from '../tensor/tensor.js';
 import { CONTROL, controlLength, doneSlot, type WorkerInit } from './protocol.js';
 import { ShardRunner } from './shard.js';
 
+/** Threads, seed and optimizer of a ParallelTrainer. */
 export interface ParallelOptions {
   /** Threads including the main thread (default: all cores). */
   threads?: number;
@@ -43,7 +44,10 @@ export interface ParallelOptions {
    * optimizers (it runs on the main thread only, so its state needs no sharing). Default: plain
    * SGD through the sgdUpdate kernel, which is what the SGD optimizer does.
    */
-  optimizer?: { step(params: readonly Param[], learningRate: number): void };
+  optimizer?: {
+    /** One update of every parameter at this learning rate. */
+    step(params: readonly Param[], learningRate: number): void;
+  };
   /**
    * Train this (float32) model instead of a new one from `spec` and `seed`: how a run resumed
    * from a checkpoint continues with its restored weights.
@@ -51,6 +55,7 @@ export interface ParallelOptions {
   model?: Sequential;
 }
 
+/** Summed loss and correct predictions of one parallel step. */
 export interface StepResult {
   /** Mean loss over the batch, as the single-thread trainer reports it. */
   loss: number;
@@ -58,6 +63,7 @@ export interface StepResult {
   correct: number;
 }
 
+/** Data-parallel training steps over worker threads. */
 export interface ParallelTrainer {
   readonly threads: number;
   /** The model being trained (float32); its parameters are the current weights. */
@@ -68,6 +74,7 @@ export interface ParallelTrainer {
   close(): Promise<void>;
 }
 
+/** Starts worker threads that each train a copy of the model on a share of every batch. */
 export async function createParallelTrainer(
   spec: ModelSpec,
   options: ParallelOptions = {},

@@ -11,6 +11,7 @@ import { learningRateAt, type ScheduleSpec } from '../optim/schedule.js';
 import { Random } from '../random/prng.js';
 import { allocate, type FloatArray, sizeOf, type Tensor } from '../tensor/tensor.js';
 
+/** Running loss and accuracy, reported every `logEvery` samples. */
 export interface StepLog {
   epoch: number;
   /** Samples seen so far in this epoch. */
@@ -20,6 +21,7 @@ export interface StepLog {
   accuracy: number;
 }
 
+/** One epoch's mean loss and accuracy and its wall time. */
 export interface EpochLog {
   epoch: number;
   loss: number;
@@ -39,6 +41,7 @@ export type BatchStep = (
   lr: number,
 ) => { loss: number; correct: number };
 
+/** How `train` runs: epochs, batch size, learning rate and schedule, shuffling, augmentation, callbacks. */
 export interface TrainOptions {
   /** Replaces the single-thread step (e.g. with a data-parallel one); see BatchStep. */
   step?: BatchStep;
@@ -62,12 +65,17 @@ export interface TrainOptions {
   stopAfterEpoch?: number;
   /** Report running loss and accuracy every this many samples (the tutorial: 500). */
   logEvery?: number;
+  /** Called every `logEvery` samples with the running loss and accuracy. */
   onLog?: (log: StepLog) => void;
+  /** Called before each epoch. */
   onEpochStart?: (epoch: number) => void;
+  /** Called after every optimizer step with the samples done in this epoch. */
   onBatchEnd?: (epoch: number, samplesDone: number, samplesTotal: number) => void;
+  /** Called after each epoch with its log. */
   onEpochEnd?: (log: EpochLog) => void;
 }
 
+/** Every epoch's log, the training wall time and the images per second. */
 export interface TrainResult {
   epochs: EpochLog[];
   trainSeconds: number;
@@ -97,6 +105,7 @@ function checkData(model: Sequential, data: Dataset, name: string): void {
   checkLabels(data, model.numClasses, name);
 }
 
+/** Trains a model on a dataset: the one training loop (tutorial 3.1.10) for any batch size. */
 export function train(
   model: Sequential,
   optimizer: Optimizer,
@@ -210,6 +219,7 @@ export function train(
   };
 }
 
+/** Mean loss, accuracy and every prediction on a labelled dataset. */
 export interface EvaluateResult {
   loss: number;
   accuracy: number;
