@@ -277,13 +277,15 @@ export async function trainCommand(args: string[]): Promise<number> {
     out.line(`Wrote training curves to ${chart}`);
   }
   if (out.json) {
+    const pool = spec.layers.find((l) => l.type === 'maxPool2d');
     out.result({
       preset: preset.name,
       seed: run.seed,
       epochs: epochsDone,
       trainSize: trainSet.count,
       testSize: testSet.count,
-      poolTies: ties ?? null,
+      // The rule the model's max-pool layers use, from the flag or the preset (default first).
+      poolTies: pool?.type === 'maxPool2d' ? (pool.ties ?? 'first') : null,
       threads,
       testAccuracy: test.accuracy,
       testLoss: test.loss,
