@@ -3,7 +3,6 @@
  * 5,000 MNIST images, tests it on 1,000 and saves it to out/digits.cnn.
  * Run: node dist/examples/trainAndSave.js
  */
-import { mkdirSync } from 'node:fs';
 import { evaluate, Sequential, SGD, take, train } from 'cnn-ts';
 import { loadMnist, saveModel } from 'cnn-ts/node';
 import { digitNetwork } from './network.js';
@@ -31,6 +30,5 @@ console.log(`${result.imagesPerSecond.toFixed(0)} images/s`);
 const { loss, accuracy } = evaluate(model, testSet);
 console.log(`test loss ${loss.toFixed(4)}, test accuracy ${accuracy}`);
 
-mkdirSync('out', { recursive: true });
 saveModel('out/digits.cnn', model, { testAccuracy: accuracy });
 console.log('saved out/digits.cnn');

@@ -2,6 +2,8 @@
  * Saving and loading model files in Node: the format of src/model/modelFile.ts, written
  * atomically (a temporary file, then a rename) and read with every check the format defines.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   type DecodedModel,
   decodeModel,
@@ -12,10 +14,12 @@ import type { Sequential } from '../model/sequential.js';
 import { readFileOrThrow, writeFileAtomic } from './files.js';
 
 /**
- * Writes `model` (spec, weights, batch norm statistics) and free-form `metadata` to `path`.
- * A reader never sees a half-written file: the bytes go to a temporary file renamed over `path`.
+ * Writes `model` (spec, weights, batch norm statistics) and free-form `metadata` to `path`,
+ * creating its folder if needed. A reader never sees a half-written file: the bytes go to a
+ * temporary file renamed over `path`.
  */
 export function saveModel(path: string, model: Sequential, metadata: ModelMetadata = {}): void {
+  mkdirSync(dirname(path), { recursive: true });
   writeFileAtomic(path, encodeModel(model, metadata));
 }
 
