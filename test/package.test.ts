@@ -7,8 +7,6 @@ import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import {
   cpSync,
-  createReadStream,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -17,13 +15,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { serveFolder } from './serveFolder.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'cnn-package-'));
@@ -66,23 +63,6 @@ function pack(): { tarball: string; files: string[] } {
     { filename: string; files: { path: string }[] },
   ];
   return { tarball: join(work, info.filename), files: info.files.map((f) => f.path) };
-}
-
-/** Serves the MNIST files over HTTP for the browser example, as a page's server would. */
-async function serveFolder(dir: string): Promise<{ url: string; close: () => void }> {
-  const server = createServer((req, res) => {
-    const name = (req.url ?? '').split('/').pop() ?? '';
-    const path = join(dir, name);
-    if (!name || !existsSync(path)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200);
-    createReadStream(path).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/mnist/`, close: () => server.close() };
 }
 
 test('a new project installs the packed tarball and runs every example against it', {
