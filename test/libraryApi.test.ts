@@ -4,10 +4,10 @@
  * what `cnn predict` prints for the same pictures.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { predictImage } from '../src/image/predictImage.js';
 import { readImage } from '../src/io/imageFiles.js';
@@ -21,6 +21,7 @@ import { cnn, lastJson } from './cliRun.js';
 import { assertClose } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-library-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const model = new Sequential(tutorialPreset.spec, { seed: 3 });
 const rng = new Random(5);
 const pixels = Uint8Array.from({ length: 3 * 784 }, () => rng.int(256));
