@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `cnn` command line: dispatches to a subcommand and turns every error into one line. */
+import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { evaluateCommand, evaluateHelp } from './commands/evaluate.js';
 import { exportCommand, exportHelp } from './commands/export.js';
@@ -8,6 +9,7 @@ import { predictCommand, predictHelp } from './commands/predict.js';
 import { sobelCommand, sobelHelp } from './commands/sobel.js';
 import { trainCommand, trainHelp } from './commands/train.js';
 import { visualizeCommand, visualizeHelp } from './commands/visualize.js';
+import { checkFlags, flagsKeptByNpm, nearestFlag } from './flags.js';
 
 const commands: Record<
   string,
@@ -29,8 +31,13 @@ ${Object.entries(commands)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.help.split('\n')[2]}`)
   .join('\n')}
 
-Run 'cnn <command> --help' for a command's flags.
+Run 'cnn <command> --help' for a command's flags; 'cnn --version' prints the version.
 `;
+
+function version(): string {
+  const manifest = new URL('../../package.json', import.meta.url);
+  return JSON.parse(readFileSync(manifest, 'utf8')).version;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -38,9 +45,29 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
   const command = commands[name];
-  if (!command) throw new UsageError(`unknown command '${name}' (try 'cnn --help')`);
-  return command.run(rest);
+  if (!command) {
+    const guess = nearestFlag(name, Object.keys(commands));
+    throw new UsageError(
+      `unknown command '${name}'${guess ? `: did you mean '${guess}'?` : ''} (try 'cnn --help')`,
+    );
+  }
+  const kept = flagsKeptByNpm(rest, command.help);
+  if (kept.length > 0) {
+    const flags = kept.map((f) => `--${f}`).join(', ');
+    const example =
+      process.env.npm_lifecycle_event === 'start'
+        ? 'npm start -- --seed 2'
+        : `npm run cnn -- ${name} --${kept[0]} ...`;
+    throw new UsageError(
+      `npm kept ${flags} for itself: put -- before the flags, as in '${example}'`,
+    );
+  }
+  return command.run(checkFlags(rest, command.help, name));
 }
 
 // A reader that stops early (`cnn evaluate ... | head`) closes the pipe: stop quietly.

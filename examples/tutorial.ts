@@ -4,16 +4,18 @@
  * Run: npm run build && node dist/examples/tutorial.js [epochs]
  * (`cnn train --preset tutorial` runs the same experiment with flags, JSON output and saving.)
  */
-import { take } from '../src/data/dataset.js';
-import { loadMnist } from '../src/data/mnistFiles.js';
-import { argmax } from '../src/kernels/argmax.js';
-import { Conv2D } from '../src/layers/conv2d.js';
-import { Dense } from '../src/layers/dense.js';
-import { MaxPool2D } from '../src/layers/maxPool2d.js';
-import { SoftmaxCrossEntropy } from '../src/losses/softmaxCrossEntropy.js';
-import { SGD } from '../src/optim/sgd.js';
-import { Random } from '../src/random/prng.js';
-import type { Tensor } from '../src/tensor/tensor.js';
+import {
+  argmax,
+  Conv2D,
+  Dense,
+  MaxPool2D,
+  Random,
+  SGD,
+  SoftmaxCrossEntropy,
+  type Tensor,
+  take,
+} from 'cnn-ts';
+import { loadMnist } from 'cnn-ts/node';
 
 const epochs = Number(process.argv[2] ?? 10);
 const { train, test } = loadMnist();

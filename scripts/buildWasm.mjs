@@ -2,12 +2,21 @@
 // TypeScript module, so the engine loads its WebAssembly the same way in Node and in browsers
 // (no file read, no fetch). The module also declares `SimdKernels`, the exports' signatures as
 // the compiler states them (its --bindings declarations), so the TypeScript side cannot call a
-// kernel with arguments the AssemblyScript source does not take. Runs before tsc in
-// `npm run build` and `npm run typecheck`.
-import { writeFileSync } from 'node:fs';
-import asc from 'assemblyscript/asc';
+// kernel with arguments the AssemblyScript source does not take. The generated module is
+// committed, so building the engine needs only tsc; `npm run build:wasm` remakes it after a
+// kernel change, and a test checks it is current.
+// Usage: node scripts/buildWasm.mjs [OUT] (default: the committed module).
+import { existsSync, writeFileSync } from 'node:fs';
 
-const out = 'src/kernels/wasm/simdModule.generated.ts';
+// The AssemblyScript compiler is a development tool, installed apart in tools/.
+const ascPath = new URL('../tools/node_modules/assemblyscript/dist/asc.js', import.meta.url);
+if (!existsSync(ascPath)) {
+  process.stderr.write("buildWasm: AssemblyScript is not installed: run 'npm ci --prefix tools'\n");
+  process.exit(1);
+}
+const { default: asc } = await import(ascPath.href);
+
+const out = process.argv[2] ?? 'src/kernels/wasm/simdModule.generated.ts';
 let binary = null;
 let declarations = null;
 const { error, stderr } = await asc.main(

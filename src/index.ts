@@ -3,10 +3,23 @@
 export { type AugmentConfig, augmentBatch } from './data/augment.js';
 export { type Dataset, datasetFromIdx, fillBatch, take } from './data/dataset.js';
 export { type IdxArray, parseIdx } from './data/idx.js';
-export { classify, topK } from './image/classify.js';
+export { type ClassProbability, classify, topK } from './image/classify.js';
 export { grayscale } from './image/grayscale.js';
-export { preprocessDigit } from './image/mnistPreprocess.js';
-export { gradientMagnitude, SOBEL_HORIZONTAL, SOBEL_VERTICAL, sobel } from './image/sobel.js';
+export { type PreprocessedDigit, preprocessDigit } from './image/mnistPreprocess.js';
+export {
+  type ImagePrediction,
+  type PredictImageOptions,
+  predictImage,
+  type RgbaImage,
+} from './image/predictImage.js';
+export type { Gray8, GrayImage, Raster } from './image/raster.js';
+export {
+  gradientMagnitude,
+  SOBEL_HORIZONTAL,
+  SOBEL_VERTICAL,
+  type SobelResult,
+  sobel,
+} from './image/sobel.js';
 export { type ActivationName, activationKernels } from './kernels/activations.js';
 export { argmax } from './kernels/argmax.js';
 export * from './kernels/conv2d.js';
@@ -26,7 +39,7 @@ export { DepthwiseConv2D, type DepthwiseConv2DConfig } from './layers/depthwiseC
 export { Dropout, type DropoutConfig } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
 export type { Init } from './layers/init.js';
-export type { Layer, Param } from './layers/layer.js';
+export type { Layer, Param, StateTensor } from './layers/layer.js';
 export type {
   BuildContext,
   LayerEntry,
@@ -46,12 +59,19 @@ export {
 } from './layers/registry.js';
 export { SoftmaxCrossEntropy } from './losses/softmaxCrossEntropy.js';
 export {
+  type DecodedModel,
   decodeModel,
   encodeModel,
   MODEL_FORMAT_VERSION,
   type ModelMetadata,
 } from './model/modelFile.js';
-export { Sequential } from './model/sequential.js';
+export { predictPixels, softmax } from './model/predict.js';
+export {
+  type ModelOptions,
+  type NamedParam,
+  type NamedStateTensor,
+  Sequential,
+} from './model/sequential.js';
 export { type InputSpec, type LayerSpec, type ModelSpec, validateModelSpec } from './model/spec.js';
 export { type ExportOnnxOptions, exportOnnx } from './onnx/exportOnnx.js';
 export { type ImportedOnnx, type ImportOnnxOptions, importOnnx } from './onnx/importOnnx.js';
@@ -59,9 +79,10 @@ export { mappingsForOp, onnxMappingFor } from './onnx/layerMappings.js';
 export type { OnnxLayerMapping } from './onnx/mapping.js';
 export { Adam, type AdamConfig } from './optim/adam.js';
 export { createOptimizer, type OptimizerSpec } from './optim/create.js';
+export type { OptimizerState } from './optim/optimizer.js';
 export { learningRateAt, type ScheduleSpec } from './optim/schedule.js';
 export { type Optimizer, SGD, type SGDConfig } from './optim/sgd.js';
-export { type Preset, presets, tutorialPreset } from './presets.js';
+export { type Preset, presets, type TrainSettings, tutorialPreset } from './presets.js';
 export { Random } from './random/prng.js';
 export * from './tensor/tensor.js';
 export type { BatchGradients, GradientSums } from './train/gradients.js';
@@ -71,6 +92,7 @@ export {
   type EpochLog,
   type EvaluateResult,
   evaluate,
+  type StepLog,
   type TrainOptions,
   type TrainResult,
   train,

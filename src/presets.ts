@@ -6,6 +6,7 @@ import type { ModelSpec } from './model/spec.js';
 import type { OptimizerSpec } from './optim/create.js';
 import type { ScheduleSpec } from './optim/schedule.js';
 
+/** The training settings of a preset (each a `cnn train` flag). */
 export interface TrainSettings {
   epochs: number;
   batchSize: number;
@@ -29,6 +30,7 @@ export interface TrainSettings {
   logEvery: number;
 }
 
+/** A named experiment: a model spec plus the settings `cnn train --preset NAME` trains it with. */
 export interface Preset {
   name: string;
   description: string;
@@ -172,6 +174,7 @@ export const bestPreset: Preset = {
   },
 };
 
+/** Every preset by name: `tutorial`, `lenet5`, `best`. */
 export const presets: Record<string, Preset> = {
   tutorial: tutorialPreset,
   lenet5: lenet5Preset,

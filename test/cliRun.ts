@@ -12,7 +12,15 @@ export interface CliResult {
 }
 
 export function cnn(...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return cnnWithEnv({}, ...args);
+}
+
+/** Runs `cnn` with extra environment variables (e.g. the ones npm sets for its scripts). */
+export function cnnWithEnv(env: Record<string, string>, ...args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

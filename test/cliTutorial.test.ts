@@ -138,7 +138,7 @@ test('bad flags and values give one-line usage errors', () => {
     /--pool-ties must be one of first, all/,
     2,
   );
-  assertOneLineError(cnn('train', '--bogus'), /Unknown option '--bogus'/, 2);
+  assertOneLineError(cnn('train', '--bogus'), /unknown flag --bogus for 'cnn train'/, 2);
   assertOneLineError(cnn('train', '--preset', 'nope'), /unknown preset 'nope'/, 2);
   assertOneLineError(cnn('frobnicate'), /unknown command 'frobnicate'/, 2);
   assertOneLineError(cnn('evaluate'), /evaluate needs --model FILE/, 2);

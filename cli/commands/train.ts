@@ -165,13 +165,15 @@ function printResults(
     out.line(`Wrote training curves to ${chart}`);
   }
   if (out.json) {
+    const pool = model.spec.layers.find((l) => l.type === 'maxPool2d');
     out.result({
       ...runIdentity(plan),
       seed: run.seed,
       epochs: epochsDone,
       trainSize: data.trainSet.count,
       testSize: data.testSet.count,
-      poolTies: run.poolTies,
+      // The rule the model's max-pool layers use, from the flag or the preset (default first).
+      poolTies: pool?.type === 'maxPool2d' ? (pool.ties ?? 'first') : null,
       threads,
       testAccuracy: test.accuracy,
       testLoss: test.loss,

@@ -8,6 +8,7 @@
 import type { Random } from '../random/prng.js';
 import type { FloatArray } from '../tensor/tensor.js';
 
+/** Random transforms applied to each training image, drawn from the seeded generator. */
 export interface AugmentConfig {
   maxShift: number;
   maxRotateDegrees: number;

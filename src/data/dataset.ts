@@ -5,6 +5,7 @@
 import type { FloatArray } from '../tensor/tensor.js';
 import { parseIdx } from './idx.js';
 
+/** Labelled images as bytes (HWC per image); scaled to the model's input only per batch. */
 export interface Dataset {
   readonly count: number;
   readonly height: number;

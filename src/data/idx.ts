@@ -12,6 +12,7 @@ export interface IdxArray {
   readonly data: Uint8Array;
 }
 
+/** Parses an IDX file (MNIST's format): checks the magic, type, dimensions and exact length. */
 export function parseIdx(bytes: Uint8Array, name = 'IDX file', expectedRank?: number): IdxArray {
   if (bytes.length < 4)
     throw new Error(`${name}: too short to be an IDX file (${bytes.length} bytes)`);

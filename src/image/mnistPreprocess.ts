@@ -17,6 +17,7 @@ const BOX_THRESHOLD = 0.2;
 /** Ink weaker than this fraction of the strongest is taken as noise and removed. */
 const NOISE_FLOOR = 0.08;
 
+/** A picture made to look like an MNIST image, and how it was read. */
 export interface PreprocessedDigit {
   /** 28 * 28 bytes, 0 background, 255 ink, like an MNIST image. */
   readonly pixels: Uint8Array;

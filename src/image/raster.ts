@@ -4,6 +4,7 @@
  * images are `GrayImage` floats on the 0..255 scale; images to be written are `Gray8` bytes.
  */
 
+/** A decoded image: RGBA samples, 8 or 16 bits. */
 export interface Raster {
   readonly width: number;
   readonly height: number;
@@ -13,6 +14,7 @@ export interface Raster {
   readonly maxValue: number;
 }
 
+/** A grayscale working image, floats on the 0..255 scale. */
 export interface GrayImage {
   readonly width: number;
   readonly height: number;
@@ -20,6 +22,7 @@ export interface GrayImage {
   readonly data: Float32Array;
 }
 
+/** A grayscale image as bytes, ready to be written. */
 export interface Gray8 {
   readonly width: number;
   readonly height: number;

@@ -34,6 +34,7 @@ export function sobelFilters(): Float32Array {
   return w;
 }
 
+/** The vertical and horizontal Sobel responses of a grayscale image. */
 export interface SobelResult {
   readonly width: number;
   readonly height: number;

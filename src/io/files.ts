@@ -14,6 +14,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   }
 }
 
+/** Reads a file, or throws one line naming `what` and the path. */
 export function readFileOrThrow(path: string, what = 'file'): Uint8Array {
   try {
     return readFileSync(path);
@@ -22,6 +23,7 @@ export function readFileOrThrow(path: string, what = 'file'): Uint8Array {
   }
 }
 
+/** A file system error in a few words (no such file, permission denied, ...). */
 export function describeFsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file or directory';

@@ -65,6 +65,7 @@ export function decodeImage(bytes: Uint8Array, name: string): Raster {
   return header.format === 'jpeg' ? applyOrientation(raster, jpegOrientation(bytes)) : raster;
 }
 
+/** Reads and decodes a PNG or JPEG file; any error names the file. */
 export function readImage(path: string): Raster {
   return decodeImage(readFileOrThrow(path, 'image'), path);
 }
@@ -104,6 +105,7 @@ export function encodeJpeg(
   return jpeg.encode({ width, height, data: rgba }, quality).data;
 }
 
+/** Writes a grayscale image as an 8-bit PNG, atomically. */
 export function writeGrayPng(path: string, img: Gray8): void {
   writeFileAtomic(path, encodeGrayPng(img));
 }

@@ -25,6 +25,7 @@ function windowsInside(g: ConvGeometry): boolean {
   );
 }
 
+/** Length of the scratch buffer `conv2dForward` needs for geometry g (one batch image's receptive fields). */
 export function im2colLength(g: ConvGeometry): number {
   return g.outH * g.outW * g.kernelH * g.kernelW * g.inC;
 }

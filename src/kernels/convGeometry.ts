@@ -5,6 +5,7 @@
  */
 export type Padding = 'valid' | 'same' | number;
 
+/** Every size a convolution or pooling kernel needs: batch, input and output height/width/channels, kernel, stride, padding. */
 export interface ConvGeometry {
   readonly batch: number;
   readonly inH: number;
@@ -20,6 +21,7 @@ export interface ConvGeometry {
   readonly padLeft: number;
 }
 
+/** Output size and leading padding along one axis for the given padding rule. */
 export function paddedOutput(
   inSize: number,
   kernel: number,
@@ -37,6 +39,7 @@ export function paddedOutput(
   return { out: Math.floor((inSize + 2 * padding - kernel) / stride) + 1, padBefore: padding };
 }
 
+/** The geometry of a convolution or pooling over a batch of HWC images. */
 export function convGeometry(
   batch: number,
   inShape: readonly number[],

@@ -11,6 +11,7 @@ import type { FloatArray } from '../tensor/tensor.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { simdFor } from './wasm/simd.js';
 
+/** out = max over each window; argmax records the input index of each window's first maximum. */
 export function maxPoolForward(
   out: FloatArray,
   argmax: Int32Array,

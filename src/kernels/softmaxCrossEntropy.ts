@@ -8,6 +8,7 @@
  */
 import type { FloatArray } from '../tensor/tensor.js';
 
+/** Softmax probabilities, the summed cross-entropy loss and (if dLogits is given) its gradient, for a batch of logits. */
 export function softmaxCrossEntropy(
   probs: FloatArray,
   dLogits: FloatArray | null,

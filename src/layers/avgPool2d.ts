@@ -12,6 +12,7 @@ import { optional, positiveInt } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
+/** Average pooling window and stride, or `global` for one average per channel. */
 export interface AvgPool2DConfig {
   poolSize?: number;
   stride?: number;
@@ -19,6 +20,7 @@ export interface AvgPool2DConfig {
   global?: boolean;
 }
 
+/** Average pooling over windows (or the whole image when global). */
 export class AvgPool2D implements Layer {
   readonly kind: string;
   readonly outputShape: Shape;

@@ -24,6 +24,7 @@ import { fraction, optional } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param, type StateTensor } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
+/** Batch normalisation settings. */
 export interface BatchNormConfig {
   /** Weight of the old running statistics in each update (default 0.9). */
   momentum?: number;
@@ -31,6 +32,7 @@ export interface BatchNormConfig {
   epsilon?: number;
 }
 
+/** Batch normalisation per channel: batch statistics in training, running averages in inference. */
 export class BatchNorm implements Layer {
   readonly kind = 'batchNorm';
   readonly outputShape: Shape;

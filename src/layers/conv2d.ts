@@ -30,6 +30,7 @@ import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer, type TorchModule, type TorchTensor } from './layerEntry.js';
 
+/** A convolution's filters, kernel size, stride, padding, bias and initialisation. */
 export interface Conv2DConfig {
   filters: number;
   kernelSize: number;
@@ -39,6 +40,7 @@ export interface Conv2DConfig {
   init?: Init;
 }
 
+/** A 2-D convolution layer over HWC images (any channels, kernel size, stride and padding). */
 export class Conv2D implements Layer {
   readonly kind = 'conv2d';
   readonly outputShape: Shape;

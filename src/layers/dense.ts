@@ -20,12 +20,14 @@ import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer, type TorchTensor } from './layerEntry.js';
 
+/** A fully connected layer's size and initialisation. */
 export interface DenseConfig {
   units: number;
   useBias?: boolean;
   init?: Init;
 }
 
+/** A fully connected layer; flattens its input. */
 export class Dense implements Layer {
   readonly kind = 'dense';
   readonly outputShape: Shape;

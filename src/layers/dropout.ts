@@ -16,11 +16,13 @@ import { fraction } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
+/** Dropout settings. */
 export interface DropoutConfig {
   /** Fraction of values dropped in training, in [0, 1). */
   rate: number;
 }
 
+/** Inverted dropout: zeroes a random fraction in training and scales the rest; identity in inference. */
 export class Dropout implements Layer {
   readonly kind = 'dropout';
   readonly outputShape: Shape;

@@ -4,6 +4,7 @@ import { type DType, type Shape, sizeOf, type Tensor } from '../tensor/tensor.js
 import { batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
+/** Reshapes each image to a vector. */
 export class Flatten implements Layer {
   readonly kind = 'flatten';
   readonly outputShape: Shape;

@@ -6,6 +6,7 @@
 import type { Random } from '../random/prng.js';
 import type { FloatArray } from '../tensor/tensor.js';
 
+/** Weight initialisation: the tutorial's `randn / fanIn`, He (ReLU nets) or Glorot. */
 export type Init = 'tutorial' | 'he' | 'glorot';
 
 export function initialise(

@@ -13,6 +13,7 @@ import {
   type Tensor,
 } from '../tensor/tensor.js';
 
+/** A trained tensor and its accumulated gradient. */
 export interface Param {
   readonly name: string;
   readonly shape: readonly number[];
@@ -27,15 +28,19 @@ export interface StateTensor {
   readonly value: FloatArray;
 }
 
+/** One layer: `forward` caches what `backward` needs; `backward(dOut)` accumulates parameter gradients and returns dIn. */
 export interface Layer {
   readonly kind: string;
   readonly inputShape: Shape;
   readonly outputShape: Shape;
   readonly dtype: DType;
+  /** The trained tensors, each with its gradient. */
   params(): Param[];
   /** Non-trained tensors that belong in the model file (none for most layers). */
   stateTensors?(): StateTensor[];
+  /** Output for a batch; `training` switches dropout and batch statistics on. */
   forward(input: Tensor, training: boolean): Tensor;
+  /** Accumulates parameter gradients from dL/dOut and returns dL/dIn. */
   backward(dOut: Tensor): Tensor;
   /** Fills parameter gradients only; the model calls it on the first layer, whose dIn nobody reads. */
   backwardParamsOnly(dOut: Tensor): void;

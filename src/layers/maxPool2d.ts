@@ -18,14 +18,17 @@ import { oneOf, optional, positiveInt } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
+/** Where max-pool routes the gradient when a window has several maxima: the `first` (PyTorch, TF.js) or `all` (the tutorial). */
 export type PoolTies = 'first' | 'all';
 
+/** Max-pooling window, stride and tie rule. */
 export interface MaxPool2DConfig {
   poolSize?: number;
   stride?: number;
   ties?: PoolTies;
 }
 
+/** Max-pooling over windows (2x2 stride 2 by default). */
 export class MaxPool2D implements Layer {
   readonly kind = 'maxPool2d';
   readonly outputShape: Shape;

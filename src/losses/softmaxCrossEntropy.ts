@@ -6,6 +6,7 @@ import { softmaxCrossEntropy } from '../kernels/softmaxCrossEntropy.js';
 import { BufferCache } from '../layers/layer.js';
 import type { DType, Tensor } from '../tensor/tensor.js';
 
+/** The fused softmax and cross-entropy loss, `logsumexp(z) - z[label]`, gradient `p - onehot`. */
 export class SoftmaxCrossEntropy {
   private readonly buffers: BufferCache;
   private lastGrad: Tensor | null = null;

@@ -30,6 +30,7 @@ import { Sequential } from './sequential.js';
 import { validateModelSpec } from './spec.js';
 
 export const MODEL_MAGIC = 'CNNTSMDL';
+/** The model file format version this build writes and reads. */
 export const MODEL_FORMAT_VERSION = 1;
 
 /** Free-form facts about how a model was trained (preset, epochs, seed, accuracy, ...). */
@@ -81,6 +82,7 @@ function rngFromJson(v: unknown, what: string): number[] {
   return v.map((x) => (x === null ? Number.NaN : x));
 }
 
+/** A model (and optionally a training checkpoint) as model file bytes. */
 export function encodeModel(
   model: Sequential,
   metadata: ModelMetadata = {},
@@ -133,6 +135,7 @@ export function encodeModel(
   return bytes;
 }
 
+/** What a model file holds, as decodeModel returns it. */
 export interface DecodedModel {
   model: Sequential;
   metadata: ModelMetadata;
@@ -165,6 +168,7 @@ function checkCheckpointHeader(c: unknown): CheckpointHeader {
   return c as unknown as CheckpointHeader;
 }
 
+/** Reads model file bytes with every check the format defines; throws one line on any failure. */
 export function decodeModel(bytes: Uint8Array): DecodedModel {
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MODEL_MAGIC) {
     throw new Error('not a cnn-ts model file (bad magic number)');

@@ -16,6 +16,7 @@ import {
   restoreSlots,
 } from './optimizer.js';
 
+/** Adam's betas, epsilon and weight decay (decoupled for AdamW). */
 export interface AdamConfig {
   beta1?: number;
   beta2?: number;
@@ -25,6 +26,7 @@ export interface AdamConfig {
   decoupled?: boolean;
 }
 
+/** Adam, or AdamW with decoupled weight decay. */
 export class Adam implements Optimizer {
   readonly kind: string;
   readonly beta1: number;

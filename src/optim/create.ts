@@ -3,11 +3,13 @@ import { Adam, type AdamConfig } from './adam.js';
 import type { Optimizer } from './optimizer.js';
 import { SGD, type SGDConfig } from './sgd.js';
 
+/** An optimizer as plain JSON, as presets and checkpoints store it. */
 export type OptimizerSpec =
   | ({ type: 'sgd' } & SGDConfig)
   | ({ type: 'adam' } & Omit<AdamConfig, 'decoupled'>)
   | ({ type: 'adamw' } & Omit<AdamConfig, 'decoupled'>);
 
+/** Builds the optimizer an OptimizerSpec describes. */
 export function createOptimizer(spec: OptimizerSpec): Optimizer {
   switch (spec.type) {
     case 'sgd':

@@ -6,6 +6,7 @@
 import type { Param } from '../layers/layer.js';
 import type { FloatArray } from '../tensor/tensor.js';
 
+/** An optimizer's step count and per-parameter slots (momentum, Adam's moments), as checkpoints store them. */
 export interface OptimizerState {
   /** Steps taken so far (Adam's bias correction needs it). */
   step: number;
@@ -13,9 +14,12 @@ export interface OptimizerState {
   slots: Record<string, FloatArray[]>;
 }
 
+/** Updates parameters from their accumulated gradients, then zeroes the gradients. */
 export interface Optimizer {
   readonly kind: string;
+  /** One update of every parameter at this learning rate. */
   step(params: readonly Param[], learningRate: number): void;
+  /** Step count and per-parameter slots, for checkpoints. */
   getState(): OptimizerState;
   /** Restores a state for these params; throws if the slots do not fit them. */
   setState(params: readonly Param[], state: OptimizerState): void;

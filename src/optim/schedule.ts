@@ -15,6 +15,7 @@ export type ScheduleSpec =
 
 export const scheduleTypes = ['constant', 'step', 'cosine', 'oneCycle'] as const;
 
+/** The learning rate at a step of training under a schedule. */
 export function learningRateAt(
   spec: ScheduleSpec,
   baseLr: number,

@@ -16,12 +16,14 @@ import {
 
 export type { Optimizer } from './optimizer.js';
 
+/** SGD's momentum, Nesterov switch and weight decay (all off by default). */
 export interface SGDConfig {
   momentum?: number;
   nesterov?: boolean;
   weightDecay?: number;
 }
 
+/** Stochastic gradient descent, optionally with momentum, Nesterov and weight decay. */
 export class SGD implements Optimizer {
   readonly kind = 'sgd';
   readonly momentum: number;

@@ -16,6 +16,7 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/** The seeded generator (xoshiro128** with Box-Muller Gaussians) behind every random choice. */
 export class Random {
   private a: number;
   private b: number;
@@ -91,6 +92,7 @@ export class Random {
     return [this.a, this.b, this.c, this.d, this.spareGaussian ?? Number.NaN];
   }
 
+  /** Restores a state from getState(), so a resumed run draws the same numbers. */
   setState(state: readonly number[]): void {
     if (state.length !== 5) throw new Error('random state must have 5 numbers');
     [this.a, this.b, this.c, this.d] = state.map((x) => x >>> 0);

@@ -12,6 +12,7 @@ export interface ClassMetrics {
   support: number[];
 }
 
+/** Confusion matrix and per-class precision and recall from labels and predictions. */
 export function classMetrics(
   predictions: ArrayLike<number>,
   labels: ArrayLike<number>,
