@@ -20,7 +20,11 @@ export {
   type SobelResult,
   sobel,
 } from './image/sobel.js';
-export { type ActivationName, activationKernels } from './kernels/activations.js';
+export {
+  type ActivationKernel,
+  type ActivationName,
+  activationKernels,
+} from './kernels/activations.js';
 export { argmax } from './kernels/argmax.js';
 export * from './kernels/conv2d.js';
 export * from './kernels/convGeometry.js';

@@ -12,3 +12,4 @@ export {
   type ParallelOptions,
   type ParallelTrainer,
 } from './parallel/parallelTrainer.js';
+export type { ShardedGradients } from './parallel/shardedGradients.js';

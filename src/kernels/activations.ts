@@ -6,6 +6,7 @@
  */
 import type { FloatArray } from '../tensor/tensor.js';
 
+/** One activation's forward and backward pass over flat arrays. */
 export interface ActivationKernel {
   /** out = f(input). Overwrites out. */
   forward(out: FloatArray, input: FloatArray, length: number, param: number): void;
@@ -66,6 +67,8 @@ const kernels = {
   },
 } satisfies Record<string, ActivationKernel>;
 
+/** The name of an activation: 'relu', 'leakyRelu', 'sigmoid' or 'tanh'. */
 export type ActivationName = keyof typeof kernels;
 
+/** The forward and backward kernels of each activation, by name. */
 export const activationKernels: Record<ActivationName, ActivationKernel> = kernels;

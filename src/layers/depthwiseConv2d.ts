@@ -26,16 +26,26 @@ import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
+/** A depthwise convolution's kernel size, stride, padding, depth multiplier, bias and init. */
 export interface DepthwiseConv2DConfig {
+  /** Side of the square kernel. */
   kernelSize: number;
+  /** Step between windows (default 1). */
   stride?: number;
+  /** 'valid', 'same' or a number of zeros on each side (default 'valid'). */
   padding?: Padding;
   /** Filters per input channel (default 1). */
   depthMultiplier?: number;
+  /** Add a bias per output channel (default true). */
   useBias?: boolean;
+  /** Weight initialisation (default 'he'). */
   init?: Init;
 }
 
+/**
+ * A depthwise 2-D convolution over HWC images: each input channel is convolved with its own
+ * `depthMultiplier` filters, giving C * depthMultiplier output channels.
+ */
 export class DepthwiseConv2D implements Layer {
   readonly kind = 'depthwiseConv2d';
   readonly outputShape: Shape;

@@ -19,9 +19,11 @@ export interface BuildContext {
   rng: Random;
   /** Training-time noise stream (dropout masks). */
   noise: Random;
+  /** Element type of the layer's weights and activations. */
   dtype: DType;
 }
 
+/** Any JSON value. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** How one of our tensors becomes a PyTorch module's tensor. */
@@ -42,7 +44,9 @@ export interface TorchTensor {
  * ours orders them H, W, C.
  */
 export interface TorchModule {
+  /** The `torch.nn` class name, e.g. `Conv2d`. */
   module: string;
+  /** Keyword arguments of its constructor. */
   args?: { [key: string]: Json };
   /** Our parameter and state tensor names -> the module's tensors. */
   tensors?: { [ours: string]: TorchTensor };
@@ -54,6 +58,10 @@ export interface LayerShapes {
   readonly outputShape: Shape;
 }
 
+/**
+ * Everything the engine knows about one layer type: its spec `type`, how to check a config, how to
+ * build the layer, and its PyTorch and ONNX equivalents. `S` is the type's spec.
+ */
 export interface LayerEntry<T extends string, S extends { type: T }> {
   /** The spec's `type` and the layer's `kind` (parameter ids are `${index}.${kind}.${name}`). */
   readonly type: T;
@@ -64,6 +72,7 @@ export interface LayerEntry<T extends string, S extends { type: T }> {
    * `where` names the layer in messages, e.g. `layer 3`.
    */
   validate(config: Obj, where: string): S;
+  /** Builds the layer of a checked spec, with fresh weights drawn from `context.rng`. */
   build(spec: S, context: BuildContext): Layer;
   /** The PyTorch modules computing the same function (one layer may need several). */
   torch(spec: S, shapes: LayerShapes): TorchModule[];

@@ -17,6 +17,7 @@ import type { Layer } from './layer.js';
 import type { BuildContext, LayerEntry, LayerShapes, TorchModule } from './layerEntry.js';
 import { maxPool2dLayer } from './maxPool2d.js';
 
+/** The registry entry of every layer type, in a fixed order (the order ONNX import tries them). */
 export const layerRegistry = [
   conv2dLayer,
   depthwiseConv2dLayer,
@@ -71,6 +72,7 @@ export function validateLayerSpec(v: unknown, index: number): LayerSpec {
   return entry.validate(v, where);
 }
 
+/** Builds the layer a spec describes, for the given input shape and random streams. */
 export function buildLayer(spec: LayerSpec, context: BuildContext): Layer {
   return entryFor(spec).build(spec, context);
 }

@@ -13,28 +13,41 @@ import { Random } from '../random/prng.js';
 import { type DType, type Shape, shapeString, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { type ModelSpec, validateModelSpec } from './spec.js';
 
+/** A trainable tensor of a model, with its gradient and a model-wide id. */
 export interface NamedParam extends Param {
   /** Unique across the model, e.g. `0.conv2d.filters`. */
   readonly id: string;
 }
 
+/** A non-trained tensor saved with a model (batch norm running statistics) and its id. */
 export interface NamedStateTensor extends StateTensor {
+  /** Unique across the model, e.g. `1.batchNorm.runningMean`. */
   readonly id: string;
 }
 
+/** How a Sequential model is built. */
 export interface ModelOptions {
   /** Seed for weight initialisation (default 1). */
   seed?: number;
+  /** Element type of weights and activations (default `'float32'`). */
   dtype?: DType;
 }
 
+/**
+ * A stack of layers built from a {@link ModelSpec}, each layer's input shape inferred from the
+ * previous layer's output; the last layer outputs logits. Train it with {@link train}.
+ */
 export class Sequential {
+  /** The validated spec the model was built from. */
   readonly spec: ModelSpec;
+  /** The built layers, in order. */
   readonly layers: Layer[];
+  /** Element type of every weight and activation. */
   readonly dtype: DType;
   /** Training-time noise (dropout masks), apart from the initialisation stream; saved on resume. */
   readonly noise: Random;
 
+  /** Builds the layers with seeded initial weights; throws a one-line error on a bad spec. */
   constructor(spec: ModelSpec, options: ModelOptions = {}) {
     this.spec = validateModelSpec(spec);
     this.dtype = options.dtype ?? 'float32';
@@ -57,14 +70,17 @@ export class Sequential {
       throw new Error(`the last layer must output a vector of logits, got ${shapeString(shape)}`);
   }
 
+  /** [height, width, channels] of one input image. */
   get inputShape(): Shape {
     return this.spec.input.shape;
   }
 
+  /** Number of classes: the last layer's output size. */
   get numClasses(): number {
     return this.layers[this.layers.length - 1].outputShape[0];
   }
 
+  /** Every trained tensor with its gradient and a model-wide id. */
   params(): NamedParam[] {
     return this.layers.flatMap((layer, i) =>
       layer.params().map((p) => ({ ...p, id: `${i}.${layer.kind}.${p.name}` })),
@@ -78,6 +94,10 @@ export class Sequential {
     );
   }
 
+  /**
+   * Logits [N, classes] for a batch [N, H, W, C] of scaled values; `training` turns on dropout
+   * and batch statistics.
+   */
   forward(input: Tensor, training = false): Tensor {
     let x = input;
     for (const layer of this.layers) x = layer.forward(x, training);
@@ -91,6 +111,7 @@ export class Sequential {
     this.layers[0].backwardParamsOnly(d);
   }
 
+  /** Sets every accumulated gradient to zero. */
   zeroGradients(): void {
     for (const p of this.params()) p.grad.fill(0);
   }

@@ -9,19 +9,28 @@ import { type LayerSpec, validateLayerSpec } from '../layers/registry.js';
 
 export type { LayerSpec };
 
+/** The model's input: one image's shape and how stored pixel bytes are scaled. */
 export interface InputSpec {
   /** [height, width, channels] of one image. */
   shape: [number, number, number];
   /** A stored pixel byte b enters the network as b * scale + offset (tutorial: 1/255, -0.5). */
   scale: number;
+  /** Added after scaling (see `scale`). */
   offset: number;
 }
 
+/** A whole model as plain JSON-serialisable data: its input and its layers in order. */
 export interface ModelSpec {
+  /** Shape and pixel scaling of one input image. */
   input: InputSpec;
+  /** The layers from input to logits (at least one). */
   layers: LayerSpec[];
 }
 
+/**
+ * Checks an untrusted value (from code, a spec file or a model file) and returns it as a
+ * ModelSpec; throws a one-line error naming the first bad field.
+ */
 export function validateModelSpec(v: unknown): ModelSpec {
   if (!isObj(v)) throw new Error('model spec must be an object');
   const input = v.input;

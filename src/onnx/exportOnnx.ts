@@ -40,6 +40,7 @@ export const META = {
   spec: 'cnn_ts_spec',
 } as const;
 
+/** What `exportOnnx` adds to the graph besides the model itself. */
 export interface ExportOnnxOptions {
   /** Add a `probabilities` output (softmax of the logits). */
   softmax?: boolean;

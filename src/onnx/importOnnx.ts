@@ -15,13 +15,17 @@ import { graphInput, walk } from './onnxChain.js';
 import { CheckedGraph } from './onnxGraph.js';
 import { decodeOnnxModel } from './onnxProto.js';
 
+/** How to read an ONNX model whose graph does not carry its input scaling. */
 export interface ImportOnnxOptions {
   /** The input scaling, for a graph that does not start with one: stored byte b -> b * scale + offset. */
   scale?: number;
+  /** Added after scaling (see `scale`). */
   offset?: number;
 }
 
+/** An ONNX model read into a library model, with what the file said about it. */
 export interface ImportedOnnx {
+  /** The model, with the graph's weights. */
   model: Sequential;
   /** Facts for the model file: source, producer, ONNX metadata, the output activation dropped. */
   metadata: ModelMetadata;

@@ -32,7 +32,9 @@ export interface ExportContext {
 /** The ONNX side's arrangement of the value between two layers. */
 export type OnnxLayout = 'nchw' | 'nhwc' | 'flat';
 
+/** What an importing mapping can read about one ONNX node and the value it takes. */
 export interface ImportContext {
+  /** The node being read. */
   readonly node: OnnxNode;
   /** The library shape of the node's data input. */
   readonly shape: Shape;
@@ -91,11 +93,16 @@ export interface Declined {
   declined: string;
 }
 
+/**
+ * How one layer type is written to and read from ONNX: `export` writes a built layer's nodes and
+ * weights, `import` reads a node back into a layer spec and weights (or declines it).
+ */
 export interface OnnxLayerMapping<S extends AnySpec = AnySpec> {
   /** Writes the layer; returns the name of its output value (its input when it is omitted). */
   export(ctx: ExportContext, layer: Layer, spec: S): string;
   /** ONNX op types this mapping reads. */
   readonly importOps: readonly string[];
+  /** Reads the node into a layer, or says why this mapping does not take it. */
   import(ctx: ImportContext): ImportedLayer<S> | Declined;
 }
 

@@ -15,6 +15,7 @@ import type { ModelSpec } from '../model/spec.js';
 import { spawnNodeWorker } from './nodeTransport.js';
 import { createShardedGradients, type ShardedGradients } from './shardedGradients.js';
 
+/** How many threads a parallel trainer uses and the model it trains. */
 export interface ParallelOptions {
   /** Threads including the main thread (default: all cores). */
   threads?: number;
@@ -29,8 +30,13 @@ export interface ParallelOptions {
   model?: Sequential;
 }
 
+/** A model's batch gradients computed over worker threads; see {@link createParallelTrainer}. */
 export type ParallelTrainer = ShardedGradients;
 
+/**
+ * Starts the worker threads and returns a trainer for a new model of `spec` (or `options.model`):
+ * pass it to `train` as `gradients`, and `close()` it when done.
+ */
 export async function createParallelTrainer(
   spec: ModelSpec,
   options: ParallelOptions = {},

@@ -19,7 +19,12 @@ import { type BatchGradients, type GradientSums, ShardRunner } from '../train/gr
 import { CONTROL, controlLength, doneSlot, type WorkerInit } from './protocol.js';
 import type { SpawnWorker, WorkerHandle } from './transport.js';
 
+/**
+ * Computes each batch's gradients over threads for its `model`; pass it as `train`'s
+ * `gradients` option, and close it when done.
+ */
 export interface ShardedGradients extends BatchGradients {
+  /** Threads including the calling one. */
   readonly threads: number;
   /** Stops the workers. */
   close(): Promise<void>;

@@ -11,6 +11,7 @@ import { BufferCache } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
 import { type FloatArray, sizeOf } from '../tensor/tensor.js';
 
+/** What computing one batch's gradients reports besides the gradients. */
 export interface GradientSums {
   /** Sum (not mean) of the per-sample losses. */
   lossSum: number;
@@ -23,7 +24,12 @@ export interface GradientSums {
  * [0, n) of x (NHWC, [n, ...inputShape] or more) to the model's parameter gradients.
  */
 export interface BatchGradients {
+  /** The model whose parameter gradients are computed. */
   readonly model: Sequential;
+  /**
+   * Adds the gradients of the mean loss over the first n samples of `x` to the model's
+   * gradients; returns their loss sum and correct count.
+   */
   compute(x: FloatArray, labels: Int32Array, n: number): GradientSums;
 }
 

@@ -7,6 +7,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import type { BatchGradients } from './gradients.js';
 
+/** Mean loss and correct count of one training step. */
 export interface StepResult {
   /** Mean loss over the batch. */
   loss: number;
@@ -17,6 +18,10 @@ export interface StepResult {
 /** A step on the first n samples of x at learning rate lr. */
 export type TrainStep = (x: FloatArray, labels: Int32Array, n: number, lr: number) => StepResult;
 
+/**
+ * A step that computes the batch's gradients with `gradients`, then lets `optimizer` update the
+ * weights and zero the gradients.
+ */
 export function createTrainStep(gradients: BatchGradients, optimizer: Optimizer): TrainStep {
   const params = gradients.model.params();
   return (x, labels, n, lr) => {

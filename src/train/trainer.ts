@@ -20,25 +20,35 @@ import { allocate, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { type BatchGradients, localGradients } from './gradients.js';
 import { createTrainStep } from './step.js';
 
+/** Running figures reported every `logEvery` samples. */
 export interface StepLog {
+  /** The epoch, from 1. */
   epoch: number;
   /** Samples seen so far in this epoch. */
   step: number;
   /** Mean loss and accuracy over the samples since the previous log. */
   loss: number;
+  /** Fraction of those samples classified correctly. */
   accuracy: number;
 }
 
+/** Figures of one finished epoch. */
 export interface EpochLog {
+  /** The epoch, from 1. */
   epoch: number;
+  /** Mean training loss over the epoch. */
   loss: number;
+  /** Fraction of the epoch's training samples classified correctly. */
   accuracy: number;
+  /** Wall time of the epoch. */
   seconds: number;
 }
 
+/** How `train` trains: epochs, batch size, optimizer, schedule, shuffling, augmentation. */
 export interface TrainOptions {
   /** Total epochs of the run, including any done before a resume. */
   epochs: number;
+  /** Samples per gradient step (a last, shorter batch takes the rest). */
   batchSize: number;
   /** Updates the weights from each batch's gradients (default plain SGD, the tutorial's). */
   optimizer?: Optimizer;
@@ -52,6 +62,7 @@ export interface TrainOptions {
   seed?: number;
   /** The generator for shuffling and augmentation; pass one to save or restore its state. */
   rng?: Random;
+  /** Random shifts and rotations of each training image (default none). */
   augment?: AugmentConfig;
   /** Epochs already done (resume): training starts at epoch startEpoch + 1. */
   startEpoch?: number;
@@ -59,9 +70,13 @@ export interface TrainOptions {
   stopAfterEpoch?: number;
   /** Report running loss and accuracy every this many samples (the tutorial: 500). */
   logEvery?: number;
+  /** Called with the running figures every `logEvery` samples and at each epoch's end. */
   onLog?: (log: StepLog) => void;
+  /** Called before each epoch (numbered from 1). */
   onEpochStart?: (epoch: number) => void;
+  /** Called after each batch with the samples done so far in the epoch. */
   onBatchEnd?: (epoch: number, samplesDone: number, samplesTotal: number) => void;
+  /** Called after each epoch with its figures. */
   onEpochEnd?: (log: EpochLog) => void;
   /**
    * Where each batch's gradients are computed: by default on this thread; a ParallelTrainer
@@ -71,9 +86,13 @@ export interface TrainOptions {
   gradients?: BatchGradients;
 }
 
+/** What a training run did: each epoch's figures and its speed. */
 export interface TrainResult {
+  /** The figures of each epoch trained in this call. */
   epochs: EpochLog[];
+  /** Wall time spent in the epochs. */
   trainSeconds: number;
+  /** Training images processed per second. */
   imagesPerSecond: number;
 }
 
@@ -87,6 +106,10 @@ function checkData(model: Sequential, data: Dataset, name: string): void {
   checkLabels(data, model.numClasses, name);
 }
 
+/**
+ * Trains `model` on `data` in place (tutorial 3.1.10) and returns each epoch's figures; throws a
+ * one-line error on mismatched data or a diverging loss.
+ */
 export function train(model: Sequential, data: Dataset, options: TrainOptions): TrainResult {
   checkData(model, data, 'training data');
   const { batchSize, epochs } = options;
@@ -180,9 +203,13 @@ export function train(model: Sequential, data: Dataset, options: TrainOptions): 
   };
 }
 
+/** A model's figures on a labelled dataset. */
 export interface EvaluateResult {
+  /** Mean loss per sample. */
   loss: number;
+  /** Fraction of samples classified correctly. */
   accuracy: number;
+  /** Samples evaluated. */
   count: number;
   /** Predicted class of every sample. */
   predictions: Uint8Array;
