@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { classNamesFor } from '../../src/data/classNames.js';
 import { take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
+import { readModelFile } from '../../src/io/modelFiles.js';
 import { classMetrics } from '../../src/train/metrics.js';
 import { evaluate } from '../../src/train/trainer.js';
 import { intFlag, UsageError, usageErrors } from '../args.js';
 import { classNamesFlag } from '../classNamesFlag.js';
-import { loadModelFile } from '../modelLoading.js';
 import { Output, round4 } from '../output.js';
 
 export const evaluateHelp = `Usage: cnn evaluate --model FILE [--data DIR] [--test-size N] [--classes A,B,...] [--json]
@@ -54,7 +54,7 @@ export function evaluateCommand(args: string[]): number {
   }
   if (!values.model) throw new UsageError('evaluate needs --model FILE');
   const out = new Output(values.json ?? false);
-  const { model, metadata } = loadModelFile(values.model);
+  const { model, metadata } = readModelFile(values.model);
   const metaSize = typeof metadata.testSize === 'number' ? metadata.testSize : undefined;
   const testSize = intFlag(values['test-size'], 'test-size') ?? metaSize ?? Number.MAX_SAFE_INTEGER;
   const fullTest = loadSplit(values.data ?? defaultMnistDir(), 't10k');

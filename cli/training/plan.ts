@@ -3,13 +3,13 @@
  * with flags applied on top, or, with --resume, exactly those a checkpoint recorded.
  */
 import type { AugmentConfig } from '../../src/data/augment.js';
+import { readModelFile } from '../../src/io/modelFiles.js';
 import type { Checkpoint, DecodedModel } from '../../src/model/modelFile.js';
 import type { LayerSpec, ModelSpec } from '../../src/model/spec.js';
 import type { OptimizerSpec } from '../../src/optim/create.js';
 import type { ScheduleSpec } from '../../src/optim/schedule.js';
 import { presets, type TrainSettings } from '../../src/presets.js';
 import { UsageError } from '../args.js';
-import { loadModelFile } from '../modelLoading.js';
 import type { RunFlags, TrainFlags } from './flags.js';
 import { readSpecFile } from './specFile.js';
 import { specFileDefaults } from './trainingSettings.js';
@@ -71,7 +71,7 @@ function withTrainingFlags(base: TrainSettings, run: RunSettings): TrainSettings
 }
 
 function loadCheckpoint(file: string): DecodedModel & { checkpoint: Checkpoint } {
-  const resumed = loadModelFile(file);
+  const resumed = readModelFile(file);
   if (!resumed.checkpoint)
     throw new Error(`${file}: is a model, not a checkpoint (save one with --checkpoint)`);
   return resumed as DecodedModel & { checkpoint: Checkpoint };
