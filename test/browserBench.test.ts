@@ -55,7 +55,7 @@ test('the browser benchmark measures every engine in headless Chromium or says w
   }
   assert.equal(row('cnn-ts').details.simd, 'on', 'the browser worker runs the SIMD kernels');
   assert.match(row('cnn-ts-nosimd').details.simd, /^off/);
-  // Two rounds of the browser/Node pair pool their runs.
+  // Two rounds pool their runs.
   assert.equal((row('cnn-ts').cells.train1 as { runs: number[] }).runs.length, 2);
   assert.ok(isFigure(row('tfjs-wasm').cells.infer256), 'TF.js wasm infers');
   assert.match((row('tfjs-wasm').cells.train1 as { reason: string }).reason, /filter-gradient/);

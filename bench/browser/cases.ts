@@ -32,7 +32,13 @@ export const ROW_TITLES: Record<RowKey, string> = {
   'tfjs-webgl': 'TF.js 4.22 webgl, browser worker',
 };
 
-/** Every engine, as `--only` names them. */
+/**
+ * Every engine, in the order of a round. A run measures all of them in several rounds, each
+ * engine in a fresh worker (cnn-ts in Node in a fresh process) every round, and pools each
+ * engine's timed runs over the rounds: on a shared machine whose load drifts, every ratio then
+ * compares figures taken over the same stretch of time. cnn-ts in Node comes right after cnn-ts in
+ * the browser, the pair the browser/Node ratio is about.
+ */
 export const ENGINE_ORDER: EngineId[] = [
   'cnn-ts',
   'cnn-ts-node',
@@ -42,13 +48,6 @@ export const ENGINE_ORDER: EngineId[] = [
   'tfjs-wasm',
   'tfjs-webgl',
 ];
-
-/**
- * cnn-ts in the browser and in Node are measured in alternating rounds (browser, Node, browser,
- * Node, ...), their runs pooled, so the browser/Node ratio compares figures taken under the same
- * machine load; every other engine is measured once, after them, each in a fresh worker.
- */
-export const PAIRED: EngineId[] = ['cnn-ts', 'cnn-ts-node'];
 
 /** Why the several-worker row has no figure: the library's data-parallel trainer is Node-only. */
 export const WORKERS2_REASON =
@@ -60,7 +59,6 @@ export const WORKERS2_ONLY = 'n/a: only batch-128 training is split over workers
 /** Distinct training images every engine cycles through (the first ones of MNIST's training set). */
 export const IMAGES = 8192;
 
-export const FULL_MEASURE: MeasureOptions = { warmupSeconds: 1, runSeconds: 1, runs: 5 };
-
-/** Rounds of the browser/Node pair in a full run (each round times `runs` runs of each). */
+/** A full run: 3 rounds of 3 timed runs, so each figure is the median of 9 runs. */
+export const FULL_MEASURE: MeasureOptions = { warmupSeconds: 1, runSeconds: 1, runs: 3 };
 export const FULL_ROUNDS = 3;

@@ -32,10 +32,17 @@ export interface Ratio {
 
 export interface BrowserReport {
   command: string;
-  machine: { cpu: string; vectorExtensions: string[]; threads: number; load: string };
+  machine: {
+    cpu: string;
+    vectorExtensions: string[];
+    threads: number;
+    /** `uptime` when the run started and ended: a busy machine makes every figure smaller. */
+    load: string;
+    loadAtEnd: string;
+  };
   browser: { userAgent: string; crossOriginIsolated: boolean; hardwareConcurrency: number };
   measure: MeasureOptions;
-  /** Rounds of the browser/Node pair. */
+  /** Rounds over all engines; each figure pools rounds * measure.runs timed runs. */
   rounds: number;
   images: number;
   rows: Row[];
@@ -150,8 +157,23 @@ export function ratiosOf(rows: Row[]): Ratio[] {
   return out;
 }
 
-function cellText(cell: Cell): string {
-  return 'imagesPerSecond' in cell ? formatRate(cell.imagesPerSecond) : `— (${cell.reason})`;
+/** Reasons numbered once each, so a long reason is not repeated in every cell it explains. */
+class Footnotes {
+  readonly reasons: string[] = [];
+
+  mark(reason: string): string {
+    let i = this.reasons.indexOf(reason);
+    if (i < 0) i = this.reasons.push(reason) - 1;
+    return `— [${i + 1}]`;
+  }
+
+  text(): string {
+    return this.reasons.map((r, i) => `[${i + 1}] ${r}`).join('\n');
+  }
+}
+
+function cellText(cell: Cell, notes: Footnotes): string {
+  return 'imagesPerSecond' in cell ? formatRate(cell.imagesPerSecond) : notes.mark(cell.reason);
 }
 
 function detailsText(details: Record<string, string>): string {
@@ -167,12 +189,13 @@ export function writeReportJson(report: BrowserReport, path: string): void {
 
 export function markdownOf(report: Omit<BrowserReport, 'markdown'>): string {
   const m = report.machine;
+  const notes = new Footnotes();
   const header = ['engine', ...CASES.map((c) => `${CASE_TITLES[c.id]} (img/s)`), 'run with'];
   const table = markdownTable(
     header,
     report.rows.map((r) => [
       r.title,
-      ...CASES.map((c) => cellText(r.cells[c.id])),
+      ...CASES.map((c) => cellText(r.cells[c.id], notes)),
       detailsText(r.details),
     ]),
     ['left', 'right', 'right', 'right', 'left'],
@@ -182,7 +205,7 @@ export function markdownOf(report: Omit<BrowserReport, 'markdown'>): string {
     report.ratios.map((r) => [
       r.name,
       CASE_TITLES[r.case],
-      r.value === null ? '— (a figure is missing)' : formatRatio(r.value, 1),
+      r.value === null ? '—' : formatRatio(r.value, 1),
       r.target === undefined
         ? ''
         : `>= ${r.target}x: ${r.value === null ? 'not measured' : r.met ? 'met' : 'not met'}`,
@@ -191,11 +214,13 @@ export function markdownOf(report: Omit<BrowserReport, 'markdown'>): string {
   );
   const b = report.browser;
   return [
-    `Machine: ${m.cpu}, ${m.threads} threads, vector extensions ${m.vectorExtensions.join(' ')}; load at start: ${m.load}.`,
+    `Machine: ${m.cpu}, ${m.threads} threads, vector extensions ${m.vectorExtensions.join(' ')}; load at start: ${m.load}; at end: ${m.loadAtEnd}.`,
     `Browser: ${b.userAgent}; cross-origin isolated: ${b.crossOriginIsolated ? 'yes' : 'no'}; navigator.hardwareConcurrency ${b.hardwareConcurrency}.`,
-    `Command: \`${report.command}\`. The tutorial net (conv 8@3x3 valid -> maxpool 2 -> dense 10 on 28x28x1) on the first ${report.images.toLocaleString('en-US')} MNIST training images; SGD at lr 0.005; each figure is the median of ${report.measure.runs} timed runs of at least ${report.measure.runSeconds} s after a ${report.measure.warmupSeconds} s warm-up, each engine in its own fresh worker of the same headless Chromium page, one after another; cnn-ts in the browser and in Node alternate for ${report.rounds} round(s), their medians over all ${report.rounds * report.measure.runs} runs, so that ratio compares figures taken under the same load.`,
+    `Command: \`${report.command}\`. The tutorial net (conv 8@3x3 valid -> maxpool 2 -> dense 10 on 28x28x1) on the first ${report.images.toLocaleString('en-US')} MNIST training images; SGD at lr 0.005; all engines are measured in turn for ${report.rounds} round(s), each engine in a fresh worker of the same headless Chromium page (cnn-ts in Node: a fresh process) every round, with a ${report.measure.warmupSeconds} s warm-up then ${report.measure.runs} timed runs of at least ${report.measure.runSeconds} s; each figure is the median of its ${report.rounds * report.measure.runs} runs.`,
     '',
     table,
+    '',
+    notes.text(),
     '',
     ratioTable,
   ].join('\n');

@@ -13,7 +13,7 @@ import { runChild } from '../children.js';
 import { machineInfo, uptime } from '../machine.js';
 import type { MeasureOptions } from '../measure.js';
 import { buildBundles } from './bundle.js';
-import { CASES, ENGINE_ORDER, PAIRED, WORKERS2_ONLY, WORKERS2_REASON } from './cases.js';
+import { CASES, ENGINE_ORDER, WORKERS2_ONLY, WORKERS2_REASON } from './cases.js';
 import type { EngineId, EngineResult, EngineRun, PageInfo } from './protocol.js';
 import { type BrowserReport, markdownOf, ratiosOf, rowOf } from './report.js';
 import { startServer } from './server.js';
@@ -36,7 +36,7 @@ export interface SessionOptions {
   images: number;
   /** The command line that reproduces the run, for the report. */
   command: string;
-  /** Alternating rounds of the browser/Node pair (see PAIRED). */
+  /** Rounds over all engines, their timed runs pooled (see ENGINE_ORDER). */
   rounds: number;
   /** Measure only these engines (default all); the others' rows say they were left out. */
   only?: EngineId[];
@@ -168,12 +168,8 @@ export async function runSession(options: SessionOptions): Promise<BrowserReport
       browserInfo = await page.evaluate(() =>
         (globalThis as unknown as { benchPage: { info(): PageInfo } }).benchPage.info(),
       );
-      const paired = PAIRED.filter(wanted);
-      const order = [
-        ...Array.from({ length: options.rounds }, () => paired).flat(),
-        ...ENGINE_ORDER.filter((e) => wanted(e) && !PAIRED.includes(e)),
-      ];
-      for (const engine of order) {
+      const round = ENGINE_ORDER.filter(wanted);
+      for (const engine of Array.from({ length: options.rounds }, () => round).flat()) {
         const result =
           engine === 'cnn-ts-node'
             ? await runInNode(join(bundleDir, 'engine.js'), runFor(engine), log)
@@ -208,7 +204,7 @@ export async function runSession(options: SessionOptions): Promise<BrowserReport
   ];
   const partial = {
     command: options.command,
-    machine,
+    machine: { ...machine, loadAtEnd: uptime() },
     browser: browserInfo,
     measure: options.measure,
     rounds: options.rounds,
