@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { defaultMnistDir } from '../src/data/mnistFiles.js';
 import { serveFolder } from './serveFolder.js';
@@ -21,9 +21,7 @@ interface Esbuild {
 }
 
 test('examples/browser.ts bundles for the browser platform and the bundle runs', async () => {
-  const esbuild = (await import(
-    pathToFileURL(join(root, 'tools/node_modules/esbuild/lib/main.js')).href
-  )) as Esbuild;
+  const esbuild = (await import('esbuild')) as Esbuild;
   const result = await esbuild.build({
     entryPoints: [join(root, 'examples/browser.ts')],
     tsconfig: join(root, 'tsconfig.json'),
