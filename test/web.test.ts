@@ -5,13 +5,18 @@
  * only where the page is cross-origin isolated.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type * as Playwright from 'playwright-core';
-import { buildSite } from '../web/tools/buildSite.js';
+import { peerPackageDir } from '../peers/load.js';
+import { defaultMnistDir, loadSplit } from '../src/data/mnistFiles.js';
+import { classify } from '../src/image/classify.js';
+import { decodeModel } from '../src/model/modelFile.js';
+import { buildSite, repoRoot } from '../web/tools/buildSite.js';
 import { type Browser, launchChromium, openPlayground, type Site, serveSite } from './browser.js';
+import { cnn, lastJson } from './cliRun.js';
 
 interface Probe {
   ready: boolean;
@@ -30,12 +35,16 @@ interface Probe {
 declare const playground: Probe;
 
 let siteDir: string;
+let workDir: string;
+const testSet = loadSplit(defaultMnistDir(), 't10k');
 let browser: Browser;
 let isolatedSite: Site;
 let plainSite: Site;
 
 before(async () => {
-  siteDir = mkdtempSync(join(tmpdir(), 'cnn-ts-site-'));
+  // A fixed folder, so the gzipped MNIST copies are made once, not on every run.
+  siteDir = join(repoRoot, 'dist', 'site-test');
+  workDir = mkdtempSync(join(tmpdir(), 'cnn-ts-web-'));
   await buildSite(siteDir);
   isolatedSite = await serveSite(siteDir, true);
   plainSite = await serveSite(siteDir, false);
@@ -46,8 +55,55 @@ after(async () => {
   await browser?.close();
   isolatedSite?.server.close();
   plainSite?.server.close();
-  rmSync(siteDir, { recursive: true, force: true });
+  rmSync(workDir, { recursive: true, force: true });
 });
+
+function testImage(index: number): Uint8Array {
+  return testSet.images.subarray(index * 784, (index + 1) * 784);
+}
+
+/**
+ * Draws test image `index` on the pad with the mouse (Pointer Events): one stroke along every row
+ * of its ink, at the pad's scale (10 pad pixels per MNIST pixel).
+ */
+async function drawTestImage(page: Playwright.Page, index: number): Promise<void> {
+  await page.click('#clear');
+  await page.locator('#pad').scrollIntoViewIfNeeded();
+  const box = (await page.locator('#pad').boundingBox())!;
+  const at = (x: number, y: number) =>
+    [box.x + ((x + 0.5) * box.width) / 28, box.y + ((y + 0.5) * box.height) / 28] as const;
+  const pixels = testImage(index);
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      if (pixels[y * 28 + x] < 128 || (x > 0 && pixels[y * 28 + x - 1] >= 128)) continue;
+      let end = x;
+      while (end + 1 < 28 && pixels[y * 28 + end + 1] >= 128) end++;
+      await page.mouse.move(...at(x, y));
+      await page.mouse.down();
+      await page.mouse.move(...at(end, y), { steps: Math.max(1, end - x) });
+      await page.mouse.up();
+    }
+  }
+}
+
+function argmax(p: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
+  return best;
+}
+
+function assertSameProbabilities(
+  page: readonly number[],
+  node: readonly number[],
+  what: string,
+): void {
+  assert.equal(page.length, node.length, what);
+  for (let i = 0; i < node.length; i++)
+    assert.ok(
+      Math.abs(page[i] - node[i]) <= 1e-6,
+      `${what}: class ${i}: page ${page[i]}, Node ${node[i]}`,
+    );
+}
 
 async function fill(page: Playwright.Page, values: Record<string, string | number>): Promise<void> {
   for (const [id, v] of Object.entries(values)) {
@@ -76,7 +132,7 @@ describe('the playground in Chromium', () => {
     await page.close();
   });
 
-  test('training 2,000 images in the worker lifts test accuracy above 0.8, charts live, main thread free', async () => {
+  test('training 2,000 images in the worker lifts test accuracy above 0.8, charts live, main thread free', async (t) => {
     const page = await openPlayground(browser, isolatedSite.url);
     await page.evaluate(() => {
       const w = globalThis as unknown as { longTasks: number[] };
@@ -99,7 +155,135 @@ describe('the playground in Chromium', () => {
     assert.equal(last.count, 1000);
     assert.ok(last.accuracy > 0.8, `test accuracy ${last.accuracy}`);
     const longest = Math.max(0, ...result.longTasks);
+    t.diagnostic(
+      `test accuracy ${last.accuracy}; ${result.longTasks.length} long tasks, longest ${longest} ms; ${Math.round(result.progress.at(-1)!.imagesPerSecond)} images/s`,
+    );
     assert.ok(longest <= 200, `longest main-thread task ${longest} ms`);
+    await page.close();
+  });
+
+  test('a CLI-trained model loads in the page, which predicts as Node does and classifies drawn digits within a frame while training', async (t) => {
+    const modelPath = join(workDir, 'cli-tutorial.cnn');
+    lastJson(cnn('train', '--preset', 'tutorial', '--epochs', '3', '--out', modelPath, '--json'));
+    const model = decodeModel(readFileSync(modelPath)).model;
+    const page = await openPlayground(browser, isolatedSite.url);
+    await page.setInputFiles('#model-file', modelPath);
+    await page.waitForFunction(() => playground.modelDescription.startsWith('cli-tutorial.cnn'));
+    for (let i = 0; i < 10; i++) {
+      const inPage = await page.evaluate((k) => playground.classifyTestImage(k), i);
+      assertSameProbabilities(inPage!, classify(model, testImage(i)), `test image ${i}`);
+    }
+    // Keep the worker busy while drawing: predictions must not wait for training.
+    await fill(page, { 'train-size': 5000, epochs: 100 });
+    await page.click('#start');
+    await page.waitForFunction(() => playground.state === 'running');
+    await page.evaluate(() => {
+      playground.latencies.length = 0;
+    });
+    for (const index of [0, 1, 2, 3]) {
+      await drawTestImage(page, index);
+      const p = await page.evaluate(() => playground.probabilities);
+      assert.equal(
+        argmax(p!),
+        testSet.labels[index],
+        `drawn test image ${index}: ${p!.map((v) => v.toFixed(3)).join(' ')}`,
+      );
+    }
+    assert.equal(
+      await page.evaluate(() => playground.state),
+      'running',
+      'training went on while drawing',
+    );
+    const latencies = (await page.evaluate(() => playground.latencies)).sort((a, b) => a - b);
+    const median = latencies[Math.floor(latencies.length / 2)];
+    t.diagnostic(
+      `stroke to probabilities while training: median ${median.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms over ${latencies.length} strokes`,
+    );
+    assert.ok(latencies.length > 50, `${latencies.length} predictions`);
+    assert.ok(
+      median <= 16,
+      `median stroke-to-probabilities time ${median} ms (max ${latencies.at(-1)})`,
+    );
+    await page.click('#pause');
+    await page.close();
+  });
+
+  test('a model saved from the page decodes in Node with identical predictions and evaluates identically in cnn evaluate', async () => {
+    const page = await openPlayground(browser, plainSite.url);
+    await fill(page, { preset: 'tutorial', 'train-size': 1000, epochs: 1, 'test-size': 500 });
+    await trainToEnd(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#download-model'),
+    ]);
+    const path = join(workDir, 'page-model.cnn');
+    await download.saveAs(path);
+    const { model, metadata } = decodeModel(readFileSync(path));
+    for (let i = 0; i < 10; i++) {
+      const inPage = await page.evaluate((k) => playground.classifyTestImage(k), i);
+      assertSameProbabilities(inPage!, classify(model, testImage(i)), `test image ${i}`);
+    }
+    const pageEval = (await page.evaluate(() => playground.evaluations)).at(-1)!;
+    assert.equal(metadata.testSize, 500);
+    const cli = lastJson(cnn('evaluate', '--model', path, '--json'));
+    assert.equal(cli.testAccuracy, pageEval.accuracy, 'test accuracy');
+    assert.ok(
+      Math.abs((cli.testLoss as number) - pageEval.loss) < 1e-4,
+      `test loss ${cli.testLoss} vs ${pageEval.loss}`,
+    );
+    await page.close();
+  });
+
+  test('a file that is not IDX data, or not a model, gets a one-line message on the page', async () => {
+    const page = await openPlayground(browser, plainSite.url);
+    const text = Buffer.from('these are my notes, not pixels\n');
+    const idx = (name: string) => ({
+      name,
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(join(defaultMnistDir(), name)),
+    });
+    await page.setInputFiles('#data-files', [
+      { name: 't10k-images-idx3-ubyte', mimeType: 'text/plain', buffer: text },
+      idx('t10k-labels-idx1-ubyte'),
+      idx('train-images-idx3-ubyte'),
+      idx('train-labels-idx1-ubyte'),
+    ]);
+    await page.waitForFunction(() => playground.errors.length > 0);
+    const message = (await page.textContent('#file-message')) ?? '';
+    assert.match(message, /^t10k-images-idx3-ubyte: bad magic number/);
+    assert.doesNotMatch(message, /\n/);
+    await page.setInputFiles('#model-file', {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: text,
+    });
+    await page.waitForFunction(() => playground.errors.length > 1);
+    assert.equal(
+      await page.textContent('#file-message'),
+      'notes.txt: not a cnn-ts model file (bad magic number)',
+    );
+    assert.equal(await page.evaluate(() => playground.errors.length), 2);
+    await page.close();
+  });
+
+  test('an axe-core scan finds no serious or critical accessibility violations', async () => {
+    const page = await openPlayground(browser, plainSite.url);
+    await fill(page, { 'train-size': 500, epochs: 1 });
+    await trainToEnd(page); // so the charts, tables, gallery and confusion matrix are on the page
+    await page.addScriptTag({ path: join(peerPackageDir('axe-core'), 'axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        globalThis as unknown as {
+          axe: {
+            run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
+          };
+        }
+      ).axe;
+      const result = await axe.run();
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    });
+    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad, [], JSON.stringify(violations));
     await page.close();
   });
 });
