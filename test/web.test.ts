@@ -5,10 +5,11 @@
  * only where the page is cross-origin isolated.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import type * as Playwright from 'playwright-core';
 import { peerPackageDir } from '../peers/load.js';
 import { defaultMnistDir, loadSplit } from '../src/data/mnistFiles.js';
@@ -116,6 +117,30 @@ async function trainToEnd(page: Playwright.Page, timeout = 120_000): Promise<voi
   await page.click('#start');
   await page.waitForFunction(() => playground.state === 'done', undefined, { timeout });
 }
+
+describe('the playground site', () => {
+  test('its JavaScript, engine included, is at most 150 KB gzipped', (t) => {
+    const js = readdirSync(join(siteDir, 'js')).filter((f) => f.endsWith('.js'));
+    assert.ok(
+      js.includes('main.js') && js.includes('worker.js') && js.includes('gradientWorker.js'),
+    );
+    const total = js.reduce(
+      (sum, f) => sum + gzipSync(readFileSync(join(siteDir, 'js', f))).length,
+      0,
+    );
+    t.diagnostic(`page JavaScript: ${(total / 1024).toFixed(1)} KB gzipped in ${js.length} files`);
+    assert.ok(total <= 150 * 1024, `${total} bytes gzipped`);
+  });
+
+  test('the server sends the isolation headers only when asked', async () => {
+    const isolated = await fetch(isolatedSite.url);
+    assert.equal(isolated.headers.get('cross-origin-opener-policy'), 'same-origin');
+    assert.equal(isolated.headers.get('cross-origin-embedder-policy'), 'require-corp');
+    const plain = await fetch(plainSite.url);
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers.get('cross-origin-opener-policy'), null);
+  });
+});
 
 describe('the playground in Chromium', () => {
   test('loads with SIMD on and paints before any data arrives', async () => {
@@ -285,5 +310,48 @@ describe('the playground in Chromium', () => {
     const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     assert.deepEqual(bad, [], JSON.stringify(violations));
     await page.close();
+  });
+
+  test('the isolated page splits batches over two workers, deterministically and matching one worker; the plain page uses one', async () => {
+    const run = async (page: Playwright.Page, workers: number) => {
+      await fill(page, {
+        'batch-size': 32,
+        'learning-rate': 0.02,
+        'train-size': 2000,
+        epochs: 1,
+        'test-size': 500,
+      });
+      if (!(await page.locator('#worker-count').isDisabled()))
+        await fill(page, { 'worker-count': workers });
+      await page.click('#reset');
+      await trainToEnd(page);
+      return page.evaluate(() => ({
+        workers: playground.workers,
+        evaluation: playground.evaluations.at(-1)!,
+      }));
+    };
+    const isolated = await openPlayground(browser, isolatedSite.url);
+    assert.equal(await isolated.evaluate(() => globalThis.crossOriginIsolated), true);
+    const two = await run(isolated, 2);
+    const twoAgain = await run(isolated, 2);
+    const one = await run(isolated, 1);
+    assert.equal(two.workers, 2);
+    assert.equal(one.workers, 1);
+    assert.deepEqual(
+      twoAgain.evaluation,
+      two.evaluation,
+      'same seed and worker count, same result',
+    );
+    // The shards' gradients add up to the whole batch's: only the order of float sums differs.
+    assert.ok(
+      Math.abs(two.evaluation.loss - one.evaluation.loss) < 1e-3,
+      `${two.evaluation.loss} vs ${one.evaluation.loss}`,
+    );
+    await isolated.close();
+    const plain = await openPlayground(browser, plainSite.url);
+    assert.equal(await plain.evaluate(() => globalThis.crossOriginIsolated), false);
+    assert.equal(await plain.locator('#worker-count').isDisabled(), true);
+    assert.equal((await run(plain, 2)).workers, 1);
+    await plain.close();
   });
 });

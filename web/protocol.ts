@@ -52,6 +52,8 @@ export interface Progress {
   testAccuracy: number;
   liveTestCount: number;
   imagesPerSecond: number;
+  /** Workers sharing each batch in this run. */
+  workers: number;
 }
 
 export interface TestSetMessage {

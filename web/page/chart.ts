@@ -36,7 +36,7 @@ export class LineChart {
     figure: HTMLElement,
     title: string,
     private readonly xLabel: string,
-    private readonly series: SeriesSpec[],
+    series: SeriesSpec[],
     fixedMax: number | null,
   ) {
     this.fixedMax = fixedMax;

@@ -283,6 +283,9 @@ function onProgress(p: Progress): void {
   $('samples').textContent =
     `${p.samples.toLocaleString('en')} of ${p.totalSamples.toLocaleString('en')}`;
   $('speed').textContent = Math.round(p.imagesPerSecond).toLocaleString('en');
+  probe.workers = p.workers;
+  $('workers').textContent =
+    `${p.workers} in this run${isolated ? ` (up to ${maxWorkers}: cross-origin isolated)` : ' (page not cross-origin isolated)'}`;
   $('test-accuracy').textContent =
     `${p.testAccuracy.toFixed(3)} (first ${p.liveTestCount} test images)`;
   ($('train-progress') as HTMLProgressElement).value = p.samples / p.totalSamples;

@@ -36,6 +36,7 @@ const webDir = join(repoRoot, 'web');
 const ENTRIES = {
   main: join(webDir, 'page', 'main.ts'),
   worker: join(webDir, 'worker', 'trainingWorker.ts'),
+  gradientWorker: join(webDir, 'worker', 'gradientWorker.ts'),
 };
 
 /** Gzips `from` to `to` unless `to` is already newer (the training images take seconds). */

@@ -20,6 +20,7 @@ import type {
   ToWorker,
 } from '../protocol.js';
 import { fetchGzip, readUserFile } from './dataFiles.js';
+import { createWorkerPool, type WorkerPool } from './parallel.js';
 import { newModel, TrainingRun, testModel } from './training.js';
 import { workerScope, yieldToEvents } from './workerScope.js';
 
@@ -40,6 +41,7 @@ let state: RunState = 'idle';
 let loopRunning = false;
 let lastEvaluation: { samplesDone: number; accuracy: number; loss: number; count: number } | null =
   null;
+let pool: WorkerPool | null = null;
 let trainMs = 0;
 let sliceSamples = 64;
 
@@ -134,8 +136,14 @@ async function loadFiles(files: DataFiles): Promise<void> {
   post({ type: 'train-set', count: train.count, source: dataSource });
 }
 
+function closePool(): void {
+  pool?.close();
+  pool = null;
+}
+
 function stopRun(): void {
   run = null;
+  closePool();
   if (state !== 'idle') setState('idle');
 }
 
@@ -238,17 +246,29 @@ function report(current: TrainingRun, loss: number, accuracy: number): void {
     testAccuracy: live.accuracy,
     liveTestCount: liveCount,
     imagesPerSecond: current.samplesDone / (trainMs / 1000),
+    workers: pool?.workers ?? 1,
   };
   post({ type: 'progress', progress });
   postWeights();
 }
 
-function start(next: RunSettings): void {
+/**
+ * Several workers only where shared memory exists (a cross-origin-isolated page), and never for
+ * batches of one sample.
+ */
+function workersFor(next: RunSettings): number {
+  return workerScope.crossOriginIsolated && next.batchSize > 1 ? next.workers : 1;
+}
+
+async function start(next: RunSettings): Promise<void> {
   if (!trainSet || !testSet) throw new Error('the training images have not loaded yet');
   // The page resets when the preset changes; start trains whatever model is current.
   if (!model) reset(next);
   settings = next;
-  run = new TrainingRun(model!, next, trainSet);
+  closePool();
+  const workers = workersFor(next);
+  if (workers > 1) pool = await createWorkerPool(model!, next.seed, workers, next.batchSize);
+  run = new TrainingRun(model!, next, trainSet, pool?.makeStep);
   trainMs = 0;
   sliceSamples = next.batchSize;
   setState('running');
@@ -299,7 +319,7 @@ async function handle(message: ToWorker): Promise<void> {
       reset(message.settings);
       return;
     case 'start':
-      start(message.settings);
+      await start(message.settings);
       return;
     case 'pause':
       if (state === 'running') setState('paused');
