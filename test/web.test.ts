@@ -16,7 +16,13 @@ import { defaultMnistDir, loadSplit } from '../src/data/mnistFiles.js';
 import { classify } from '../src/image/classify.js';
 import { decodeModel } from '../src/model/modelFile.js';
 import { buildSite, repoRoot } from '../web/tools/buildSite.js';
-import { type Browser, launchChromium, openPlayground, type Site, serveSite } from './browser.js';
+import {
+  type Browser,
+  launchChromium,
+  openPlayground,
+  type Site,
+  serveSite,
+} from '../web/tools/chromium.js';
 import { cnn, lastJson } from './cliRun.js';
 
 interface Probe {
@@ -147,7 +153,7 @@ describe('the playground in Chromium', () => {
     const page = await browser.context.newPage();
     await page.route('**/data/*.gz', () => {}); // data never arrives
     await page.goto(plainSite.url);
-    await page.waitForFunction(() => typeof playground !== 'undefined' && playground.ready);
+    await page.waitForFunction(() => (globalThis as { playground?: Probe }).playground?.ready);
     const paint = await page.evaluate(
       () => performance.getEntriesByName('first-contentful-paint').length,
     );

@@ -1,8 +1,8 @@
 /**
- * Driving the playground in a real headless Chromium for the browser tests: Debian's `chromium`
- * (apt-get install chromium) through playwright-core, which never downloads a browser here. The
- * site is built once per test run into a temporary folder and served with or without the
- * cross-origin isolation headers.
+ * Driving the playground in a real headless Chromium (browser tests, speed runs): Debian's
+ * `chromium` (apt-get install chromium) through playwright-core, a test-only peer that never
+ * downloads a browser here. A built site is served with or without the cross-origin isolation
+ * headers.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Playwright from 'playwright-core';
-import { requirePeer } from '../peers/load.js';
-import { serveStatic } from '../web/tools/staticServer.js';
+import { requirePeer } from '../../peers/load.js';
+import { serveStatic } from './staticServer.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
