@@ -80,6 +80,9 @@ const fileMessage = (text: string, error: boolean) => {
   if (error) probe.errors.push(text);
 };
 
+// The page's copy of the network predicts with the SIMD kernels too: compile them (off the main
+// thread's critical path) before any model arrives.
+await initSimdKernels();
 const worker = new Worker(new URL('worker.js', import.meta.url), {
   type: 'module',
   name: 'training',
@@ -403,5 +406,3 @@ worker.addEventListener('error', (e) => status(`The training worker failed: ${e.
 applyPreset('tutorial', maxWorkers);
 ($('worker-count') as HTMLInputElement).max = String(maxWorkers);
 ($('worker-count') as HTMLInputElement).disabled = maxWorkers === 1;
-// The main thread's copy of the network predicts with the SIMD kernels too (compiled off-thread).
-await initSimdKernels();

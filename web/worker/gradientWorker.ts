@@ -16,7 +16,9 @@ import { ShardPass } from './training.js';
 import { workerScope } from './workerScope.js';
 
 function serve(init: GradientWorkerInit): void {
-  const model = new Sequential(init.spec, { seed: init.seed });
+  // The weights come from shared memory every step; the seed only gives each replica its own
+  // dropout noise.
+  const model = new Sequential(init.spec, { seed: init.seed + init.index });
   const params = model.params();
   const count = paramCount(model);
   const { buffers, index, workers } = init;

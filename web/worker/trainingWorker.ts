@@ -42,6 +42,8 @@ let loopRunning = false;
 let lastEvaluation: { samplesDone: number; accuracy: number; loss: number; count: number } | null =
   null;
 let pool: WorkerPool | null = null;
+/** The metadata of a model loaded from a file, saved back with it until it trains further. */
+let loadedMetadata: Record<string, unknown> | null = null;
 let trainMs = 0;
 let sliceSamples = 64;
 
@@ -151,6 +153,7 @@ function reset(next: RunSettings): void {
   stopRun();
   settings = next;
   model = newModel(next);
+  loadedMetadata = null;
   lastEvaluation = null;
   postModel(`new ${next.preset} network, seed ${next.seed}`);
 }
@@ -276,6 +279,7 @@ async function start(next: RunSettings): Promise<void> {
 }
 
 function metadata(): Record<string, unknown> {
+  if (loadedMetadata && !run) return { ...loadedMetadata, savedAt: new Date().toISOString() };
   const s = settings;
   const evaluation =
     lastEvaluation && run && lastEvaluation.samplesDone === run.samplesDone ? lastEvaluation : null;
@@ -339,6 +343,7 @@ async function handle(message: ToWorker): Promise<void> {
       }
       stopRun();
       model = decoded.model;
+      loadedMetadata = decoded.metadata;
       lastEvaluation = null;
       postModel(`${message.name} (${String(decoded.metadata.preset ?? 'custom')} network)`);
       return;
