@@ -12,7 +12,7 @@ import {
   paramCount,
   shardRange,
 } from './parallel.js';
-import { ShardPass } from './training.js';
+import { ShardRunner } from './training.js';
 import { workerScope } from './workerScope.js';
 
 function serve(init: GradientWorkerInit): void {
@@ -28,7 +28,7 @@ function serve(init: GradientWorkerInit): void {
   const labels = new Int32Array(buffers.labels);
   const grads = new Float32Array(buffers.grads, 4 * count * (index - 1), count);
   const results = new Float64Array(buffers.results, 16 * (index - 1), 2);
-  const shard = new ShardPass(model);
+  const shard = new ShardRunner(model);
   let seen = Atomics.load(control, GENERATION);
   workerScope.postMessage({ ready: true });
   for (;;) {

@@ -1,7 +1,7 @@
 /**
  * Data-parallel training over Web Workers, for cross-origin-isolated pages (SharedArrayBuffer).
  * The library's own parallel trainer uses Node's worker_threads; this is the same scheme for the
- * browser, built on the public API:
+ * browser, with the same shard pass (src/parallel/shard.ts, browser-safe):
  *
  *   - the training worker (shard 0) and `workers - 1` gradient workers each hold a replica of the
  *     model; a batch is cut into `workers` contiguous shards;
@@ -14,7 +14,7 @@
  * The gradient workers block in Atomics.wait between steps; they are stopped by terminate().
  */
 import type { Optimizer, Sequential } from '../../src/index.js';
-import { type BatchStep, ShardPass } from './training.js';
+import { type BatchStep, ShardRunner } from './training.js';
 
 /** Control words: [generation, batch size n (or -1: stop), done generation of worker 1, 2, ...]. */
 export const GENERATION = 0;
@@ -104,7 +104,7 @@ export async function createWorkerPool(
   return {
     workers,
     makeStep(stepModel, optimizer) {
-      const shard = new ShardPass(stepModel);
+      const shard = new ShardRunner(stepModel);
       const params = stepModel.params();
       return (x, labels, n, lr) => {
         let off = 0;

@@ -8,11 +8,9 @@
  * the learning rates. The step hook is also where several workers share a batch (parallel.ts).
  */
 import {
-  allocate,
   createOptimizer,
   type Dataset,
   evaluate,
-  type FloatArray,
   learningRateAt,
   type Optimizer,
   type OptimizerSpec,
@@ -21,13 +19,15 @@ import {
   Random,
   Sequential,
   SoftmaxCrossEntropy,
-  softmaxCrossEntropy,
-  type Tensor,
   type TrainOptions,
   take,
   train,
 } from '../../src/index.js';
 import type { OptimizerName, RunSettings } from '../protocol.js';
+
+// The data-parallel shard pass (browser-safe, shared with the library's Node trainer), for
+// parallel.ts and the gradient workers.
+export { ShardRunner } from '../../src/parallel/shard.js';
 
 /** One optimizer step on a batch: forward, loss, backward, update at learning rate lr. */
 export type BatchStep = NonNullable<TrainOptions['step']>;
@@ -75,62 +75,6 @@ export function localStep(model: Sequential, optimizer: Optimizer): BatchStep {
     optimizer.step(params, lr);
     return { loss: batchLoss, correct };
   };
-}
-
-/**
- * One data-parallel shard's forward and backward pass, run by every worker on its slice of a
- * batch: dL/dlogits is scaled by 1 / (whole batch size), so the shards' gradients add up to the
- * gradient of the batch-mean loss that the single-worker step computes.
- */
-export class ShardPass {
-  private readonly px: number;
-  private readonly inputs = new Map<number, Tensor>();
-  private probs: Float32Array = new Float32Array(0);
-  private grad: Tensor | null = null;
-
-  constructor(readonly model: Sequential) {
-    this.px = model.inputShape.reduce((a, b) => a * b, 1);
-  }
-
-  /** Adds the shard's gradients to the model's; returns its loss sum and correct count. */
-  run(
-    x: FloatArray,
-    labels: Int32Array,
-    start: number,
-    count: number,
-    batchSize: number,
-  ): { lossSum: number; correct: number } {
-    if (count === 0) return { lossSum: 0, correct: 0 };
-    let input = this.inputs.get(count);
-    if (!input) {
-      input = {
-        shape: [count, ...this.model.inputShape],
-        data: allocate('float32', count * this.px),
-      };
-      this.inputs.set(count, input);
-    }
-    input.data.set(x.subarray(start * this.px, (start + count) * this.px));
-    const logits = this.model.forward(input, true);
-    const C = logits.shape[1];
-    if (!this.grad || this.grad.data.length !== count * C) {
-      this.grad = { shape: [count, C], data: allocate('float32', count * C) };
-      this.probs = new Float32Array(count * C);
-    }
-    const shardLabels = labels.subarray(start, start + count);
-    const lossSum = softmaxCrossEntropy(
-      this.probs,
-      this.grad.data,
-      logits.data,
-      shardLabels,
-      count,
-      C,
-      1 / batchSize,
-    );
-    let correct = 0;
-    for (let b = 0; b < count; b++) if (argmax(logits.data, b * C, C) === shardLabels[b]) correct++;
-    this.model.backward(this.grad);
-    return { lossSum, correct };
-  }
 }
 
 export interface SliceResult {
