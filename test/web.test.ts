@@ -33,6 +33,7 @@ interface Probe {
   progress: { samples: number; testAccuracy: number; imagesPerSecond: number }[];
   evaluations: { accuracy: number; loss: number; count: number }[];
   latencies: number[];
+  pointerTypes: string[];
   probabilities: number[] | null;
   modelDescription: string;
   errors: string[];
@@ -69,11 +70,58 @@ function testImage(index: number): Uint8Array {
   return testSet.images.subarray(index * 784, (index + 1) * 784);
 }
 
+type Device = 'mouse' | 'touch' | 'pen';
+
+/** Moves from `from` to `to` with the button, finger or pen down, in `steps` pointer moves. */
+async function stroke(
+  page: Playwright.Page,
+  device: Device,
+  from: readonly [number, number],
+  to: readonly [number, number],
+  steps: number,
+): Promise<void> {
+  const along = (i: number) => ({
+    x: from[0] + ((to[0] - from[0]) * i) / steps,
+    y: from[1] + ((to[1] - from[1]) * i) / steps,
+  });
+  if (device === 'mouse') {
+    await page.mouse.move(...from);
+    await page.mouse.down();
+    await page.mouse.move(...to, { steps });
+    await page.mouse.up();
+    return;
+  }
+  // Touch and pen input go through the DevTools protocol, as a touch screen or tablet would send it.
+  const cdp = await page.context().newCDPSession(page);
+  if (device === 'touch') {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [along(0)] });
+    for (let i = 1; i <= steps; i++)
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [along(i)] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  } else {
+    const pen = { pointerType: 'pen' as const, button: 'left' as const, clickCount: 1 };
+    await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', ...along(0), ...pen });
+    for (let i = 1; i <= steps; i++)
+      await cdp.send('Input.dispatchMouseEvent', {
+        type: 'mouseMoved',
+        ...along(i),
+        ...pen,
+        buttons: 1,
+      });
+    await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', ...along(steps), ...pen });
+  }
+  await cdp.detach();
+}
+
 /**
- * Draws test image `index` on the pad with the mouse (Pointer Events): one stroke along every row
- * of its ink, at the pad's scale (10 pad pixels per MNIST pixel).
+ * Draws test image `index` on the pad with pointer events: one stroke along every row of its ink,
+ * at the pad's scale (10 pad pixels per MNIST pixel).
  */
-async function drawTestImage(page: Playwright.Page, index: number): Promise<void> {
+async function drawTestImage(
+  page: Playwright.Page,
+  index: number,
+  device: Device = 'mouse',
+): Promise<void> {
   await page.click('#clear');
   await page.locator('#pad').scrollIntoViewIfNeeded();
   const box = (await page.locator('#pad').boundingBox())!;
@@ -85,10 +133,7 @@ async function drawTestImage(page: Playwright.Page, index: number): Promise<void
       if (pixels[y * 28 + x] < 128 || (x > 0 && pixels[y * 28 + x - 1] >= 128)) continue;
       let end = x;
       while (end + 1 < 28 && pixels[y * 28 + end + 1] >= 128) end++;
-      await page.mouse.move(...at(x, y));
-      await page.mouse.down();
-      await page.mouse.move(...at(end, y), { steps: Math.max(1, end - x) });
-      await page.mouse.up();
+      await stroke(page, device, at(x, y), at(end, y), Math.max(1, end - x));
     }
   }
 }
@@ -222,21 +267,28 @@ describe('the playground in Chromium', () => {
       assertSameProbabilities(inPage!, classify(model, testImage(i)), `test image ${i}`);
     }
     // Keep the worker busy while drawing: predictions must not wait for training.
-    await fill(page, { 'train-size': 5000, epochs: 100 });
+    await fill(page, { 'train-size': 60000, epochs: 100 });
     await page.click('#start');
     await page.waitForFunction(() => playground.state === 'running');
     await page.evaluate(() => {
       playground.latencies.length = 0;
     });
-    for (const index of [0, 1, 2, 3]) {
-      await drawTestImage(page, index);
+    const drawings: [number, Device][] = [
+      [0, 'mouse'],
+      [1, 'mouse'],
+      [2, 'touch'],
+      [3, 'pen'],
+    ];
+    for (const [index, device] of drawings) {
+      await drawTestImage(page, index, device);
       const p = await page.evaluate(() => playground.probabilities);
       assert.equal(
         argmax(p!),
         testSet.labels[index],
-        `drawn test image ${index}: ${p!.map((v) => v.toFixed(3)).join(' ')}`,
+        `test image ${index} drawn by ${device}: ${p!.map((v) => v.toFixed(3)).join(' ')}`,
       );
     }
+    assert.deepEqual(await page.evaluate(() => playground.pointerTypes), ['mouse', 'touch', 'pen']);
     assert.equal(
       await page.evaluate(() => playground.state),
       'running',

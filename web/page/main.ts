@@ -34,6 +34,8 @@ interface PlaygroundProbe {
   evaluations: { accuracy: number; loss: number; count: number; epoch: number }[];
   /** Milliseconds from each drawing event to its probabilities on screen. */
   latencies: number[];
+  /** The kinds of pointer that have drawn (mouse, touch, pen), in order of first use. */
+  pointerTypes: string[];
   probabilities: number[] | null;
   lastModelFile: Uint8Array | null;
   modelDescription: string;
@@ -52,6 +54,7 @@ const probe: PlaygroundProbe = {
   progress: [],
   evaluations: [],
   latencies: [],
+  pointerTypes: [],
   probabilities: null,
   lastModelFile: null,
   modelDescription: '',
@@ -158,6 +161,7 @@ const pad = new DrawPad($<HTMLCanvasElement>('pad'), (event) => {
   }
   predictCurrent();
   probe.latencies.push(performance.now() - event.timeStamp);
+  if (!probe.pointerTypes.includes(event.pointerType)) probe.pointerTypes.push(event.pointerType);
 });
 
 $('clear').addEventListener('click', () => {
