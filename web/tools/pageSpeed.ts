@@ -2,7 +2,9 @@
  * How fast the playground trains when started from its own controls, against the same engine
  * bundle (esbuild, web/worker/training.ts) in Node, in the same run on the same machine:
  *   - the tutorial net, per-sample SGD (5,000 images x 4 epochs): page vs Node;
- *   - batch-128 training in the cross-origin-isolated page on 1 and on 2 workers.
+ *   - batch-128 training in the cross-origin-isolated page on 1 and on 2 workers, and the same
+ *     with the library's Node trainer (`cnn train --threads 1` and `2`) for scale: on a loaded
+ *     machine neither can use a second core fully.
  * Each figure is the median of `--repeats` runs (default 3), alternating page and Node.
  *
  *   node dist/web/tools/pageSpeed.js [--repeats N] [--json]
@@ -71,6 +73,23 @@ function nodeSpeed(bundle: string, settings: RunSettings): number {
   return JSON.parse(r.stdout.trim().split('\n').pop()!).imagesPerSecond;
 }
 
+/** `cnn train` on the same batch-128 run with `threads` worker threads: its training images/s. */
+function cliSpeed(s: RunSettings, threads: number): number {
+  const cli = join(repoRoot, 'dist', 'cli', 'main.js');
+  const args = ['train', '--preset', s.preset, '--batch-size', String(s.batchSize), '--lr'];
+  args.push(
+    String(s.learningRate),
+    '--train-size',
+    String(s.trainSize),
+    '--epochs',
+    String(s.epochs),
+  );
+  args.push('--test-size', String(s.testSize), '--threads', String(threads), '--json');
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cnn train failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!).trainImagesPerSecond;
+}
+
 /** Fills the page's controls, presses Reset then Start, and reads the page's own images/s. */
 async function pageSpeed(page: Page, s: RunSettings): Promise<{ speed: number; workers: number }> {
   await page.selectOption('#preset', s.preset);
@@ -114,6 +133,8 @@ try {
     nodePerSample: [] as number[],
     page1: [] as number[],
     page2: [] as number[],
+    cli1: [] as number[],
+    cli2: [] as number[],
   };
   for (let r = 0; r < repeats; r++) {
     runs.pagePerSample.push((await pageSpeed(page, perSample)).speed);
@@ -122,6 +143,8 @@ try {
     const two = await pageSpeed(page, batch128(2));
     if (two.workers !== 2) throw new Error(`the page trained on ${two.workers} workers, not 2`);
     runs.page2.push(two.speed);
+    runs.cli1.push(cliSpeed(batch128(1), 1));
+    runs.cli2.push(cliSpeed(batch128(2), 2));
   }
   const result = {
     machine: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}`,
@@ -135,6 +158,9 @@ try {
       oneWorker: median(runs.page1),
       twoWorkers: median(runs.page2),
       ratio: median(runs.page2) / median(runs.page1),
+      cliOneThread: median(runs.cli1),
+      cliTwoThreads: median(runs.cli2),
+      cliRatio: median(runs.cli2) / median(runs.cli1),
     },
     runs,
   };
@@ -145,6 +171,9 @@ try {
   );
   console.log(
     `Tutorial net, batch 128, isolated page: 1 worker ${f(result.batch128.oneWorker)} img/s, 2 workers ${f(result.batch128.twoWorkers)} img/s, ratio ${result.batch128.ratio.toFixed(2)}`,
+  );
+  console.log(
+    `Same run with cnn train in Node: 1 thread ${f(result.batch128.cliOneThread)} img/s, 2 threads ${f(result.batch128.cliTwoThreads)} img/s, ratio ${result.batch128.cliRatio.toFixed(2)}`,
   );
   if (values.json) console.log(JSON.stringify(result));
 } finally {
