@@ -194,8 +194,10 @@ describe('the playground site', () => {
 });
 
 describe('the playground in Chromium', () => {
-  test('loads with SIMD on and paints before any data arrives', async () => {
+  test('loads with SIMD on, paints before any data arrives, fetches nothing from elsewhere', async () => {
     const page = await browser.context.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
     await page.route('**/data/*.gz', () => {}); // data never arrives
     await page.goto(plainSite.url);
     await page.waitForFunction(() => (globalThis as { playground?: Probe }).playground?.ready);
@@ -205,6 +207,8 @@ describe('the playground in Chromium', () => {
     assert.equal(paint, 1, 'first contentful paint happened without the data');
     assert.equal(await page.evaluate(() => playground.simd), true, 'WASM SIMD is on');
     assert.match((await page.textContent('#simd')) ?? '', /^on/);
+    const elsewhere = requests.filter((u) => !u.startsWith(plainSite.url));
+    assert.deepEqual(elsewhere, [], 'nothing is fetched from anywhere but the site');
     await page.close();
   });
 
