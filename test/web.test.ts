@@ -14,6 +14,7 @@ import type * as Playwright from 'playwright-core';
 import { peerPackageDir } from '../peers/load.js';
 import { defaultMnistDir, loadSplit } from '../src/data/mnistFiles.js';
 import { classify } from '../src/image/classify.js';
+import { preprocessDigit } from '../src/image/mnistPreprocess.js';
 import { decodeModel } from '../src/model/modelFile.js';
 import { buildSite, repoRoot } from '../web/tools/buildSite.js';
 import {
@@ -38,6 +39,7 @@ interface Probe {
   modelDescription: string;
   errors: string[];
   classifyTestImage(index: number): number[] | null;
+  drawing(): { pad: number[]; prepared: number[] | null; probabilities: number[] | null };
 }
 
 declare const playground: Probe;
@@ -270,13 +272,7 @@ describe('the playground in Chromium', () => {
       const inPage = await page.evaluate((k) => playground.classifyTestImage(k), i);
       assertSameProbabilities(inPage!, classify(model, testImage(i)), `test image ${i}`);
     }
-    // Keep the worker busy while drawing: predictions must not wait for training.
-    await fill(page, { 'train-size': 60000, epochs: 100 });
-    await page.click('#start');
-    await page.waitForFunction(() => playground.state === 'running');
-    await page.evaluate(() => {
-      playground.latencies.length = 0;
-    });
+    // Digits drawn with mouse, touch and pen along real test images' strokes, on the loaded model.
     const drawings: [number, Device][] = [
       [0, 'mouse'],
       [1, 'mouse'],
@@ -285,14 +281,31 @@ describe('the playground in Chromium', () => {
     ];
     for (const [index, device] of drawings) {
       await drawTestImage(page, index, device);
-      const p = await page.evaluate(() => playground.probabilities);
+      const { pad, prepared, probabilities } = await page.evaluate(() => playground.drawing());
+      // The page prepares the drawing exactly as cnn predict prepares a picture, and classifies
+      // it as Node does.
+      const inNode = preprocessDigit({
+        width: 280,
+        height: 280,
+        data: Float32Array.from(pad),
+      }).pixels;
+      assert.deepEqual(prepared, Array.from(inNode), `test image ${index}: prepared pixels`);
+      assertSameProbabilities(probabilities!, classify(model, inNode), `drawn test image ${index}`);
       assert.equal(
-        argmax(p!),
+        argmax(probabilities!),
         testSet.labels[index],
-        `test image ${index} drawn by ${device}: ${p!.map((v) => v.toFixed(3)).join(' ')}`,
+        `test image ${index} drawn by ${device}: ${probabilities!.map((v) => v.toFixed(3)).join(' ')}`,
       );
     }
     assert.deepEqual(await page.evaluate(() => playground.pointerTypes), ['mouse', 'touch', 'pen']);
+    // Now keep the worker busy while drawing: predictions must not wait for training.
+    await fill(page, { 'train-size': 60000, epochs: 100 });
+    await page.click('#start');
+    await page.waitForFunction(() => playground.state === 'running');
+    await page.evaluate(() => {
+      playground.latencies.length = 0;
+    });
+    for (const index of [4, 5, 6]) await drawTestImage(page, index);
     assert.equal(
       await page.evaluate(() => playground.state),
       'running',

@@ -42,6 +42,8 @@ interface PlaygroundProbe {
   errors: string[];
   /** Shows test image `index` in the pad and returns the class probabilities it got. */
   classifyTestImage(index: number): number[] | null;
+  /** The pad's picture, the 28x28 digit prepared from it, and its probabilities. */
+  drawing(): { pad: number[]; prepared: number[] | null; probabilities: number[] | null };
 }
 
 const probe: PlaygroundProbe = {
@@ -62,6 +64,13 @@ const probe: PlaygroundProbe = {
   classifyTestImage(index) {
     showTestImage(index);
     return probe.probabilities;
+  },
+  drawing() {
+    return {
+      pad: Array.from(pad.image().data),
+      prepared: currentPixels ? Array.from(currentPixels) : null,
+      probabilities: probe.probabilities,
+    };
   },
 };
 (globalThis as unknown as { playground: PlaygroundProbe }).playground = probe;
