@@ -3,9 +3,8 @@
  * worker sends the model file when the network changes and fresh weights while it trains; a
  * prediction here takes well under a frame and never waits for a training slice.
  */
-import { classify } from '../../src/image/classify.js';
 import type { GrayImage } from '../../src/image/raster.js';
-import { decodeModel, preprocessDigit, type Sequential } from '../../src/index.js';
+import { classify, decodeModel, preprocessDigit, type Sequential } from '../../src/index.js';
 
 export class LiveModel {
   model: Sequential | null = null;
