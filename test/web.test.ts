@@ -383,6 +383,33 @@ describe('the playground in Chromium', () => {
     await page.close();
   });
 
+  test('start, pause, resume and reset work from the keyboard', async () => {
+    const page = await openPlayground(browser, plainSite.url);
+    await fill(page, { 'train-size': 60000, epochs: 5 });
+    const focused = () => page.evaluate(() => document.activeElement?.id);
+    const samples = () => page.evaluate(() => playground.progress.at(-1)?.samples ?? 0);
+    await page.focus('#seed');
+    await page.keyboard.press('Tab'); // the workers field is disabled on a plain page
+    assert.equal(await focused(), 'start');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => playground.progress.length > 2);
+    assert.equal(await focused(), 'pause', 'focus moves to Pause');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => playground.state === 'paused');
+    const pausedAt = await samples();
+    await page.waitForTimeout(600);
+    assert.equal(await samples(), pausedAt, 'no training while paused');
+    assert.equal(await focused(), 'resume');
+    await page.keyboard.press('Space');
+    await page.waitForFunction((n) => (playground.progress.at(-1)?.samples ?? 0) > n, pausedAt);
+    await page.keyboard.press('Tab'); // from Pause to Reset (Resume is disabled again)
+    assert.equal(await focused(), 'reset');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => playground.state === 'idle');
+    assert.equal(await page.locator('#loss-chart tbody tr').count(), 0, 'charts cleared');
+    await page.close();
+  });
+
   test('an axe-core scan finds no serious or critical accessibility violations', async () => {
     const page = await openPlayground(browser, plainSite.url);
     await fill(page, { 'train-size': 500, epochs: 1 });

@@ -196,11 +196,17 @@ $('random-test').addEventListener('click', () => {
 
 function setButtons(): void {
   const ready = probe.trainLoaded;
-  ($('start') as HTMLButtonElement).disabled = !ready || state === 'running';
-  ($('pause') as HTMLButtonElement).disabled = state !== 'running';
-  ($('resume') as HTMLButtonElement).disabled = state !== 'paused';
-  ($('reset') as HTMLButtonElement).disabled = !probe.ready;
-  ($('download-model') as HTMLButtonElement).disabled = live.model === null;
+  const buttons = ['start', 'pause', 'resume', 'reset'].map((id) => $<HTMLButtonElement>(id));
+  const [start, pause, resume, reset] = buttons;
+  const hadFocus = buttons.find((b) => b === document.activeElement);
+  start.disabled = !ready || state === 'running';
+  pause.disabled = state !== 'running';
+  resume.disabled = state !== 'paused';
+  reset.disabled = !probe.ready;
+  $<HTMLButtonElement>('download-model').disabled = live.model === null;
+  // A keyboard user whose button just became disabled lands on the one that undoes it.
+  if (hadFocus?.disabled)
+    (state === 'running' ? pause : state === 'paused' ? resume : start).focus();
 }
 
 function settingsOrSay() {
