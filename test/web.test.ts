@@ -351,6 +351,61 @@ describe('the playground in Chromium', () => {
     await page.close();
   });
 
+  test('your own MNIST-format files (plain or gzipped) load and train; a model dropped on the page loads', async () => {
+    const train = loadSplit(defaultMnistDir(), 'train');
+    const idx = (dims: number[], data: Uint8Array) => {
+      const header = Buffer.alloc(4 + 4 * dims.length);
+      header.writeUInt32BE(0x0800 + dims.length, 0);
+      for (const [i, d] of dims.entries()) header.writeUInt32BE(d, 4 + 4 * i);
+      return Buffer.concat([header, data]);
+    };
+    const file = (name: string, buffer: Buffer) => ({
+      name,
+      mimeType: 'application/octet-stream',
+      buffer,
+    });
+    const page = await openPlayground(browser, plainSite.url);
+    await page.setInputFiles('#data-files', [
+      file(
+        'train-images-idx3-ubyte.gz',
+        gzipSync(idx([3000, 28, 28], train.images.subarray(0, 3000 * 784))),
+      ),
+      file('train-labels-idx1-ubyte', idx([3000], train.labels.subarray(0, 3000))),
+      file('t10k-images-idx3-ubyte', idx([500, 28, 28], testSet.images.subarray(0, 500 * 784))),
+      file('t10k-labels-idx1-ubyte.gz', gzipSync(idx([500], testSet.labels.subarray(0, 500)))),
+    ]);
+    await page.waitForFunction(() =>
+      document.getElementById('data-source')?.textContent?.startsWith('your files'),
+    );
+    assert.match(
+      (await page.textContent('#data-source')) ?? '',
+      /3,000 training and 500 test images/,
+    );
+    await fill(page, { 'train-size': 60000, epochs: 1, 'test-size': 10000 });
+    await trainToEnd(page);
+    const evaluation = (await page.evaluate(() => playground.evaluations)).at(-1)!;
+    assert.equal(evaluation.count, 500, 'tested on all of your test images');
+    assert.ok(evaluation.accuracy > 0.8, `test accuracy ${evaluation.accuracy}`);
+    // A model file dropped anywhere on the page.
+    const modelPath = join(workDir, 'dropped.cnn');
+    lastJson(cnn('train', '--train-size', '500', '--epochs', '1', '--out', modelPath, '--json'));
+    const bytes = Array.from(readFileSync(modelPath));
+    await page.evaluate((b) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(b)], 'dropped.cnn'));
+      document
+        .getElementById('drop-zone')!
+        .dispatchEvent(
+          new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+        );
+    }, bytes);
+    await page.waitForFunction(() => playground.modelDescription.startsWith('dropped.cnn'));
+    const model = decodeModel(readFileSync(modelPath)).model;
+    const inPage = await page.evaluate(() => playground.classifyTestImage(7));
+    assertSameProbabilities(inPage!, classify(model, testImage(7)), 'test image 7');
+    await page.close();
+  });
+
   test('a file that is not IDX data, or not a model, gets a one-line message on the page', async () => {
     const page = await openPlayground(browser, plainSite.url);
     const text = Buffer.from('these are my notes, not pixels\n');
