@@ -64,3 +64,13 @@ export function uptime(): string {
       .join(', ')}`;
   }
 }
+
+/**
+ * Debian's torch uses whichever libblas.so.3 the system selects. Only OpenBLAS's OpenMP build
+ * (`libopenblas0-openmp`) shares PyTorch's OpenMP thread pool; the pthread build starts its own
+ * threads, which fight PyTorch's on the same cores, and the reference BLAS is slow.
+ */
+export function torchBlasWarning(blas: string | undefined): string | null {
+  if (blas === undefined || blas.includes('openblas-openmp')) return null;
+  return `PyTorch's BLAS is ${blas}, not the OpenMP OpenBLAS build: its figures are lower than PyTorch can do here (install Debian's libopenblas0-openmp and select it with update-alternatives).`;
+}

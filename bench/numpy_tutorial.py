@@ -16,12 +16,13 @@ import json
 import os
 import platform
 import sys
-import time
+
+from peer_common import measure, read_idx, reply
 
 try:
     import numpy
 except ImportError as error:  # reported as a skipped peer, never an error
-    print("BENCH_RESULT " + json.dumps({"skipped": "numpy not importable: %s" % error}))
+    reply({"skipped": "numpy not importable: %s" % error})
     sys.exit(0)
 
 
@@ -150,48 +151,6 @@ def train(image, label, lr=0.005):
     return loss, acc
 
 
-def read_idx(path, dims):
-    """An IDX file as a uint8 array: big-endian magic and dims, then the bytes."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    shape = tuple(int.from_bytes(raw[4 + 4 * k:8 + 4 * k], "big") for k in range(dims))
-    return numpy.frombuffer(raw, dtype=numpy.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-def measure(run, batch, opts, limit):
-    """Warm up, then time `runs` runs of at least runSeconds each (same as bench/measure.ts)."""
-    # Warm-up: call sizes double while calls are short, so per-call overhead is not timed.
-    max_chunk = max(batch, (limit // batch) * batch)
-    chunk = batch
-    started = time.perf_counter()
-    while True:
-        t0 = time.perf_counter()
-        run(0, chunk)
-        t1 = time.perf_counter()
-        if t1 - started >= opts["warmupSeconds"]:
-            break
-        if t1 - t0 < opts["warmupSeconds"] / 8:
-            chunk = min(2 * chunk, max_chunk)
-    # Timed runs last at least runSeconds each, in calls of the warm-up's last size.
-    rates, images = [], []
-    start = 0
-    for _ in range(opts["runs"]):
-        done = 0
-        t0 = time.perf_counter()
-        while True:
-            if start + chunk > limit:
-                start = 0
-            run(start, chunk)
-            start += chunk
-            done += chunk
-            elapsed = time.perf_counter() - t0
-            if elapsed >= opts["runSeconds"]:
-                break
-        rates.append(done / elapsed)
-        images.append(done)
-    return {"runs": rates, "imagesPerRun": sorted(images)[len(images) // 2]}
-
-
 def main():
     config = json.loads(sys.argv[1])
     numpy.random.seed(1)
@@ -212,7 +171,7 @@ def main():
         # Ids name the harness's rows: network|task|batch.
         results.append(dict(id="tutorial|%s|1" % task, **measure(run, 1, config["measure"], 5000)))
     versions = {"python": platform.python_version(), "numpy": numpy.__version__}
-    print("BENCH_RESULT " + json.dumps({"versions": versions, "results": results}))
+    reply({"versions": versions, "results": results})
 
 
 if __name__ == "__main__":

@@ -3,19 +3,18 @@
  * run's own). Training goes through the library's trainer, as `cnn train` does; inference
  * through `model.forward` on batches filled from the same bytes.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type Dataset, fillBatch, take } from '../src/data/dataset.js';
 import { defaultMnistDir, loadMnist, loadSplit } from '../src/data/mnistFiles.js';
 import { Sequential } from '../src/model/sequential.js';
+import { createOptimizer } from '../src/optim/create.js';
 import { SGD } from '../src/optim/sgd.js';
-import { createParallelTrainer as createParallelTrainerFor } from '../src/parallel/parallelTrainer.js';
-import { type Preset, presets } from '../src/presets.js';
-import { allocate, sizeOf, type Tensor } from '../src/tensor/tensor.js';
-import { evaluate, train } from '../src/train/trainer.js';
+import { createParallelTrainer } from '../src/parallel/parallelTrainer.js';
+import { presets } from '../src/presets.js';
+import { allocate, sizeOf } from '../src/tensor/tensor.js';
+import { createTrainStep } from '../src/train/step.js';
+import { evaluate, type TrainOptions, train } from '../src/train/trainer.js';
 import { reply } from './children.js';
 import { measure } from './measure.js';
-import { createParallelTrainer, parallelUnavailable } from './parallel.js';
 import type { CaseResult, OursChildConfig } from './protocol.js';
 
 /** Images [start, start + count) of a dataset, without copying. */
@@ -41,7 +40,12 @@ async function parallelRun(
 ): Promise<{ run: (start: number, count: number) => void; close: () => Promise<void> }> {
   const { batch, learningRate } = config.case;
   // The trainer builds its own copy of the model; `model` only tells the input geometry.
-  const trainer = await createParallelTrainer(config.spec, config.threads, batch);
+  const trainer = await createParallelTrainer(config.spec, {
+    threads: config.threads,
+    seed: 1,
+    maxBatch: batch,
+  });
+  const step = createTrainStep(trainer, new SGD());
   const px = sizeOf(model.inputShape);
   const { scale, offset } = model.spec.input;
   const x = allocate('float32', batch * px);
@@ -49,7 +53,7 @@ async function parallelRun(
   const run = (start: number, count: number) => {
     for (let b = start; b < start + count; b += batch) {
       fillBatch(x, labels, data, null, b, batch, scale, offset);
-      trainer.step(x, labels, batch, learningRate);
+      step(x, labels, batch, learningRate);
     }
   };
   return { run, close: () => trainer.close() };
@@ -64,14 +68,13 @@ async function throughput(
   let run: (start: number, count: number) => void;
   let close = async () => {};
   if (config.threads > 1) {
-    const why = parallelUnavailable();
-    if (why) return { id, error: why };
     if (task !== 'train') return { id, error: 'the parallel trainer only trains' };
     ({ run, close } = await parallelRun(config, model, data));
   } else if (task === 'train') {
     const optimizer = new SGD();
     run = (start, count) => {
-      train(model, optimizer, slice(data, start, count), {
+      train(model, slice(data, start, count), {
+        optimizer,
         epochs: 1,
         batchSize: batch,
         learningRate,
@@ -96,24 +99,6 @@ async function throughput(
   return { id, ...timing, maxRssBytes: maxRssBytes() };
 }
 
-type Optimizer = Parameters<typeof train>[1];
-type TrainOptions = Parameters<typeof train>[3];
-
-/**
- * The preset's optimizer, through src/optim/create.ts where this checkout has it (loaded at run
- * time: it arrives with the deeper-networks work); plain SGD is all a checkout without it has.
- */
-async function optimizerFor(spec: unknown): Promise<Optimizer> {
-  const factory = fileURLToPath(new URL('../src/optim/create.js', import.meta.url));
-  if (existsSync(factory)) {
-    const module = (await import(factory)) as { createOptimizer?: (s: unknown) => Optimizer };
-    if (module.createOptimizer) return module.createOptimizer(spec ?? { type: 'sgd' });
-  }
-  const type = typeof spec === 'object' && spec !== null ? (spec as { type?: unknown }).type : spec;
-  if (type === undefined || type === 'sgd') return new SGD();
-  throw new Error(`optimizer ${JSON.stringify(spec)} needs src/optim/create.ts`);
-}
-
 /** Thrown from a trainer callback to end training: target reached or time is up. */
 class TargetReached extends Error {}
 
@@ -127,21 +112,17 @@ async function timeToAccuracy(
   config: Extract<OursChildConfig, { kind: 'timeToAccuracy' }>,
 ): Promise<CaseResult> {
   const id = 'timeToAccuracy';
-  const preset: Preset | undefined = (presets as Record<string, Preset | undefined>)[
-    config.presetName
-  ];
+  const preset = presets[config.presetName];
   if (!preset) return { id, error: `no ${config.presetName} preset` };
-  // Settings of newer checkouts (optimizer, schedule, augment) are passed through as they are.
-  const settings = preset.train as Preset['train'] & Record<string, unknown>;
-  const optimizer = await optimizerFor(settings.optimizer);
+  const settings = preset.train;
+  const optimizer = createOptimizer(settings.optimizer ?? { type: 'sgd' });
   const { train: trainSet, test } = loadMnist();
   const model = new Sequential(preset.spec, { seed: 1 });
   const parallel =
     config.threads > 1
-      ? await createParallelTrainerFor(preset.spec, {
+      ? await createParallelTrainer(preset.spec, {
           threads: config.threads,
           maxBatch: settings.batchSize,
-          optimizer,
           model,
         })
       : null;
@@ -149,7 +130,7 @@ async function timeToAccuracy(
   let accuracy = 0;
   let epochs = 0;
   let seconds = 0;
-  const options = {
+  const options: TrainOptions = {
     epochs: settings.epochs,
     batchSize: settings.batchSize,
     learningRate: settings.learningRate,
@@ -157,11 +138,9 @@ async function timeToAccuracy(
     augment: settings.augment,
     shuffle: settings.shuffle,
     seed: 1,
-    step: parallel
-      ? (x: Tensor, labels: Int32Array, n: number, lr: number) =>
-          parallel.step(x.data, labels, n, lr)
-      : undefined,
-    onEpochEnd: (log: { epoch: number }) => {
+    optimizer,
+    gradients: parallel ?? undefined,
+    onEpochEnd: (log) => {
       accuracy = evaluate(model, test, 500).accuracy;
       epochs = log.epoch;
       seconds = (performance.now() - started) / 1000;
@@ -173,7 +152,7 @@ async function timeToAccuracy(
     },
   };
   try {
-    train(model, optimizer, take(trainSet, settings.trainSize), options as TrainOptions);
+    train(model, take(trainSet, settings.trainSize), options);
   } catch (error) {
     if (!(error instanceof TargetReached)) throw error;
   } finally {

@@ -3,6 +3,7 @@
  * JSON argument and prints one line `BENCH_RESULT {json}` on stdout (libraries may print other
  * lines); the Python peers follow the same protocol.
  */
+import type { TorchModule } from '../src/layers/layerEntry.js';
 import type { ModelSpec } from '../src/model/spec.js';
 import type { MeasureOptions } from './measure.js';
 
@@ -10,25 +11,11 @@ export const RESULT_PREFIX = 'BENCH_RESULT ';
 
 export type Task = 'train' | 'infer';
 
-/** A layer of the portable architecture the peers build (see peerArch.ts, torch_peer.py). */
-export type PeerLayer =
-  | {
-      type: 'conv2d';
-      filters: number;
-      kernelSize: number;
-      stride: number;
-      padding: 'valid' | 'same' | number;
-      useBias: boolean;
-    }
-  | { type: 'maxPool2d' | 'avgPool2d'; poolSize: number; stride: number }
-  | { type: 'dense'; units: number; useBias: boolean }
-  | { type: 'relu' | 'flatten' | 'batchNorm' }
-  | { type: 'dropout'; rate: number };
-
 export interface PeerArch {
   /** [height, width, channels] */
   input: [number, number, number];
-  layers: PeerLayer[];
+  /** torch.nn modules in order, from the layer registry's PyTorch mappings (see peerArch.ts). */
+  modules: TorchModule[];
 }
 
 /** One figure to measure. */

@@ -1,6 +1,6 @@
 /**
  * The one results table: a row per (network, measure, batch, our thread count), our figure and
- * peak RSS, then each peer's figure with the ratio cnn-ts / peer, then the issue's anchors.
+ * peak RSS, then each peer's figure with the ratio cnn-ts / peer.
  */
 import type { CaseResult, Task } from './protocol.js';
 import { formatMiB, formatRate, formatRatio, median } from './stats.js';
@@ -23,8 +23,6 @@ export interface Row {
   threads: number;
   ours?: CaseResult;
   peers: Partial<Record<PeerKey, CaseResult>>;
-  /** The issue's measured anchors and targets for this row. */
-  anchor: string;
 }
 
 const taskTitles: Record<Row['task'], string> = {
@@ -76,11 +74,9 @@ export function resultsTable(rows: readonly Row[]): string {
     'cnn-ts',
     'peak RSS',
     ...peers.map((k) => peerTitles[k]),
-    'issue anchors / target',
   ];
   const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right'];
   for (const _ of peers) align.push('right');
-  align.push('left');
   const body = rows.map((row) => [
     row.netTitle,
     taskTitles[row.task],
@@ -89,7 +85,6 @@ export function resultsTable(rows: readonly Row[]): string {
     oursCell(row),
     row.ours?.maxRssBytes ? formatMiB(row.ours.maxRssBytes) : '—',
     ...peers.map((k) => peerCell(row, k)),
-    row.anchor,
   ]);
   return markdownTable(header, body, align);
 }

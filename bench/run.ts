@@ -10,10 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { defaultMnistDir } from '../src/data/mnistFiles.js';
 import { type BenchArgs, parseArgs, usage } from './args.js';
 import { runChild } from './children.js';
-import { type MachineInfo, machineInfo, uptime } from './machine.js';
+import { type MachineInfo, machineInfo, torchBlasWarning, uptime } from './machine.js';
 import type { MeasureOptions } from './measure.js';
-import { type BenchNet, findNetworks } from './networks.js';
-import { parallelUnavailable } from './parallel.js';
+import { type BenchNet, benchNetworks } from './networks.js';
 import { toPeerArch } from './peerArch.js';
 import type {
   BenchCase,
@@ -38,18 +37,6 @@ const MEASURE: Record<'quick' | 'full', MeasureOptions> = {
   full: { warmupSeconds: 0.5, runSeconds: 1, runs: 5 },
 };
 
-/** The issue's anchors (AMD EPYC Zen 4, 2 cores) and targets, printed beside our figures. */
-function anchorFor(net: BenchNet['key'], task: Row['task'], batch: number): string {
-  if (net === 'tutorial' && task === 'train' && batch === 1)
-    return 'NumPy 55, TF.js cpu 70, ConvNetJS 1,100, naive TS 2,400, PyTorch 5,300; target >= 25,000 (1 thr)';
-  if (net === 'tutorial' && task === 'train' && batch === 128)
-    return 'PyTorch 2 thr 44,000, TF.js cpu 110; target >= 44,000 (2 thr)';
-  if (net === 'keras' && task === 'train') return 'PyTorch 2 thr 1,680';
-  if (net === 'best' && task === 'train') return 'target >= 50% of PyTorch 2 thr';
-  if (net === 'best' && task === 'timeToAccuracy') return 'target <= 120 s on 2 cores';
-  return '';
-}
-
 interface Plan {
   rows: (Row & { net: BenchNet })[];
   notes: string[];
@@ -60,13 +47,10 @@ function caseId(net: BenchNet, task: Task, batch: number): string {
 }
 
 function planRows(args: BenchArgs): Plan {
-  const { nets, notes } = findNetworks();
-  const threads = [1];
-  const noParallel = parallelUnavailable();
-  if (noParallel) notes.push(`cnn-ts 2 threads: skipped, ${noParallel}.`);
-  else threads.push(2);
+  const notes: string[] = [];
+  const threads = [1, 2];
   const rows: Plan['rows'] = [];
-  for (const net of nets) {
+  for (const net of benchNetworks) {
     // --quick keeps the big nets' batches small so a slow engine cannot stall development runs.
     const small = (batches: number[]) =>
       args.quick && net.key !== 'tutorial' ? batches.map((b) => Math.min(b, 32)) : batches;
@@ -87,7 +71,6 @@ function planRows(args: BenchArgs): Plan {
             batch,
             threads: t,
             peers: {},
-            anchor: anchorFor(net.key, task, batch),
           });
         }
       }
@@ -103,7 +86,6 @@ function planRows(args: BenchArgs): Plan {
             batch: net.trainBatches[0],
             threads: t,
             peers: {},
-            anchor: anchorFor(net.key, 'timeToAccuracy', 0),
           });
         }
       }
@@ -314,11 +296,8 @@ function markdown(r: Report, versions: Map<string, Record<string, string>>): str
     `- Each figure: images/second, median of ${r.measure.runs} timed runs of at least ${r.measure.runSeconds} s each after a ${r.measure.warmupSeconds} s warm-up, each engine in its own process; \`(Nx)\` = cnn-ts / peer on the same row; peak RSS is the whole cnn-ts process (Node, MNIST bytes, model).`,
     '',
     resultsTable(r.rows),
+    ...(r.notes.length > 0 ? ['', 'Notes:', '', ...r.notes.map((n) => `- ${n}`)] : []),
     '',
-    'Notes:',
-    '',
-    ...r.notes.map((n) => `- ${n}`),
-    "- Anchors are the issue's figures from an AMD EPYC (Zen 4, AVX-512) 2-core machine; the arithmetic ceiling for the tutorial net's training at that machine's GEMM peak is 361,000 img/s on one core.",
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -362,6 +341,11 @@ async function main(): Promise<void> {
     process.stderr.write(
       `${output.skipped ? `skipped (${output.skipped})` : 'done'} in ${wallSeconds.toFixed(1)} s\n`,
     );
+  }
+  const blasWarning = torchBlasWarning(versions.get('torch')?.blas);
+  if (blasWarning) {
+    plan.notes.push(blasWarning);
+    process.stderr.write(`warning: ${blasWarning}\n`);
   }
   const report: Report = {
     command: `npm run bench${args.quick ? ' -- --quick' : ''}`,

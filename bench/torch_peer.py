@@ -15,105 +15,25 @@ import os
 import platform
 import re
 import sys
-import time
+
+from peer_common import measure, read_idx, reply
 
 try:
     import numpy
     import torch
     import torch.nn.functional as F
 except ImportError as error:  # reported as a skipped peer, never an error
-    print("BENCH_RESULT " + json.dumps({"skipped": "torch not importable: %s" % error}))
+    reply({"skipped": "torch not importable: %s" % error})
     sys.exit(0)
 
 
-def read_idx(path, dims):
-    """An IDX file as a uint8 array: big-endian magic and dims, then the bytes."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    shape = tuple(int.from_bytes(raw[4 + 4 * k:8 + 4 * k], "big") for k in range(dims))
-    return numpy.frombuffer(raw, dtype=numpy.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-def conv_padding(layer):
-    padding = layer.get("padding", "valid")
-    if padding == "valid":
-        return 0
-    if padding == "same":
-        return layer["kernelSize"] // 2
-    return int(padding)
 
 
 def build(arch):
-    """torch.nn.Sequential from the harness's portable layer list (see bench/peerArch.ts)."""
-    height, width, channels = arch["input"]
-    modules = []
-    shape = (channels, height, width)  # CHW while spatial, (features,) after flatten
-    for layer in arch["layers"]:
-        kind = layer["type"]
-        if kind == "conv2d":
-            k, s, p = layer["kernelSize"], layer.get("stride", 1), conv_padding(layer)
-            modules.append(torch.nn.Conv2d(shape[0], layer["filters"], k, s, p,
-                                           bias=layer.get("useBias", True)))
-            shape = (layer["filters"], (shape[1] + 2 * p - k) // s + 1, (shape[2] + 2 * p - k) // s + 1)
-        elif kind in ("maxPool2d", "avgPool2d"):
-            k = layer.get("poolSize", 2)
-            s = layer.get("stride", k)
-            pool = torch.nn.MaxPool2d if kind == "maxPool2d" else torch.nn.AvgPool2d
-            modules.append(pool(k, s))
-            shape = (shape[0], (shape[1] - k) // s + 1, (shape[2] - k) // s + 1)
-        elif kind == "relu":
-            modules.append(torch.nn.ReLU())
-        elif kind == "batchNorm":
-            norm = torch.nn.BatchNorm2d if len(shape) == 3 else torch.nn.BatchNorm1d
-            modules.append(norm(shape[0]))
-        elif kind == "dropout":
-            modules.append(torch.nn.Dropout(layer.get("rate", 0.5)))
-        elif kind == "flatten":
-            modules.append(torch.nn.Flatten())
-            shape = (int(numpy.prod(shape)),)
-        elif kind == "dense":
-            if len(shape) != 1:
-                modules.append(torch.nn.Flatten())
-                shape = (int(numpy.prod(shape)),)
-            modules.append(torch.nn.Linear(shape[0], layer["units"], bias=layer.get("useBias", True)))
-            shape = (layer["units"],)
-        else:
-            raise ValueError("unsupported layer type %r" % kind)
-    return torch.nn.Sequential(*modules)
-
-
-def measure(run, batch, opts, limit):
-    """Warm up, then time `runs` runs of at least runSeconds each (same as bench/measure.ts)."""
-    # Warm-up: call sizes double while calls are short, so per-call overhead is not timed.
-    max_chunk = max(batch, (limit // batch) * batch)
-    chunk = batch
-    started = time.perf_counter()
-    while True:
-        t0 = time.perf_counter()
-        run(0, chunk)
-        t1 = time.perf_counter()
-        if t1 - started >= opts["warmupSeconds"]:
-            break
-        if t1 - t0 < opts["warmupSeconds"] / 8:
-            chunk = min(2 * chunk, max_chunk)
-    # Timed runs last at least runSeconds each, in calls of the warm-up's last size.
-    rates, images = [], []
-    start = 0
-    for _ in range(opts["runs"]):
-        done = 0
-        t0 = time.perf_counter()
-        while True:
-            if start + chunk > limit:
-                start = 0
-            run(start, chunk)
-            start += chunk
-            done += chunk
-            elapsed = time.perf_counter() - t0
-            if elapsed >= opts["runSeconds"]:
-                break
-        rates.append(done / elapsed)
-        images.append(done)
-    return {"runs": rates, "imagesPerRun": sorted(images)[len(images) // 2]}
+    """torch.nn.Sequential of the modules the harness lists (see bench/peerArch.ts): each is
+    {"module": name in torch.nn, "args": keyword arguments}, from the layer registry."""
+    return torch.nn.Sequential(*(getattr(torch.nn, m["module"])(**m.get("args", {}))
+                                 for m in arch["modules"]))
 
 
 def blas_info():
@@ -176,7 +96,7 @@ def main():
         "numpy": numpy.__version__,
         "blas": blas_info(),
     }
-    print("BENCH_RESULT " + json.dumps({"versions": versions, "results": results}))
+    reply({"versions": versions, "results": results})
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 /** The `cnn` command line: dispatches to a subcommand and turns every error into one line. */
 import { UsageError } from './args.js';
 import { evaluateCommand, evaluateHelp } from './commands/evaluate.js';
+import { exportCommand, exportHelp } from './commands/export.js';
+import { importCommand, importHelp } from './commands/import.js';
 import { predictCommand, predictHelp } from './commands/predict.js';
 import { sobelCommand, sobelHelp } from './commands/sobel.js';
 import { trainCommand, trainHelp } from './commands/train.js';
@@ -16,6 +18,8 @@ const commands: Record<
   predict: { run: predictCommand, help: predictHelp },
   visualize: { run: visualizeCommand, help: visualizeHelp },
   sobel: { run: sobelCommand, help: sobelHelp },
+  export: { run: exportCommand, help: exportHelp },
+  import: { run: importCommand, help: importHelp },
 };
 
 const usage = `Usage: cnn <command> [flags]

@@ -6,6 +6,7 @@
  */
 import { take } from '../src/data/dataset.js';
 import { loadMnist } from '../src/data/mnistFiles.js';
+import { argmax } from '../src/kernels/argmax.js';
 import { Conv2D } from '../src/layers/conv2d.js';
 import { Dense } from '../src/layers/dense.js';
 import { MaxPool2D } from '../src/layers/maxPool2d.js';
@@ -42,7 +43,7 @@ function forward(index: number, images: Uint8Array, label: number): { loss: numb
   out = softmax.forward(out, true);
   const l = loss.forward(out, [label]);
   const p = loss.probabilities().data;
-  const acc = p.indexOf(Math.max(...p)) === label ? 1 : 0;
+  const acc = argmax(p) === label ? 1 : 0;
   return { loss: l, acc };
 }
 

@@ -7,23 +7,43 @@ export { classify, topK } from './image/classify.js';
 export { grayscale } from './image/grayscale.js';
 export { preprocessDigit } from './image/mnistPreprocess.js';
 export { gradientMagnitude, SOBEL_HORIZONTAL, SOBEL_VERTICAL, sobel } from './image/sobel.js';
+export { type ActivationName, activationKernels } from './kernels/activations.js';
+export { argmax } from './kernels/argmax.js';
 export * from './kernels/conv2d.js';
 export * from './kernels/convGeometry.js';
 export * from './kernels/dense.js';
+export * from './kernels/depthwiseConv2d.js';
 export * from './kernels/matmul.js';
 export * from './kernels/maxPool2d.js';
 export { softmaxCrossEntropy } from './kernels/softmaxCrossEntropy.js';
 export { initSimdKernels, setSimdEnabled, simdAvailable } from './kernels/wasm/simd.js';
+export { Activation, ReLU } from './layers/activation.js';
 export { AvgPool2D, type AvgPool2DConfig } from './layers/avgPool2d.js';
 export { BatchNorm, type BatchNormConfig } from './layers/batchNorm.js';
 export { Conv2D, type Conv2DConfig } from './layers/conv2d.js';
 export { Dense, type DenseConfig } from './layers/dense.js';
+export { DepthwiseConv2D, type DepthwiseConv2DConfig } from './layers/depthwiseConv2d.js';
 export { Dropout, type DropoutConfig } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
 export type { Init } from './layers/init.js';
 export type { Layer, Param } from './layers/layer.js';
+export type {
+  BuildContext,
+  LayerEntry,
+  LayerShapes,
+  TorchModule,
+  TorchTensor,
+} from './layers/layerEntry.js';
 export { MaxPool2D, type MaxPool2DConfig, type PoolTies } from './layers/maxPool2d.js';
-export { ReLU } from './layers/relu.js';
+export {
+  buildLayer,
+  entryFor,
+  type LayerSpecOf,
+  type LayerType,
+  layerRegistry,
+  torchModules,
+  validateLayerSpec,
+} from './layers/registry.js';
 export { SoftmaxCrossEntropy } from './losses/softmaxCrossEntropy.js';
 export {
   decodeModel,
@@ -33,6 +53,10 @@ export {
 } from './model/modelFile.js';
 export { Sequential } from './model/sequential.js';
 export { type InputSpec, type LayerSpec, type ModelSpec, validateModelSpec } from './model/spec.js';
+export { type ExportOnnxOptions, exportOnnx } from './onnx/exportOnnx.js';
+export { type ImportedOnnx, type ImportOnnxOptions, importOnnx } from './onnx/importOnnx.js';
+export { mappingsForOp, onnxMappingFor } from './onnx/layerMappings.js';
+export type { OnnxLayerMapping } from './onnx/mapping.js';
 export { Adam, type AdamConfig } from './optim/adam.js';
 export { createOptimizer, type OptimizerSpec } from './optim/create.js';
 export { learningRateAt, type ScheduleSpec } from './optim/schedule.js';
@@ -40,5 +64,14 @@ export { type Optimizer, SGD, type SGDConfig } from './optim/sgd.js';
 export { type Preset, presets, tutorialPreset } from './presets.js';
 export { Random } from './random/prng.js';
 export * from './tensor/tensor.js';
+export type { BatchGradients, GradientSums } from './train/gradients.js';
 export { type ClassMetrics, classMetrics } from './train/metrics.js';
-export { evaluate, type TrainOptions, train } from './train/trainer.js';
+export { createTrainStep, type StepResult, type TrainStep } from './train/step.js';
+export {
+  type EpochLog,
+  type EvaluateResult,
+  evaluate,
+  type TrainOptions,
+  type TrainResult,
+  train,
+} from './train/trainer.js';

@@ -2,11 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseArgs } from '../bench/args.js';
-import { findNetworks } from '../bench/networks.js';
+import { torchBlasWarning } from '../bench/machine.js';
+import { benchNetworks } from '../bench/networks.js';
 import { toPeerArch } from '../bench/peerArch.js';
 import { type Row, resultsTable, spliceReport } from '../bench/report.js';
 import { formatMiB, formatRate, formatRatio, median } from '../bench/stats.js';
 import { markdownTable } from '../bench/table.js';
+import { Sequential } from '../src/model/sequential.js';
 import { tutorialPreset } from '../src/presets.js';
 
 test('median of odd and even counts, order-independent', () => {
@@ -57,7 +59,6 @@ test('results table shows our median, peak RSS and each peer with its ratio', ()
       threads: 1,
       ours: { id: 'o', runs: [900, 1000, 1100, 5000, 10], maxRssBytes: 100 * 2 ** 20 },
       peers: { torch1: { id: 't', runs: [2000, 2000, 2000, 2000, 2000] } },
-      anchor: 'PyTorch 5,300',
     },
     {
       netTitle: 'best',
@@ -66,7 +67,6 @@ test('results table shows our median, peak RSS and each peer with its ratio', ()
       threads: 1,
       ours: { id: 'b', seconds: 87.4, epochs: 3, accuracy: 0.99251 },
       peers: {},
-      anchor: '',
     },
   ];
   const lines = resultsTable(rows).split('\n');
@@ -75,29 +75,55 @@ test('results table shows our median, peak RSS and each peer with its ratio', ()
     lines[0],
     /\| network +\| measure +\| batch \| threads \| +cnn-ts \| peak RSS \| PyTorch 1 thr \|/,
   );
-  assert.match(lines[2], /\| +1,000 \| +100 MB \| +2,000 \(0\.5x\) \| PyTorch 5,300 +\|$/);
+  assert.match(lines[2], /\| +1,000 \| +100 MB \| +2,000 \(0\.5x\) \|$/);
   assert.match(lines[3], /wall s to 99\.2% test .*\| 87 s \(3 epochs, 99\.25%\) \|/);
 });
 
-test('the tutorial net maps to the same peer architecture', () => {
+test('the tutorial net maps to the same PyTorch modules, with the weight layouts', () => {
   assert.deepEqual(toPeerArch(tutorialPreset.spec), {
     input: [28, 28, 1],
-    layers: [
-      { type: 'conv2d', filters: 8, kernelSize: 3, stride: 1, padding: 'valid', useBias: false },
-      { type: 'maxPool2d', poolSize: 2, stride: 2 },
-      { type: 'dense', units: 10, useBias: true },
+    modules: [
+      {
+        module: 'Conv2d',
+        args: {
+          in_channels: 1,
+          out_channels: 8,
+          kernel_size: 3,
+          stride: 1,
+          padding: [0, 0],
+          bias: false,
+        },
+        tensors: { filters: { name: 'weight', permute: [3, 2, 0, 1] } },
+      },
+      { module: 'MaxPool2d', args: { kernel_size: 2, stride: 2 } },
+      { module: 'Flatten' },
+      {
+        module: 'Linear',
+        args: { in_features: 1352, out_features: 10, bias: true },
+        tensors: {
+          weights: {
+            name: 'weight',
+            view: [13, 13, 8, 10],
+            permute: [3, 2, 0, 1],
+            reshape: [10, 1352],
+          },
+          bias: { name: 'bias' },
+        },
+      },
     ],
   });
 });
 
-test('networks: the tutorial net always, the others exactly when the library supports them', () => {
-  const { nets, notes } = findNetworks();
-  assert.equal(nets[0].key, 'tutorial');
-  assert.deepEqual(nets[0].trainBatches, [1, 32, 128]);
-  for (const key of ['keras', 'best'] as const) {
-    const found = nets.some((n) => n.key === key);
-    const skipped = notes.some((n) => n.includes(key === 'keras' ? 'Keras-style' : '`best`'));
-    assert.notEqual(found, skipped, `${key} is either measured or skipped with a note`);
+test('every bench network builds and maps to a PyTorch architecture', () => {
+  assert.deepEqual(
+    benchNetworks.map((n) => n.key),
+    ['tutorial', 'keras', 'best'],
+  );
+  assert.deepEqual(benchNetworks[0].trainBatches, [1, 32, 128]);
+  for (const net of benchNetworks) {
+    const model = new Sequential(net.spec, { seed: 1 });
+    assert.equal(model.numClasses, 10, net.key);
+    assert.equal(toPeerArch(net.spec).modules.length > 0, true, net.key);
   }
 });
 
@@ -121,4 +147,16 @@ test('--out replaces only the text between the markers of an existing file', () 
   );
   assert.equal(spliceReport('no markers\n', 'new table\n'), 'new table\n');
   assert.equal(spliceReport(null, 'new table\n'), 'new table\n');
+});
+
+test("a warning when torch's BLAS is not OpenBLAS's OpenMP build", () => {
+  const lib = '/usr/lib/x86_64-linux-gnu';
+  assert.equal(torchBlasWarning(`${lib}/openblas-openmp/libblas.so.3`), null);
+  assert.equal(torchBlasWarning(undefined), null, 'no torch, nothing to warn about');
+  for (const blas of [`${lib}/openblas-pthread/libblas.so.3`, `${lib}/blas/libblas.so.3`]) {
+    assert.match(
+      torchBlasWarning(blas) ?? '',
+      /not the OpenMP OpenBLAS build.*libopenblas0-openmp/,
+    );
+  }
 });

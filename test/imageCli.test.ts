@@ -12,9 +12,9 @@ import { take } from '../src/data/dataset.js';
 import { loadMnist } from '../src/data/mnistFiles.js';
 import { classify } from '../src/image/classify.js';
 import { decodeImage, encodeGrayPng, encodeJpeg } from '../src/io/imageFiles.js';
+import { argmax } from '../src/kernels/argmax.js';
 import { encodeModel } from '../src/model/modelFile.js';
 import { Sequential } from '../src/model/sequential.js';
-import { SGD } from '../src/optim/sgd.js';
 import { tutorialPreset } from '../src/presets.js';
 import { train } from '../src/train/trainer.js';
 import { drawDigit, penDigits } from './fixtures/pen.js';
@@ -29,7 +29,7 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'cnn-image-'));
   model = new Sequential(tutorialPreset.spec, { seed: 1 });
   const { batchSize, learningRate } = tutorialPreset.train;
-  train(model, new SGD(), take(mnist.train, 5000), {
+  train(model, take(mnist.train, 5000), {
     epochs: 1,
     batchSize,
     learningRate,
@@ -44,10 +44,6 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function testDigit(index: number): Uint8Array {
   return mnist.test.images.subarray(index * 784, (index + 1) * 784);
-}
-
-function argmax(p: number[]): number {
-  return p.indexOf(Math.max(...p));
 }
 
 /** The first test image of each class that the model gets right as a plain 28x28 MNIST image. */

@@ -6,6 +6,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { avgPoolBackward, avgPoolForward } from '../src/kernels/avgPool2d.js';
+import {
+  avgPoolBackwardReference,
+  avgPoolForwardReference,
+} from '../src/kernels/avgPool2d.reference.js';
+import { batchNormBackward, batchNormForwardTraining } from '../src/kernels/batchNorm.js';
+import {
+  batchNormBackwardReference,
+  batchNormTrainingReference,
+} from '../src/kernels/batchNorm.reference.js';
 import {
   conv2dBackwardFilter,
   conv2dBackwardInput,
@@ -20,6 +30,16 @@ import {
 import { type ConvGeometry, convGeometry, type Padding } from '../src/kernels/convGeometry.js';
 import { denseBackwardInput, denseBackwardParams, denseForward } from '../src/kernels/dense.js';
 import { denseBackwardReference, denseForwardReference } from '../src/kernels/dense.reference.js';
+import {
+  depthwiseConv2dBackwardFilter,
+  depthwiseConv2dBackwardInput,
+  depthwiseConv2dForward,
+} from '../src/kernels/depthwiseConv2d.js';
+import {
+  depthwiseConv2dBackwardFilterReference,
+  depthwiseConv2dBackwardInputReference,
+  depthwiseConv2dForwardReference,
+} from '../src/kernels/depthwiseConv2d.reference.js';
 import {
   matmulAccumulate,
   matmulTransAAccumulate,
@@ -42,17 +62,11 @@ import {
 import { sgdUpdate } from '../src/kernels/sgd.js';
 import { softmaxCrossEntropy } from '../src/kernels/softmaxCrossEntropy.js';
 import { tutorialSoftmaxCrossEntropy } from '../src/kernels/softmaxCrossEntropy.reference.js';
-import {
-  allocateFloat32,
-  allocateInt32,
-  inArena,
-  initSimdKernels,
-  setSimdEnabled,
-  simdAvailable,
-} from '../src/kernels/wasm/simd.js';
+import { initSimdKernels, setSimdEnabled, simdAvailable } from '../src/kernels/wasm/simd.js';
 import { Random } from '../src/random/prng.js';
+import { allocateFloat32, allocateInt32, inArena } from '../src/tensor/arena.js';
 import { allocate, type FloatArray } from '../src/tensor/tensor.js';
-import { relativeError } from './helpers.js';
+import { assertClose, randomArray, relativeError } from './helpers.js';
 
 type Path = 'ts-float64' | 'ts-float32' | 'simd-float32';
 // The SIMD path runs wherever it is available; the first test fails if it is missing unexpectedly.
@@ -104,10 +118,12 @@ test('initSimdKernels resolves to whether SIMD runs here', async () => {
 
 test('CNN_TS_NO_WASM=1 falls back to the TypeScript kernels and still trains', () => {
   const simdModule = new URL('../src/kernels/wasm/simd.js', import.meta.url).href;
+  const arenaModule = new URL('../src/tensor/arena.js', import.meta.url).href;
   const modelModule = new URL('../src/model/sequential.js', import.meta.url).href;
   const presetModule = new URL('../src/presets.js', import.meta.url).href;
   const script = `
-    const { simdAvailable, allocateFloat32, inArena } = await import('${simdModule}');
+    const { simdAvailable } = await import('${simdModule}');
+    const { allocateFloat32, inArena } = await import('${arenaModule}');
     const { Sequential } = await import('${modelModule}');
     const { tutorialPreset } = await import('${presetModule}');
     const model = new Sequential(tutorialPreset.spec);
@@ -394,6 +410,96 @@ test('sgdUpdate steps every weight and zeroes the gradient, tails included', () 
         assert.ok(
           ga.every((x) => x === 0),
           'gradient zeroed',
+        );
+      });
+    }
+  }
+});
+
+test('batch norm kernels match the reference twin (forward and backward)', () => {
+  const rng = new Random(11);
+  const rows = 37;
+  const C = 5;
+  const x = randomArray(rng, rows * C, 'float64', 3);
+  const gamma = randomArray(rng, C);
+  const beta = randomArray(rng, C);
+  const dOut = randomArray(rng, rows * C);
+  const out = new Float64Array(rows * C);
+  const xhat = new Float64Array(rows * C);
+  const mean = new Float64Array(C);
+  const variance = new Float64Array(C);
+  const invStd = new Float64Array(C);
+  batchNormForwardTraining(out, xhat, mean, variance, invStd, x, gamma, beta, rows, C, 1e-5);
+  const ref = batchNormTrainingReference(x, gamma, beta, rows, C, 1e-5);
+  assertClose(out, ref.out, 1e-10, 1e-12, 'bn out');
+  assertClose(mean, ref.mean, 1e-10, 1e-12, 'bn mean');
+  assertClose(variance, ref.variance, 1e-10, 1e-12, 'bn variance');
+  const dIn = new Float64Array(rows * C);
+  const dGamma = new Float64Array(C);
+  const dBeta = new Float64Array(C);
+  batchNormBackward(dIn, dGamma, dBeta, dOut, xhat, invStd, gamma, rows, C);
+  const refB = batchNormBackwardReference(dOut, x, gamma, rows, C, 1e-5);
+  assertClose(dIn, refB.dIn, 1e-8, 1e-10, 'bn dIn');
+  assertClose(dGamma, refB.dGamma, 1e-8, 1e-10, 'bn dGamma');
+  assertClose(dBeta, refB.dBeta, 1e-8, 1e-10, 'bn dBeta');
+});
+
+test('average pooling kernels match the reference twin, windows 2/2, 3/2 and global', () => {
+  const rng = new Random(12);
+  for (const [k, s] of [
+    [2, 2],
+    [3, 2],
+    [6, 1],
+  ]) {
+    const g = convGeometry(2, [6, 6, 3], 3, k, k, s, 'valid');
+    const x = randomArray(rng, 2 * 6 * 6 * 3);
+    const out = new Float64Array(2 * g.outH * g.outW * 3);
+    avgPoolForward(out, x, g);
+    assertClose(out, avgPoolForwardReference(x, g), 1e-12, 1e-12, `avgpool ${k}/${s} out`);
+    const dOut = randomArray(rng, out.length);
+    const dIn = new Float64Array(x.length);
+    avgPoolBackward(dIn, dOut, g);
+    assertClose(dIn, avgPoolBackwardReference(dOut, g), 1e-12, 1e-12, `avgpool ${k}/${s} dIn`);
+  }
+});
+
+test('depthwise conv2d forward, backward-input and backward-filter equal the reference', () => {
+  const rng = new Random(71);
+  for (const c of convCases()) {
+    const M = 1 + (c.outC % 3);
+    const g = convGeometry(c.batch, c.inShape, c.inShape[2] * M, c.k, c.k, c.stride, c.padding);
+    const x = gaussians(rng, g.batch * g.inH * g.inW * g.inC);
+    const f = gaussians(rng, c.k * c.k * g.outC);
+    const bias = gaussians(rng, g.outC);
+    const dOut = gaussians(rng, g.batch * g.outH * g.outW * g.outC);
+    const df0 = gaussians(rng, f.length);
+    const db0 = gaussians(rng, g.outC);
+    const out = depthwiseConv2dForwardReference(x, f, bias, g, M);
+    const dIn = depthwiseConv2dBackwardInputReference(dOut, f, g, M);
+    const ref = depthwiseConv2dBackwardFilterReference(dOut, x, g, M);
+    const what = `${JSON.stringify(c)} multiplier ${M}`;
+    for (const path of paths) {
+      onPath(path, (make) => {
+        const o = make(new Float64Array(out.length).fill(9)); // stale values must be overwritten
+        depthwiseConv2dForward(o, make(x), make(f), make(bias), g, M);
+        close(o, out, path, `depthwiseConv2dForward ${what}`);
+        const di = make(new Float64Array(x.length).fill(7));
+        depthwiseConv2dBackwardInput(di, make(dOut), make(f), g, M);
+        close(di, dIn, path, `depthwiseConv2dBackwardInput ${what}`);
+        const dfa = make(df0);
+        const dba = make(db0);
+        depthwiseConv2dBackwardFilter(dfa, dba, make(dOut), make(x), g, M);
+        close(
+          dfa,
+          df0.map((v, i) => v + ref.dFilters[i]),
+          path,
+          `depthwise dFilters ${what}`,
+        );
+        close(
+          dba,
+          db0.map((v, i) => v + ref.dBias[i]),
+          path,
+          `depthwise dBias ${what}`,
         );
       });
     }

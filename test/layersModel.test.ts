@@ -5,6 +5,7 @@ import type { Dataset } from '../src/data/dataset.js';
 import { Sequential } from '../src/model/sequential.js';
 import { Adam } from '../src/optim/adam.js';
 import { Random } from '../src/random/prng.js';
+import { evaluate, train } from '../src/train/trainer.js';
 
 /** 8x8 images: class 0 has a bright left half, class 1 a bright right half, plus noise. */
 function halves(count: number, seed: number): Dataset {
@@ -35,23 +36,21 @@ const spec = {
   ],
 };
 
-test('fit trains with callbacks; evaluate and predict agree; the same seed repeats the run', () => {
+test('train trains with callbacks; evaluate and predict agree; the same seed repeats the run', () => {
   const data = halves(200, 1);
   const run = () => {
     const model = new Sequential(spec, { seed: 2 });
     const batches: number[] = [];
     const epochs: number[] = [];
-    model.fit(data, {
+    train(model, data, {
       epochs: 3,
       batchSize: 32,
       optimizer: new Adam(),
       learningRate: 0.01,
       schedule: { type: 'cosine' },
       augment: { maxShift: 1, maxRotateDegrees: 0 },
-      callbacks: {
-        onBatchEnd: (_epoch, done) => batches.push(done),
-        onEpochEnd: (log) => epochs.push(log.epoch),
-      },
+      onBatchEnd: (_epoch, done) => batches.push(done),
+      onEpochEnd: (log) => epochs.push(log.epoch),
     });
     return { model, batches, epochs };
   };
@@ -60,7 +59,7 @@ test('fit trains with callbacks; evaluate and predict agree; the same seed repea
   assert.equal(batches.length, 3 * 7);
   assert.deepEqual(batches.slice(0, 7), [32, 64, 96, 128, 160, 192, 200]);
   const test = halves(100, 3);
-  const result = model.evaluate(test);
+  const result = evaluate(model, test);
   assert.ok(result.accuracy >= 0.95, `accuracy ${result.accuracy}`);
   const x = { shape: [100, 8, 8, 1], data: new Float32Array(100 * 64) };
   for (let i = 0; i < x.data.length; i++) x.data[i] = test.images[i] / 255 - 0.3;

@@ -12,9 +12,9 @@ import { SoftmaxCrossEntropy } from '../src/losses/softmaxCrossEntropy.js';
 import { Sequential } from '../src/model/sequential.js';
 import type { ModelSpec } from '../src/model/spec.js';
 import { SGD } from '../src/optim/sgd.js';
-import { fitParallel } from '../src/parallel/fitParallel.js';
 import { createParallelTrainer } from '../src/parallel/parallelTrainer.js';
 import { tutorialPreset } from '../src/presets.js';
+import { createTrainStep } from '../src/train/step.js';
 import { evaluate, train } from '../src/train/trainer.js';
 import { relativeError } from './helpers.js';
 
@@ -53,24 +53,14 @@ function trainSingleThread(batchSize: number, epochs: number): Sequential {
   return model;
 }
 
-async function trainParallel(
-  threads: number,
-  batchSize: number,
-  epochs: number,
-  data = trainSet,
-  optimizer?: SGD,
-) {
-  const trainer = await createParallelTrainer(spec, {
-    threads,
-    seed: 3,
-    maxBatch: batchSize,
-    optimizer,
-  });
+async function trainParallel(threads: number, batchSize: number, epochs: number, data = trainSet) {
+  const trainer = await createParallelTrainer(spec, { threads, seed: 3, maxBatch: batchSize });
+  const step = createTrainStep(trainer, new SGD());
   try {
     let correct = 0;
     for (let e = 0; e < epochs; e++) {
       for (const { x, labels, n } of batches(data, batchSize)) {
-        correct += trainer.step(x, labels, n, LR).correct;
+        correct += step(x, labels, n, LR).correct;
       }
     }
     const weights = trainer.model.params().map((p) => Float32Array.from(p.value));
@@ -83,10 +73,8 @@ async function trainParallel(
 test('threads 1 reproduces the single-thread training loop bitwise', async () => {
   const reference = trainSingleThread(32, 2);
   const run = await trainParallel(1, 32, 2);
-  const withOptimizer = await trainParallel(1, 32, 2, trainSet, new SGD());
   reference.params().forEach((p, i) => {
     assert.deepEqual(run.weights[i], Float32Array.from(p.value), `${p.id} differs`);
-    assert.deepEqual(withOptimizer.weights[i], run.weights[i], `${p.id}: given optimizer`);
   });
 });
 
@@ -120,7 +108,7 @@ test('batches smaller than the thread count leave a worker idle without changing
   assert.equal(three.correct, one.correct);
 });
 
-test('fitParallel with one thread equals train() bitwise, shuffling and losses included', async () => {
+test('train() on a one-thread parallel trainer equals train() bitwise, shuffling and losses included', async () => {
   const options = {
     epochs: 2,
     batchSize: 16,
@@ -131,15 +119,16 @@ test('fitParallel with one thread equals train() bitwise, shuffling and losses i
   };
   const reference = new Sequential(spec, { seed: 3 });
   const refLogs: number[] = [];
-  const refResult = train(reference, new SGD(), take(trainSet, 320), {
+  const refResult = train(reference, take(trainSet, 320), {
     ...options,
     onLog: (l) => refLogs.push(l.loss, l.accuracy),
   });
   const trainer = await createParallelTrainer(spec, { threads: 1, seed: 3, maxBatch: 16 });
   try {
     const logs: number[] = [];
-    const result = fitParallel(trainer, take(trainSet, 320), {
+    const result = train(trainer.model, take(trainSet, 320), {
       ...options,
+      gradients: trainer,
       onLog: (l) => logs.push(l.loss, l.accuracy),
     });
     assert.deepEqual(logs, refLogs);
@@ -160,11 +149,16 @@ test('bad options and batches are refused with one-line errors', async () => {
   const trainer = await createParallelTrainer(spec, { threads: 1, maxBatch: 4 });
   try {
     assert.throws(
-      () => trainer.step(new Float32Array(784 * 8), new Int32Array(8), 8, 0.1),
+      () => trainer.compute(new Float32Array(784 * 8), new Int32Array(8), 8),
       /batch size must be from 1 to 4/,
+    );
+    const other = new Sequential(spec);
+    assert.throws(
+      () => train(other, take(trainSet, 4), { epochs: 1, batchSize: 4, gradients: trainer }),
+      /different model/,
     );
   } finally {
     await trainer.close();
   }
-  assert.throws(() => trainer.step(new Float32Array(784), [0], 1, 0.1), /closed/);
+  assert.throws(() => trainer.compute(new Float32Array(784), new Int32Array(1), 1), /closed/);
 });

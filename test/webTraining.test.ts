@@ -36,7 +36,8 @@ for (const preset of ['lenet5', 'best'] as const) {
       workers: 1,
     };
     const whole = new Sequential(presets[preset].spec, { seed: 3 });
-    train(whole, createOptimizer(optimizerSpec(settings.optimizer)), data, {
+    train(whole, data, {
+      optimizer: createOptimizer(optimizerSpec(settings.optimizer)),
       epochs: 2,
       batchSize: 16,
       learningRate: t.learningRate,

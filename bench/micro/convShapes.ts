@@ -13,23 +13,7 @@ import {
 import { convGeometry, type Padding } from '../../src/kernels/convGeometry.js';
 import { allocateFloat32, setSimdEnabled } from '../../src/kernels/wasm/simd.js';
 import { Random } from '../../src/random/prng.js';
-
-function usPerCall(fn: () => void): number {
-  const t = performance.now();
-  let reps = 0;
-  while (performance.now() - t < 100) {
-    fn();
-    reps++;
-  }
-  const runs: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < reps; i++) fn();
-    const c = process.cpuUsage(c0);
-    runs.push((c.user + c.system) / reps);
-  }
-  return runs.sort((a, b) => a - b)[2];
-}
+import { microsecondsPerCall } from '../measure.js';
 
 const rng = new Random(1);
 const random = (n: number) => {
@@ -55,7 +39,7 @@ for (const [name, shape, outC, padding] of shapes) {
   console.log(name);
   for (const simd of [false, true]) {
     setSimdEnabled(simd);
-    const gf = (fn: () => void) => (flops / usPerCall(fn) / 1000).toFixed(1).padStart(5);
+    const gf = (fn: () => void) => (flops / microsecondsPerCall(fn) / 1000).toFixed(1).padStart(5);
     console.log(
       `  ${simd ? 'wasm simd ' : 'typescript'}  forward ${gf(() => conv2dForward(out, x, f, null, g, cols))}` +
         `  backward-input ${gf(() => conv2dBackwardInput(dIn, dOut, f, g, cols))}` +

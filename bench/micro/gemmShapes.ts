@@ -9,23 +9,7 @@ import {
   matmulTransBAccumulate,
 } from '../../src/kernels/matmul.js';
 import { allocateFloat32, setSimdEnabled } from '../../src/kernels/wasm/simd.js';
-
-function usPerCall(fn: () => void): number {
-  const t = performance.now();
-  let reps = 0;
-  while (performance.now() - t < 100) {
-    fn();
-    reps++;
-  }
-  const runs: number[] = [];
-  for (let r = 0; r < 3; r++) {
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < reps; i++) fn();
-    const c = process.cpuUsage(c0);
-    runs.push((c.user + c.system) / reps);
-  }
-  return runs.sort((a, b) => a - b)[1];
-}
+import { microsecondsPerCall } from '../measure.js';
 
 const filled = (n: number) => {
   const a = allocateFloat32(n); // in place: .map would copy it out of the arena
@@ -48,7 +32,7 @@ for (const [name, N, I, U] of [
   console.log(name);
   for (const simd of [false, true]) {
     setSimdEnabled(simd);
-    const gf = (fn: () => void) => (flops / usPerCall(fn) / 1000).toFixed(1).padStart(5);
+    const gf = (fn: () => void) => (flops / microsecondsPerCall(fn) / 1000).toFixed(1).padStart(5);
     console.log(
       `  ${simd ? 'wasm simd ' : 'typescript'}  forward ${gf(() => matmulAccumulate(out, 0, x, 0, w, 0, N, I, U))}` +
         `  weight-grad ${gf(() => matmulTransAAccumulate(dW, 0, x, 0, dOut, 0, N, I, U))}` +

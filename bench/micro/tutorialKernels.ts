@@ -25,19 +25,10 @@ import { Sequential } from '../../src/model/sequential.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { tutorialPreset } from '../../src/presets.js';
 import { Random } from '../../src/random/prng.js';
+import { microsecondsPerCall } from '../measure.js';
 
 function time(name: string, flops: number, fn: () => void): void {
-  for (let i = 0; i < 2000; i++) fn();
-  const runs: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const reps = 4000;
-    const t0 = process.cpuUsage();
-    for (let i = 0; i < reps; i++) fn();
-    const t = process.cpuUsage(t0);
-    runs.push((t.user + t.system) / reps);
-  }
-  runs.sort((a, b) => a - b);
-  const us = runs[2];
+  const us = microsecondsPerCall(fn);
   const gf = flops ? ` ${(flops / us / 1000).toFixed(2)} GFLOP/s` : '';
   console.log(`${name.padEnd(28)} ${us.toFixed(2).padStart(8)} us${gf}`);
 }

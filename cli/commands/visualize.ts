@@ -1,7 +1,7 @@
 /**
  * `cnn visualize`: pictures of what a trained network does (tutorial Figures 13 and 15): the first
  * conv layer's filters, every conv and pool layer's feature maps for one test image, the image,
- * and loss/accuracy curves of a training run. `writeTrainingChart` also serves `train --plot`.
+ * and loss/accuracy curves of a training run.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,15 +10,13 @@ import { layerActivations } from '../../src/image/activations.js';
 import { classify, topK } from '../../src/image/classify.js';
 import { maxAbs, minMaxToBytes, symmetricToBytes } from '../../src/image/displayScale.js';
 import { channelOf, tileGrid } from '../../src/image/tileGrid.js';
-import { type TestResult, trainingCurvesSvg } from '../../src/image/trainingChart.js';
-import { readFileOrThrow, writeFileAtomic } from '../../src/io/files.js';
 import { writeGrayPng } from '../../src/io/imageFiles.js';
 import type { Conv2D } from '../../src/layers/conv2d.js';
-import type { EpochLog } from '../../src/train/trainer.js';
 import { intFlag, UsageError, usageErrors } from '../args.js';
+import { readTrainingHistory, writeTrainingChart } from '../charts.js';
+import { loadModelFile } from '../modelLoading.js';
 import { Output } from '../output.js';
 import { ensureFolder } from '../outputFolder.js';
-import { readModelFile } from './predict.js';
 
 export const visualizeHelp = `Usage: cnn visualize --model FILE --out DIR [--sample N] [--data DIR] [--history FILE] [--json]
 
@@ -41,50 +39,6 @@ Writes into DIR:
                    testAccuracy), to draw the training curves
   --json           print one JSON object (sample, label, top classes, files) as the last line
 `;
-
-/** Writes DIR/training-curves.svg and returns its path. */
-export function writeTrainingChart(
-  dir: string,
-  epochs: readonly EpochLog[],
-  test?: TestResult,
-): string {
-  ensureFolder(dir);
-  const path = join(dir, 'training-curves.svg');
-  writeFileAtomic(path, trainingCurvesSvg(epochs, test));
-  return path;
-}
-
-/** Epoch logs and test figures from the last JSON line of `cnn train --json` output. */
-export function readTrainingHistory(path: string): { epochs: EpochLog[]; test?: TestResult } {
-  const text = new TextDecoder().decode(readFileOrThrow(path, 'training history'));
-  const last = text.trim().split('\n').pop() ?? '';
-  let run: Record<string, unknown>;
-  try {
-    run = JSON.parse(last);
-  } catch {
-    throw new Error(
-      `${path}: the last line is not JSON (expected the output of 'cnn train --json')`,
-    );
-  }
-  const logs = run?.epochLogs;
-  const valid =
-    Array.isArray(logs) &&
-    logs.length > 0 &&
-    logs.every(
-      (l) =>
-        typeof l === 'object' &&
-        l !== null &&
-        ['epoch', 'loss', 'accuracy'].every((k) =>
-          Number.isFinite((l as Record<string, unknown>)[k]),
-        ),
-    );
-  if (!valid) throw new Error(`${path}: has no epochLogs list of {epoch, loss, accuracy}`);
-  const test =
-    typeof run.testLoss === 'number' && typeof run.testAccuracy === 'number'
-      ? { loss: run.testLoss, accuracy: run.testAccuracy }
-      : undefined;
-  return { epochs: logs as EpochLog[], test };
-}
 
 /** About 104 px per tile (a 26x26 map at 4x, 13x13 at 8x). */
 function zoomFor(size: number): number {
@@ -114,7 +68,7 @@ export function visualizeCommand(args: string[]): number {
   if (!values.model) throw new UsageError('visualize needs --model FILE');
   if (!values.out) throw new UsageError('visualize needs --out DIR');
   const out = new Output(values.json ?? false);
-  const model = readModelFile(values.model);
+  const { model } = loadModelFile(values.model);
   const history = values.history ? readTrainingHistory(values.history) : null;
   const testSet = loadSplit(values.data ?? defaultMnistDir(), 't10k');
   const sample = intFlag(values.sample, 'sample', 0, Math.max(0, testSet.count - 1)) ?? 0;

@@ -62,3 +62,36 @@ export function batchNormBackwardReference(
   }
   return { dIn, dGamma, dBeta };
 }
+
+/**
+ * Inference mode with given running statistics, forward and the gradients of sum(dOut * y):
+ * y = gamma * (x - mean) / sqrt(var + eps) + beta, a fixed affine map per channel.
+ */
+export function batchNormInferenceReference(
+  input: ArrayLike<number>,
+  dOut: ArrayLike<number>,
+  gamma: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  runningMean: ArrayLike<number>,
+  runningVar: ArrayLike<number>,
+  rows: number,
+  C: number,
+  epsilon: number,
+): { out: Float64Array; dIn: Float64Array; dGamma: Float64Array; dBeta: Float64Array } {
+  const out = new Float64Array(rows * C);
+  const dIn = new Float64Array(rows * C);
+  const dGamma = new Float64Array(C);
+  const dBeta = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    const std = Math.sqrt(runningVar[c] + epsilon);
+    for (let r = 0; r < rows; r++) {
+      const i = r * C + c;
+      const xhat = (input[i] - runningMean[c]) / std;
+      out[i] = gamma[c] * xhat + beta[c];
+      dIn[i] = (dOut[i] * gamma[c]) / std;
+      dGamma[c] += dOut[i] * xhat;
+      dBeta[c] += dOut[i];
+    }
+  }
+  return { out, dIn, dGamma, dBeta };
+}

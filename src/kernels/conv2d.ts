@@ -8,10 +8,12 @@
  * convolution is the product cols . filters. `cols` is caller-owned scratch of at least
  * `im2colLength(g)` values, reused across calls so the training step does not allocate.
  */
+
+import { allocateFloat32 } from '../tensor/arena.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
-import { allocateFloat32, inArena, simdKernels } from './wasm/simd.js';
+import { simdFor } from './wasm/simd.js';
 
 /** True when every window lies inside the image, so the SIMD path can skip im2col. */
 function windowsInside(g: ConvGeometry): boolean {
@@ -29,8 +31,8 @@ export function im2colLength(g: ConvGeometry): number {
 
 /** Copies image n's receptive fields into cols, one row per output pixel. */
 export function im2col(cols: FloatArray, input: FloatArray, n: number, g: ConvGeometry): void {
-  const simd = simdKernels();
-  if (simd !== null && inArena(cols) && inArena(input)) {
+  const simd = simdFor(cols, input);
+  if (simd !== null) {
     const imageBytes = 4 * g.inH * g.inW * g.inC;
     simd.im2col(
       cols.byteOffset,
@@ -92,8 +94,8 @@ export function col2imAccumulate(
   n: number,
   g: ConvGeometry,
 ): void {
-  const simd = simdKernels();
-  if (simd !== null && inArena(dIn) && inArena(dCols)) {
+  const simd = simdFor(dIn, dCols);
+  if (simd !== null) {
     const imageBytes = 4 * g.inH * g.inW * g.inC;
     simd.col2imAccumulate(
       dIn.byteOffset + n * imageBytes,
@@ -151,9 +153,7 @@ export function conv2dForward(
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
-  const simd = simdKernels();
-  const direct =
-    simd !== null && windowsInside(g) && inArena(out) && inArena(input) && inArena(filters);
+  const direct = windowsInside(g) ? simdFor(out, input, filters) : null;
   const imageSize = g.inH * g.inW * g.inC;
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
@@ -170,7 +170,7 @@ export function conv2dForward(
       out.fill(0, outOff, outOff + pixels * outC);
     }
     if (direct) {
-      simd.convForwardValid(
+      direct.convForwardValid(
         out.byteOffset + 4 * outOff,
         input.byteOffset + 4 * n * imageSize,
         filters.byteOffset,
@@ -204,9 +204,7 @@ export function conv2dBackwardInput(
   // The SIMD product runs ~1.5x faster as A . B than as A . B^T (no horizontal sums), so
   // transpose the filters once per call into [outC, patch] scratch.
   const transposed =
-    simdKernels() !== null && inArena(dCols) && inArena(dOut) && inArena(filters)
-      ? transposedFilters(filters, patch, g.outC)
-      : null;
+    simdFor(dCols, dOut, filters) !== null ? transposedFilters(filters, patch, g.outC) : null;
   for (let n = 0; n < g.batch; n++) {
     dCols.fill(0, 0, pixels * patch);
     if (transposed) {
@@ -251,14 +249,12 @@ export function conv2dBackwardFilter(
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
-  const simd = simdKernels();
-  const direct =
-    simd !== null && windowsInside(g) && inArena(dFilters) && inArena(dOut) && inArena(input);
+  const direct = windowsInside(g) ? simdFor(dFilters, dOut, input) : null;
   const imageSize = g.inH * g.inW * g.inC;
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
     if (direct) {
-      simd.convBackwardFilterValid(
+      direct.convBackwardFilterValid(
         dFilters.byteOffset,
         input.byteOffset + 4 * n * imageSize,
         dOut.byteOffset + 4 * outOff,

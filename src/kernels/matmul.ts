@@ -6,11 +6,11 @@
  * callers can work on one image of a batch without allocating views.
  *
  * When the WebAssembly SIMD kernels are available and all three arrays are float32 arrays in
- * their arena (see wasm/simd.ts), the product runs there (4-wide vectors, 4x8 tiles) instead;
+ * the arena (see tensor/arena.ts), the product runs there (4-wide vectors, 4x8 tiles) instead;
  * anything else, float64 included, takes the TypeScript loops below.
  */
 import type { FloatArray } from '../tensor/tensor.js';
-import { inArena, simdKernels } from './wasm/simd.js';
+import { simdFor } from './wasm/simd.js';
 
 /** C[M x N] += A[M x K] . B[K x N] */
 export function matmulAccumulate(
@@ -24,8 +24,8 @@ export function matmulAccumulate(
   K: number,
   N: number,
 ): void {
-  const simd = simdKernels();
-  if (simd !== null && inArena(C) && inArena(A) && inArena(B)) {
+  const simd = simdFor(C, A, B);
+  if (simd !== null) {
     simd.gemmNN(C.byteOffset + 4 * cOff, A.byteOffset + 4 * aOff, B.byteOffset + 4 * bOff, M, K, N);
     return;
   }
@@ -124,8 +124,8 @@ export function matmulTransAAccumulate(
   K: number,
   N: number,
 ): void {
-  const simd = simdKernels();
-  if (simd !== null && inArena(C) && inArena(A) && inArena(B)) {
+  const simd = simdFor(C, A, B);
+  if (simd !== null) {
     simd.gemmTN(C.byteOffset + 4 * cOff, A.byteOffset + 4 * aOff, B.byteOffset + 4 * bOff, M, K, N);
     return;
   }
@@ -204,8 +204,8 @@ export function matmulTransBAccumulate(
   Q: number,
   P: number,
 ): void {
-  const simd = simdKernels();
-  if (simd !== null && inArena(C) && inArena(A) && inArena(B)) {
+  const simd = simdFor(C, A, B);
+  if (simd !== null) {
     simd.gemmNT(C.byteOffset + 4 * cOff, A.byteOffset + 4 * aOff, B.byteOffset + 4 * bOff, M, Q, P);
     return;
   }

@@ -9,7 +9,7 @@
  */
 import type { FloatArray } from '../tensor/tensor.js';
 import type { ConvGeometry } from './convGeometry.js';
-import { inArena, simdKernels } from './wasm/simd.js';
+import { simdFor } from './wasm/simd.js';
 
 export function maxPoolForward(
   out: FloatArray,
@@ -17,8 +17,8 @@ export function maxPoolForward(
   input: FloatArray,
   g: ConvGeometry,
 ): void {
-  const simd = simdKernels();
-  if (simd !== null && inArena(out) && inArena(argmax) && inArena(input)) {
+  const simd = simdFor(out, argmax, input);
+  if (simd !== null) {
     simd.maxPoolForward(
       out.byteOffset,
       argmax.byteOffset,
@@ -85,8 +85,8 @@ export function maxPoolBackwardAllTies(
 ): void {
   const { batch, inH, inW, inC, outH, outW, kernelH, kernelW, stride } = g;
   dIn.fill(0, 0, batch * inH * inW * inC);
-  const simd = simdKernels();
-  if (simd !== null && inArena(dIn) && inArena(dOut) && inArena(input) && inArena(out)) {
+  const simd = simdFor(dIn, dOut, input, out);
+  if (simd !== null) {
     simd.maxPoolBackwardAllTies(
       dIn.byteOffset,
       dOut.byteOffset,

@@ -4,11 +4,11 @@
  * TypeScript cost as much as the whole forward pass; the SIMD path is about 10x faster.
  */
 import type { FloatArray } from '../tensor/tensor.js';
-import { inArena, simdKernels } from './wasm/simd.js';
+import { simdFor } from './wasm/simd.js';
 
 export function sgdUpdate(value: FloatArray, grad: FloatArray, learningRate: number): void {
-  const simd = simdKernels();
-  if (simd !== null && inArena(value) && inArena(grad)) {
+  const simd = simdFor(value, grad);
+  if (simd !== null) {
     simd.sgdUpdate(value.byteOffset, grad.byteOffset, value.length, learningRate);
     return;
   }

@@ -2,10 +2,15 @@
  * Average pooling: `poolSize` windows moved by `stride` (default: the pool size), or, with
  * `global: true`, one window over the whole image (global average pooling, output [C]).
  */
+
 import { avgPoolBackward, avgPoolForward } from '../kernels/avgPool2d.js';
 import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.js';
+import { avgPool2dOnnx } from '../onnx/layers/avgPool2d.js';
+import { globalAvgPool2dOnnx } from '../onnx/layers/globalAvgPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
+import { optional, positiveInt } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import { defineLayer } from './layerEntry.js';
 
 export interface AvgPool2DConfig {
   poolSize?: number;
@@ -78,3 +83,30 @@ export class AvgPool2D implements Layer {
 
   backwardParamsOnly(_dOut: Tensor): void {}
 }
+
+export const avgPool2dLayer = defineLayer({
+  type: 'avgPool2d',
+  description: 'average pooling: poolSize (2), stride (poolSize)',
+  validate: (v, where): { type: 'avgPool2d'; poolSize?: number; stride?: number } => ({
+    type: 'avgPool2d',
+    poolSize: optional(v, 'poolSize', (x) => positiveInt(x, `${where} poolSize`, 64)),
+    stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
+  }),
+  build: (spec, c) => new AvgPool2D(c.inputShape, spec, c.dtype),
+  torch: (spec) => {
+    const poolSize = spec.poolSize ?? 2;
+    return [
+      { module: 'AvgPool2d', args: { kernel_size: poolSize, stride: spec.stride ?? poolSize } },
+    ];
+  },
+  onnx: avgPool2dOnnx,
+});
+
+export const globalAvgPool2dLayer = defineLayer({
+  type: 'globalAvgPool2d',
+  description: 'the mean of each channel over the whole image: [H, W, C] -> [C]',
+  validate: (): { type: 'globalAvgPool2d' } => ({ type: 'globalAvgPool2d' }),
+  build: (_spec, c) => new AvgPool2D(c.inputShape, { global: true }, c.dtype),
+  torch: () => [{ module: 'AdaptiveAvgPool2d', args: { output_size: 1 } }, { module: 'Flatten' }],
+  onnx: globalAvgPool2dOnnx,
+});

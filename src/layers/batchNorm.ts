@@ -4,12 +4,14 @@
  * mean and variance (running = momentum * running + (1 - momentum) * batch, the variance
  * unbiased by m / (m - 1) as in PyTorch and Keras); inference uses the running statistics.
  */
+
 import {
   batchNormBackward,
   batchNormBackwardInference,
   batchNormForwardInference,
   batchNormForwardTraining,
 } from '../kernels/batchNorm.js';
+import { batchNormOnnx } from '../onnx/layers/batchNorm.js';
 import {
   allocate,
   type DType,
@@ -18,7 +20,9 @@ import {
   sizeOf,
   type Tensor,
 } from '../tensor/tensor.js';
+import { fraction, optional } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param, type StateTensor } from './layer.js';
+import { defineLayer } from './layerEntry.js';
 
 export interface BatchNormConfig {
   /** Weight of the old running statistics in each update (default 0.9). */
@@ -174,3 +178,36 @@ export class BatchNorm implements Layer {
     );
   }
 }
+
+export const batchNormLayer = defineLayer({
+  type: 'batchNorm',
+  description: 'batch normalisation over the last axis: momentum (0.9), epsilon (1e-5)',
+  validate: (v, where): { type: 'batchNorm' } & BatchNormConfig => ({
+    type: 'batchNorm',
+    momentum: optional(v, 'momentum', (x) => fraction(x, `${where} momentum`, false)),
+    epsilon: optional(v, 'epsilon', (x) => {
+      if (typeof x !== 'number' || !(x > 0 && x < 1))
+        throw new Error(`${where} epsilon must be a number in (0, 1), got ${JSON.stringify(x)}`);
+      return x;
+    }),
+  }),
+  build: (spec, c) => new BatchNorm(c.inputShape, spec, c.dtype),
+  torch: (spec, { inputShape }) => [
+    {
+      module: inputShape.length === 3 ? 'BatchNorm2d' : 'BatchNorm1d',
+      args: {
+        num_features: inputShape[inputShape.length - 1],
+        eps: spec.epsilon ?? 1e-5,
+        // PyTorch weighs the new batch statistics by its momentum, we weigh the old ones.
+        momentum: Number((1 - (spec.momentum ?? 0.9)).toPrecision(12)),
+      },
+      tensors: {
+        gamma: { name: 'weight' },
+        beta: { name: 'bias' },
+        runningMean: { name: 'running_mean' },
+        runningVar: { name: 'running_var' },
+      },
+    },
+  ],
+  onnx: batchNormOnnx,
+});

@@ -3,13 +3,20 @@
  * filters and input channels, square kernels of any size, stride, `valid`/`same`/numeric padding,
  * optional bias, and an input gradient so conv layers stack. Filters are HWIO.
  */
+
 import {
   conv2dBackwardFilter,
   conv2dBackwardInput,
   conv2dForward,
   im2colLength,
 } from '../kernels/conv2d.js';
-import { type ConvGeometry, convGeometry, type Padding } from '../kernels/convGeometry.js';
+import {
+  type ConvGeometry,
+  convGeometry,
+  type Padding,
+  paddedOutput,
+} from '../kernels/convGeometry.js';
+import { conv2dOnnx } from '../onnx/layers/conv2d.js';
 import type { Random } from '../random/prng.js';
 import {
   allocate,
@@ -18,8 +25,10 @@ import {
   type Shape,
   type Tensor,
 } from '../tensor/tensor.js';
+import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import { defineLayer, type TorchModule, type TorchTensor } from './layerEntry.js';
 
 export interface Conv2DConfig {
   filters: number;
@@ -129,3 +138,61 @@ export class Conv2D implements Layer {
     return input;
   }
 }
+
+/**
+ * PyTorch's Conv2d (grouped for depthwise layers), behind a ZeroPad2d where TF-style `same`
+ * padding is uneven: PyTorch pads both sides alike, `same` puts the odd pixel bottom/right.
+ */
+export function torchConv2d(
+  inputShape: readonly number[],
+  conv: { kernelSize: number; stride?: number; padding?: Padding; useBias?: boolean },
+  outChannels: number,
+  groups: number,
+  filters: TorchTensor,
+): TorchModule[] {
+  const k = conv.kernelSize;
+  const stride = conv.stride ?? 1;
+  const pad = conv.padding ?? 'valid';
+  const useBias = conv.useBias ?? true;
+  const [[top, bottom], [left, right]] = [inputShape[0], inputShape[1]].map((size) => {
+    if (pad !== 'same') return [pad === 'valid' ? 0 : pad, pad === 'valid' ? 0 : pad];
+    const { out, padBefore } = paddedOutput(size, k, stride, 'same');
+    return [padBefore, Math.max((out - 1) * stride + k - size, 0) - padBefore];
+  });
+  const even = top === bottom && left === right;
+  return [
+    ...(even ? [] : [{ module: 'ZeroPad2d', args: { padding: [left, right, top, bottom] } }]),
+    {
+      module: 'Conv2d',
+      args: {
+        in_channels: inputShape[2],
+        out_channels: outChannels,
+        kernel_size: k,
+        stride,
+        padding: even ? [top, left] : [0, 0],
+        ...(groups > 1 ? { groups } : {}),
+        bias: useBias,
+      },
+      tensors: { filters, ...(useBias ? { bias: { name: 'bias' } } : {}) },
+    },
+  ];
+}
+
+export const conv2dLayer = defineLayer({
+  type: 'conv2d',
+  description:
+    'convolution: filters, kernelSize, stride (1), padding (valid | same | n), useBias (true), init (he)',
+  validate: (v, where): { type: 'conv2d' } & Conv2DConfig => ({
+    type: 'conv2d',
+    filters: positiveInt(v.filters, `${where} filters`, 4096),
+    kernelSize: positiveInt(v.kernelSize, `${where} kernelSize`, 64),
+    stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
+    padding: optional(v, 'padding', (x) => padding(x, `${where} padding`)),
+    useBias: optional(v, 'useBias', bool(`${where} useBias`)),
+    init: optional(v, 'init', oneOf(inits, `${where} init`)),
+  }),
+  build: (spec, c) => new Conv2D(c.inputShape, spec, c.rng, c.dtype),
+  torch: (spec, { inputShape }) =>
+    torchConv2d(inputShape, spec, spec.filters, 1, { name: 'weight', permute: [3, 2, 0, 1] }),
+  onnx: conv2dOnnx,
+});

@@ -3,7 +3,9 @@
  * the fused loss (losses/softmaxCrossEntropy.ts). Like the tutorial it flattens whatever input
  * shape it gets; weights are [inputs, units], tutorial initialisation randn / inputs, zero bias.
  */
+
 import { denseBackwardInput, denseBackwardParams, denseForward } from '../kernels/dense.js';
+import { denseOnnx } from '../onnx/layers/dense.js';
 import type { Random } from '../random/prng.js';
 import {
   allocate,
@@ -13,8 +15,10 @@ import {
   sizeOf,
   type Tensor,
 } from '../tensor/tensor.js';
+import { bool, inits, oneOf, optional, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import { defineLayer, type TorchTensor } from './layerEntry.js';
 
 export interface DenseConfig {
   units: number;
@@ -120,3 +124,36 @@ export class Dense implements Layer {
     return input;
   }
 }
+
+export const denseLayer = defineLayer({
+  type: 'dense',
+  description: 'fully connected, flattening its input: units, useBias (true), init (he)',
+  validate: (v, where): { type: 'dense' } & DenseConfig => ({
+    type: 'dense',
+    units: positiveInt(v.units, `${where} units`),
+    useBias: optional(v, 'useBias', bool(`${where} useBias`)),
+    init: optional(v, 'init', oneOf(inits, `${where} init`)),
+  }),
+  build: (spec, c) => new Dense(c.inputShape, spec, c.rng, c.dtype),
+  torch: (spec, { inputShape }) => {
+    const useBias = spec.useBias ?? true;
+    const inputs = sizeOf(inputShape);
+    // PyTorch flattens NCHW, so its weight columns run over C, H, W where our rows run H, W, C.
+    const weights: TorchTensor =
+      inputShape.length === 3
+        ? { name: 'weight', view: [...inputShape, spec.units], permute: [3, 2, 0, 1] }
+        : { name: 'weight', permute: [1, 0] };
+    return [
+      ...(inputShape.length > 1 ? [{ module: 'Flatten' }] : []),
+      {
+        module: 'Linear',
+        args: { in_features: inputs, out_features: spec.units, bias: useBias },
+        tensors: {
+          weights: { ...weights, reshape: [spec.units, inputs] },
+          ...(useBias ? { bias: { name: 'bias' } } : {}),
+        },
+      },
+    ];
+  },
+  onnx: denseOnnx,
+});

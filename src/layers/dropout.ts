@@ -3,6 +3,7 @@
  * are scaled by 1 / (1 - rate), so inference is the identity. The mask comes from the model's
  * seeded noise generator, so runs (and resumed runs) repeat exactly.
  */
+import { dropoutOnnx } from '../onnx/layers/dropout.js';
 import type { Random } from '../random/prng.js';
 import {
   allocate,
@@ -11,7 +12,9 @@ import {
   type Shape,
   type Tensor,
 } from '../tensor/tensor.js';
+import { fraction } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import { defineLayer } from './layerEntry.js';
 
 export interface DropoutConfig {
   /** Fraction of values dropped in training, in [0, 1). */
@@ -69,3 +72,15 @@ export class Dropout implements Layer {
 
   backwardParamsOnly(_dOut: Tensor): void {}
 }
+
+export const dropoutLayer = defineLayer({
+  type: 'dropout',
+  description: 'inverted dropout in training, identity at inference: rate in [0, 1)',
+  validate: (v, where): { type: 'dropout' } & DropoutConfig => ({
+    type: 'dropout',
+    rate: fraction(v.rate, `${where} rate`, false),
+  }),
+  build: (spec, c) => new Dropout(c.inputShape, spec, c.noise, c.dtype),
+  torch: (spec) => [{ module: 'Dropout', args: { p: spec.rate } }],
+  onnx: dropoutOnnx,
+});

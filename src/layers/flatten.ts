@@ -1,6 +1,8 @@
 /** Flatten: [N, H, W, C] -> [N, H*W*C] in NHWC order. A reshape, so it shares the data. */
+import { flattenOnnx } from '../onnx/layers/flatten.js';
 import { type DType, type Shape, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { batchOf, type Layer, type Param } from './layer.js';
+import { defineLayer } from './layerEntry.js';
 
 export class Flatten implements Layer {
   readonly kind = 'flatten';
@@ -31,3 +33,12 @@ export class Flatten implements Layer {
 
   backwardParamsOnly(_dOut: Tensor): void {}
 }
+
+export const flattenLayer = defineLayer({
+  type: 'flatten',
+  description: '[H, W, C] -> [H*W*C] in HWC order, sharing the data',
+  validate: (): { type: 'flatten' } => ({ type: 'flatten' }),
+  build: (_spec, c) => new Flatten(c.inputShape, c.dtype),
+  torch: () => [{ module: 'Flatten' }],
+  onnx: flattenOnnx,
+});

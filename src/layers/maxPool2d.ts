@@ -4,6 +4,7 @@
  * routed: `first` (first in row-major order, as PyTorch and TF.js; the default) or `all` (every
  * tied maximum gets it, as the tutorial's code does). See kernels/maxPool2d.ts.
  */
+
 import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.js';
 import {
   maxPoolBackwardAllTies,
@@ -11,8 +12,11 @@ import {
   maxPoolForward,
 } from '../kernels/maxPool2d.js';
 import { allocateInt32 } from '../kernels/wasm/simd.js';
+import { maxPool2dOnnx } from '../onnx/layers/maxPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
+import { oneOf, optional, positiveInt } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import { defineLayer } from './layerEntry.js';
 
 export type PoolTies = 'first' | 'all';
 
@@ -95,3 +99,22 @@ export class MaxPool2D implements Layer {
 
   backwardParamsOnly(_dOut: Tensor): void {}
 }
+
+export const maxPool2dLayer = defineLayer({
+  type: 'maxPool2d',
+  description: 'max pooling: poolSize (2), stride (poolSize), ties (first | all)',
+  validate: (v, where): { type: 'maxPool2d' } & MaxPool2DConfig => ({
+    type: 'maxPool2d',
+    poolSize: optional(v, 'poolSize', (x) => positiveInt(x, `${where} poolSize`, 64)),
+    stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
+    ties: optional(v, 'ties', oneOf(['first', 'all'] as const, `${where} ties`)),
+  }),
+  build: (spec, c) => new MaxPool2D(c.inputShape, spec, c.dtype),
+  torch: (spec) => {
+    const poolSize = spec.poolSize ?? 2;
+    return [
+      { module: 'MaxPool2d', args: { kernel_size: poolSize, stride: spec.stride ?? poolSize } },
+    ];
+  },
+  onnx: maxPool2dOnnx,
+});

@@ -6,7 +6,7 @@
  * [N, features]. Conv filters are HWIO: [kernelH, kernelW, inChannels, outChannels]; dense weights
  * are [inputs, units] like the tutorial's `Softmax.weights`.
  */
-import { allocateFloat32 } from '../kernels/wasm/simd.js';
+import { allocateFloat32 } from './arena.js';
 
 /** Float storage. Training uses float32; gradient checks run the same code in float64. */
 export type FloatArray = Float32Array | Float64Array;
@@ -27,7 +27,7 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
-/** Zeroed storage; float32 goes where the SIMD kernels can reach it (kernels/wasm/simd.ts). */
+/** Zeroed storage; float32 goes where the SIMD kernels can reach it (arena.ts). */
 export function allocate(dtype: DType, length: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(length) : allocateFloat32(length);
 }

@@ -1,15 +1,24 @@
 /**
- * The training loop (tutorial 3.1.10) and the test-set evaluation, for any batch size.
+ * The training loop (tutorial 3.1.10) and the test-set evaluation, for any batch size. The
+ * trainer takes a model (a model knows nothing of training):
+ *
+ *   const result = train(model, trainSet, { epochs: 3, batchSize: 32, optimizer: new SGD() });
+ *   evaluate(model, testSet); // { loss, accuracy, count, predictions }
+ *
  * With batchSize 1, no shuffling and SGD this is exactly the tutorial's per-sample loop.
  */
 import { type AugmentConfig, augmentBatch } from '../data/augment.js';
 import { checkLabels, type Dataset, fillBatch } from '../data/dataset.js';
+import { argmax } from '../kernels/argmax.js';
 import { SoftmaxCrossEntropy } from '../losses/softmaxCrossEntropy.js';
 import type { Sequential } from '../model/sequential.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { learningRateAt, type ScheduleSpec } from '../optim/schedule.js';
+import { SGD } from '../optim/sgd.js';
 import { Random } from '../random/prng.js';
-import { allocate, type FloatArray, sizeOf, type Tensor } from '../tensor/tensor.js';
+import { allocate, sizeOf, type Tensor } from '../tensor/tensor.js';
+import { type BatchGradients, localGradients } from './gradients.js';
+import { createTrainStep } from './step.js';
 
 export interface StepLog {
   epoch: number;
@@ -27,32 +36,20 @@ export interface EpochLog {
   seconds: number;
 }
 
-/**
- * One training step on the first n samples of x: forward, loss, backward and the optimizer's
- * update at learning rate lr. The default runs on `model` in this thread; the data-parallel
- * trainer (src/parallel) supplies its own.
- */
-export type BatchStep = (
-  x: Tensor,
-  labels: Int32Array,
-  n: number,
-  lr: number,
-) => { loss: number; correct: number };
-
 export interface TrainOptions {
-  /** Replaces the single-thread step (e.g. with a data-parallel one); see BatchStep. */
-  step?: BatchStep;
   /** Total epochs of the run, including any done before a resume. */
   epochs: number;
   batchSize: number;
-  /** Base (peak) learning rate; the schedule scales it step by step. */
-  learningRate: number;
+  /** Updates the weights from each batch's gradients (default plain SGD, the tutorial's). */
+  optimizer?: Optimizer;
+  /** Base (peak) learning rate; the schedule scales it step by step (default 0.01). */
+  learningRate?: number;
   /** Default constant. */
   schedule?: ScheduleSpec;
-  /** Shuffle the training order every epoch (the tutorial does not: file order). */
-  shuffle: boolean;
-  /** Seeds the shuffling and augmentation, unless `rng` is given. */
-  seed: number;
+  /** Shuffle the training order every epoch (default true; the tutorial does not: file order). */
+  shuffle?: boolean;
+  /** Seeds the shuffling and augmentation, unless `rng` is given (default 1). */
+  seed?: number;
   /** The generator for shuffling and augmentation; pass one to save or restore its state. */
   rng?: Random;
   augment?: AugmentConfig;
@@ -66,25 +63,18 @@ export interface TrainOptions {
   onEpochStart?: (epoch: number) => void;
   onBatchEnd?: (epoch: number, samplesDone: number, samplesTotal: number) => void;
   onEpochEnd?: (log: EpochLog) => void;
+  /**
+   * Where each batch's gradients are computed: by default on this thread; a ParallelTrainer
+   * (src/parallel) for the same model splits every batch over threads. Either way the step is
+   * the same (src/train/step.ts) and the optimizer runs on this thread.
+   */
+  gradients?: BatchGradients;
 }
 
 export interface TrainResult {
   epochs: EpochLog[];
   trainSeconds: number;
   imagesPerSecond: number;
-}
-
-function argmaxRow(x: FloatArray, off: number, n: number): number {
-  let best = 0;
-  for (let c = 1; c < n; c++) if (x[off + c] > x[off + best]) best = c;
-  return best;
-}
-
-function countCorrect(logits: Tensor, labels: ArrayLike<number>, count: number): number {
-  const C = logits.shape[1];
-  let correct = 0;
-  for (let b = 0; b < count; b++) if (argmaxRow(logits.data, b * C, C) === labels[b]) correct++;
-  return correct;
 }
 
 function checkData(model: Sequential, data: Dataset, name: string): void {
@@ -97,14 +87,14 @@ function checkData(model: Sequential, data: Dataset, name: string): void {
   checkLabels(data, model.numClasses, name);
 }
 
-export function train(
-  model: Sequential,
-  optimizer: Optimizer,
-  data: Dataset,
-  options: TrainOptions,
-): TrainResult {
+export function train(model: Sequential, data: Dataset, options: TrainOptions): TrainResult {
   checkData(model, data, 'training data');
-  const { batchSize, epochs, learningRate } = options;
+  const { batchSize, epochs } = options;
+  const learningRate = options.learningRate ?? 0.01;
+  const gradients = options.gradients ?? localGradients(model);
+  if (gradients.model !== model)
+    throw new Error('options.gradients computes the gradients of a different model');
+  const step = createTrainStep(gradients, options.optimizer ?? new SGD());
   const schedule = options.schedule ?? { type: 'constant' };
   if (data.count === 0) throw new Error('training data is empty');
   const stepsPerEpoch = Math.ceil(data.count / batchSize);
@@ -115,23 +105,14 @@ export function train(
   const [imgH, imgW, imgC] = model.inputShape;
   // A zero byte (the background) after input scaling.
   const background = model.spec.input.offset;
-  const loss = new SoftmaxCrossEntropy(model.dtype);
-  const params = model.params();
   const px = sizeOf(model.inputShape);
   const { scale, offset } = model.spec.input;
-  const rng = options.rng ?? new Random(options.seed);
+  const rng = options.rng ?? new Random(options.seed ?? 1);
   const scratch = allocate(model.dtype, sizeOf(model.inputShape));
   const order = new Int32Array(data.count);
   const labels = new Int32Array(batchSize);
-  const inputs = new Map<number, Tensor>();
-  const inputFor = (n: number): Tensor => {
-    let t = inputs.get(n);
-    if (!t) {
-      t = { shape: [n, ...model.inputShape], data: allocate(model.dtype, n * px) };
-      inputs.set(n, t);
-    }
-    return t;
-  };
+  // Samples of the batch being trained (the first n of them in a last, shorter batch).
+  const x = allocate(model.dtype, batchSize * px);
   const logEvery = options.logEvery ?? 0;
   const logs: EpochLog[] = [];
   let trainMs = 0;
@@ -139,7 +120,7 @@ export function train(
   for (let epoch = startEpoch + 1; epoch <= lastEpoch; epoch++) {
     options.onEpochStart?.(epoch);
     for (let i = 0; i < order.length; i++) order[i] = i;
-    if (options.shuffle) rng.shuffle(order);
+    if (options.shuffle ?? true) rng.shuffle(order);
     let windowLoss = 0;
     let windowCorrect = 0;
     let windowCount = 0;
@@ -148,22 +129,11 @@ export function train(
     const started = performance.now();
     for (let start = 0, batchIndex = 0; start < data.count; start += batchSize, batchIndex++) {
       const n = Math.min(batchSize, data.count - start);
-      const x = inputFor(n);
-      fillBatch(x.data, labels, data, order, start, n, scale, offset);
-      if (augment) augmentBatch(x.data, scratch, n, imgH, imgW, imgC, augment, background, rng);
+      fillBatch(x, labels, data, order, start, n, scale, offset);
+      if (augment) augmentBatch(x, scratch, n, imgH, imgW, imgC, augment, background, rng);
       const globalStep = (epoch - 1) * stepsPerEpoch + batchIndex;
       const lr = learningRateAt(schedule, learningRate, globalStep, stepsPerEpoch, totalSteps);
-      let batchLoss: number;
-      let correct: number;
-      if (options.step) {
-        ({ loss: batchLoss, correct } = options.step(x, labels, n, lr));
-      } else {
-        const logits = model.forward(x, true);
-        batchLoss = loss.forward(logits, labels);
-        correct = countCorrect(logits, labels, n);
-        model.backward(loss.backward());
-        optimizer.step(params, lr);
-      }
+      const { loss: batchLoss, correct } = step(x, labels, n, lr);
       if (!Number.isFinite(batchLoss)) {
         throw new Error(
           `training diverged: loss is ${batchLoss} at epoch ${epoch}, sample ${start + 1} (try a lower --lr)`,
@@ -243,7 +213,7 @@ export function evaluate(model: Sequential, data: Dataset, batchSize = 100): Eva
     totalLoss += loss.forward(logits, labels) * n;
     const C = logits.shape[1];
     for (let b = 0; b < n; b++) {
-      const p = argmaxRow(logits.data, b * C, C);
+      const p = argmax(logits.data, b * C, C);
       predictions[start + b] = p;
       if (p === labels[b]) correct++;
     }

@@ -3,34 +3,29 @@
  *
  * The library's `train()` runs whole epochs synchronously, but a worker must come back to its event
  * loop often (to hear pause, to post progress). So a run is cut into slices of whole batches: each
- * slice is one `train()` call over the next samples of the epoch's order, with the learning-rate
- * schedule applied per batch through the step hook, so slicing changes neither the batches nor
- * the learning rates. The step hook is also where several workers share a batch (parallel.ts).
+ * slice is one `train()` call over the next samples of the epoch's order. The learning-rate
+ * schedule is applied by the optimizer wrapper below, per batch over the whole run, so slicing
+ * changes neither the batches nor the learning rates. Several workers share a batch through
+ * train()'s `gradients` option (parallel.ts).
  */
 import {
+  type BatchGradients,
   createOptimizer,
   type Dataset,
   evaluate,
   learningRateAt,
   type Optimizer,
   type OptimizerSpec,
+  type Param,
   type Preset,
   presets,
   Random,
+  type ScheduleSpec,
   Sequential,
-  SoftmaxCrossEntropy,
-  type TrainOptions,
   take,
   train,
 } from '../../src/index.js';
 import type { OptimizerName, RunSettings } from '../protocol.js';
-
-// The data-parallel shard pass (browser-safe, shared with the library's Node trainer), for
-// parallel.ts and the gradient workers.
-export { ShardRunner } from '../../src/parallel/shard.js';
-
-/** One optimizer step on a batch: forward, loss, backward, update at learning rate lr. */
-export type BatchStep = NonNullable<TrainOptions['step']>;
 
 export function presetOf(settings: RunSettings): Preset {
   const preset = presets[settings.preset];
@@ -55,26 +50,38 @@ export function newModel(settings: RunSettings): Sequential {
   return new Sequential(presetOf(settings).spec, { seed: settings.seed });
 }
 
-function argmax(x: ArrayLike<number>, off: number, n: number): number {
-  let best = 0;
-  for (let c = 1; c < n; c++) if (x[off + c] > x[off + best]) best = c;
-  return best;
-}
+/**
+ * The optimizer of a sliced run: steps at the rate the schedule gives the run's global step
+ * number, whatever rate the current slice's train() call passes.
+ */
+class ScheduledOptimizer implements Optimizer {
+  private globalStep = 0;
 
-/** The single-worker step: exactly what train() does for one batch. */
-export function localStep(model: Sequential, optimizer: Optimizer): BatchStep {
-  const loss = new SoftmaxCrossEntropy(model.dtype);
-  const params = model.params();
-  return (x, labels, n, lr) => {
-    const logits = model.forward(x, true);
-    const batchLoss = loss.forward(logits, labels);
-    const C = logits.shape[1];
-    let correct = 0;
-    for (let b = 0; b < n; b++) if (argmax(logits.data, b * C, C) === labels[b]) correct++;
-    model.backward(loss.backward());
-    optimizer.step(params, lr);
-    return { loss: batchLoss, correct };
-  };
+  constructor(
+    private readonly inner: Optimizer,
+    private readonly schedule: ScheduleSpec,
+    private readonly baseRate: number,
+    private readonly stepsPerEpoch: number,
+    private readonly totalSteps: number,
+  ) {}
+
+  get kind(): string {
+    return this.inner.kind;
+  }
+
+  step(params: readonly Param[], _sliceRate: number): void {
+    const { schedule, baseRate, stepsPerEpoch, totalSteps } = this;
+    const rate = learningRateAt(schedule, baseRate, this.globalStep++, stepsPerEpoch, totalSteps);
+    this.inner.step(params, rate);
+  }
+
+  getState() {
+    return this.inner.getState();
+  }
+
+  setState(params: readonly Param[], state: ReturnType<Optimizer['getState']>): void {
+    this.inner.setState(params, state);
+  }
 }
 
 export interface SliceResult {
@@ -93,45 +100,35 @@ export class TrainingRun {
   private readonly data: Dataset;
   private readonly rng: Random;
   private readonly order: Int32Array;
-  private readonly stepsPerEpoch: number;
-  private readonly step: BatchStep;
-  private globalStep = 0;
+  private readonly gradients: BatchGradients | undefined;
   /** The current epoch (from 1) and the samples of it already trained. */
   epoch = 1;
   position = 0;
   private sliceImages: Uint8Array = new Uint8Array(0);
   private sliceLabels: Uint8Array = new Uint8Array(0);
 
+  /** `gradients`: where each batch's gradients are computed (default: this thread). */
   constructor(
     model: Sequential,
     settings: RunSettings,
     trainSet: Dataset,
-    makeStep: (model: Sequential, optimizer: Optimizer) => BatchStep = localStep,
+    gradients?: BatchGradients,
   ) {
     this.model = model;
     this.settings = settings;
     this.preset = presetOf(settings);
-    this.optimizer = createOptimizer(optimizerSpec(settings.optimizer));
     this.data = take(trainSet, settings.trainSize);
     this.rng = new Random(settings.seed);
     this.order = new Int32Array(this.data.count);
-    this.stepsPerEpoch = Math.ceil(this.data.count / settings.batchSize);
-    const base = makeStep(model, this.optimizer);
-    const schedule = this.preset.train.schedule ?? { type: 'constant' };
-    const totalSteps = this.stepsPerEpoch * settings.epochs;
-    this.step = (x, labels, n) =>
-      base(
-        x,
-        labels,
-        n,
-        learningRateAt(
-          schedule,
-          settings.learningRate,
-          this.globalStep++,
-          this.stepsPerEpoch,
-          totalSteps,
-        ),
-      );
+    this.gradients = gradients;
+    const stepsPerEpoch = Math.ceil(this.data.count / settings.batchSize);
+    this.optimizer = new ScheduledOptimizer(
+      createOptimizer(optimizerSpec(settings.optimizer)),
+      this.preset.train.schedule ?? { type: 'constant' },
+      settings.learningRate,
+      stepsPerEpoch,
+      stepsPerEpoch * settings.epochs,
+    );
     this.newOrder();
   }
 
@@ -188,15 +185,14 @@ export class TrainingRun {
     const { batchSize } = this.settings;
     const batches = Math.max(1, Math.round(samples / batchSize));
     const count = Math.min(batches * batchSize, this.data.count - this.position);
-    const result = train(this.model, this.optimizer, this.sliceOf(count), {
+    const result = train(this.model, this.sliceOf(count), {
       epochs: 1,
       batchSize,
-      learningRate: this.settings.learningRate,
+      optimizer: this.optimizer,
       shuffle: false,
-      seed: this.settings.seed,
       rng: this.rng,
       augment: this.preset.train.augment,
-      step: this.step,
+      gradients: this.gradients,
     });
     this.position += count;
     if (this.position >= this.data.count) {

@@ -11,6 +11,7 @@ import {
   initSimdKernels,
   type Sequential,
 } from '../../src/index.js';
+import type { ShardedGradients } from '../../src/parallel/shardedGradients.js';
 import type {
   DataFiles,
   FromWorker,
@@ -20,7 +21,7 @@ import type {
   ToWorker,
 } from '../protocol.js';
 import { fetchGzip, readUserFile } from './dataFiles.js';
-import { createWorkerPool, type WorkerPool } from './parallel.js';
+import { createWebWorkerGradients } from './parallel.js';
 import { newModel, TrainingRun, testModel } from './training.js';
 import { workerScope, yieldToEvents } from './workerScope.js';
 
@@ -41,7 +42,7 @@ let state: RunState = 'idle';
 let loopRunning = false;
 let lastEvaluation: { samplesDone: number; accuracy: number; loss: number; count: number } | null =
   null;
-let pool: WorkerPool | null = null;
+let pool: ShardedGradients | null = null;
 /** The metadata of a model loaded from a file, saved back with it until it trains further. */
 let loadedMetadata: Record<string, unknown> | null = null;
 let trainMs = 0;
@@ -139,7 +140,7 @@ async function loadFiles(files: DataFiles): Promise<void> {
 }
 
 function closePool(): void {
-  pool?.close();
+  void pool?.close();
   pool = null;
 }
 
@@ -249,7 +250,7 @@ function report(current: TrainingRun, loss: number, accuracy: number): void {
     testAccuracy: live.accuracy,
     liveTestCount: liveCount,
     imagesPerSecond: current.samplesDone / (trainMs / 1000),
-    workers: pool?.workers ?? 1,
+    workers: pool?.threads ?? 1,
   };
   post({ type: 'progress', progress });
   postWeights();
@@ -270,8 +271,8 @@ async function start(next: RunSettings): Promise<void> {
   settings = next;
   closePool();
   const workers = workersFor(next);
-  if (workers > 1) pool = await createWorkerPool(model!, next.seed, workers, next.batchSize);
-  run = new TrainingRun(model!, next, trainSet, pool?.makeStep);
+  if (workers > 1) pool = await createWebWorkerGradients(model!, workers, next.batchSize);
+  run = new TrainingRun(model!, next, trainSet, pool ?? undefined);
   trainMs = 0;
   sliceSamples = next.batchSize;
   setState('running');

@@ -1,0 +1,57 @@
+/**
+ * Checks for untrusted layer configs (from code, model files and spec files). Each check takes
+ * the text that names the value, e.g. `layer 3 filters`, and throws one line saying what is wrong.
+ */
+
+export type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function positiveInt(v: unknown, what: string, max = 1 << 20): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
+    throw new Error(`${what} must be a whole number from 1 to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** A number in [0, 1), or [0, 1] when `closed`. */
+export function fraction(v: unknown, what: string, closed: boolean): number {
+  if (typeof v !== 'number' || !(v >= 0 && (closed ? v <= 1 : v < 1))) {
+    throw new Error(
+      `${what} must be a number in [0, 1${closed ? ']' : ')'}, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v;
+}
+
+/** `check(o[key])`, or undefined when the key is absent (the layer then uses its default). */
+export function optional<T>(o: Obj, key: string, check: (v: unknown) => T): T | undefined {
+  return o[key] === undefined ? undefined : check(o[key]);
+}
+
+export function oneOf<T extends string>(values: readonly T[], what: string): (v: unknown) => T {
+  return (v) => {
+    if (typeof v !== 'string' || !values.includes(v as T)) {
+      throw new Error(`${what} must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
+    }
+    return v as T;
+  };
+}
+
+export function bool(what: string): (v: unknown) => boolean {
+  return (v) => {
+    if (typeof v !== 'boolean') throw new Error(`${what} must be true or false`);
+    return v;
+  };
+}
+
+/** Conv-style padding: 'valid', 'same' or a whole number of pixels on every side. */
+export function padding(v: unknown, what: string): 'valid' | 'same' | number {
+  if (v === 'valid' || v === 'same') return v;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 64) return v;
+  throw new Error(`${what} must be 'valid', 'same' or a whole number, got ${JSON.stringify(v)}`);
+}
+
+export const inits = ['tutorial', 'he', 'glorot'] as const;

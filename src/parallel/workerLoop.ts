@@ -1,0 +1,65 @@
+/**
+ * A data-parallel training worker: waits for a step, copies the shared weights into its own
+ * model (so its kernels run on arena memory, see tensor/arena.ts), runs its shard forward and
+ * backward, publishes its gradients and its loss/accuracy, and waits again. Independent of the
+ * threading system: `post` sends a message to the main thread.
+ */
+import { Sequential } from '../model/sequential.js';
+import { Random } from '../random/prng.js';
+import { ShardRunner } from '../train/gradients.js';
+import { CONTROL, doneSlot, type WorkerInit } from './protocol.js';
+import type { WorkerMessage } from './transport.js';
+
+export function runWorker(init: WorkerInit, post: (message: WorkerMessage) => void): void {
+  const model = new Sequential(init.spec);
+  const params = model.params();
+  const runner = new ShardRunner(model);
+  const control = new Int32Array(init.control);
+  const weights = new Float32Array(init.weights);
+  const paramCount = weights.length;
+  const grads = new Float32Array(init.grads, (init.worker - 1) * paramCount * 4, paramCount);
+  const inputs = new Float32Array(init.inputs);
+  const labels = new Int32Array(init.labels);
+  const results = new Float64Array(init.results);
+  const done = doneSlot(init.threads, init.worker);
+
+  post({ type: 'ready' });
+
+  let generation = 0;
+  for (;;) {
+    Atomics.wait(control, CONTROL.generation, generation);
+    if (Atomics.load(control, CONTROL.stop) !== 0) break;
+    generation = Atomics.load(control, CONTROL.generation);
+    try {
+      const start = control[CONTROL.first + 2 * init.worker];
+      const count = control[CONTROL.first + 2 * init.worker + 1];
+      if (count === 0) {
+        // An empty shard (batch smaller than the thread count): nothing to compute or publish.
+        Atomics.store(control, done, generation);
+        Atomics.notify(control, done);
+        continue;
+      }
+      const noiseSeed = (control[CONTROL.noiseSeed] ^ Math.imul(init.worker, 0x9e3779b9)) >>> 0;
+      model.noise.setState(new Random(noiseSeed).getState());
+      let off = 0;
+      for (const p of params) {
+        p.value.set(weights.subarray(off, off + p.value.length));
+        p.grad.fill(0);
+        off += p.value.length;
+      }
+      const r = runner.run(inputs, labels, start, count, control[CONTROL.batchSize]);
+      off = 0;
+      for (const p of params) {
+        grads.set(p.grad, off);
+        off += p.grad.length;
+      }
+      results[2 * init.worker] = r.lossSum;
+      results[2 * init.worker + 1] = r.correct;
+      Atomics.store(control, done, generation);
+    } catch (e) {
+      post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      Atomics.store(control, done, -generation);
+    }
+    Atomics.notify(control, done);
+  }
+}

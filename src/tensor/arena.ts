@@ -1,0 +1,129 @@
+/**
+ * The arena: one WebAssembly memory that float32 (and argmax index) arrays are allocated in, so
+ * the WebAssembly SIMD kernels (src/kernels/wasm/simd.ts, which import this memory) can read
+ * and write them in place. WASM can only address its own memory, and copying the operands in
+ * and out on every call would cost about as much as the arithmetic at the tutorial's sizes.
+ *
+ * The memory has a fixed size that never grows, because growing would detach every live view
+ * (1 GiB of address space, less where refused); its pages are reserved, not committed, so
+ * untouched capacity costs no RAM. When the arena is full, or WebAssembly SIMD is missing, or
+ * `CNN_TS_NO_WASM=1` is set, allocation falls back to ordinary arrays (correct, just on the
+ * TypeScript path). Blocks come back for reuse when their array is garbage-collected
+ * (FinalizationRegistry), so a subarray must not outlive its parent array.
+ */
+
+/** Arena sizes to try, in 64 KiB pages: 1 GiB of address space, less where that is refused. */
+const ARENA_PAGE_CHOICES = [16384, 4096, 1024];
+/** Blocks start here; the first page is left to the kernels module (it keeps no static data). */
+const ARENA_BASE = 65536;
+
+/** A module whose one function returns a v128 constant: valid only where SIMD is supported. */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+/** CNN_TS_NO_WASM=1 in the environment keeps everything on the TypeScript path. */
+export function wasmForcedOff(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  return env?.CNN_TS_NO_WASM === '1';
+}
+
+function createMemory(): WebAssembly.Memory | null {
+  if (typeof WebAssembly !== 'object' || wasmForcedOff()) return null;
+  try {
+    if (!WebAssembly.validate(SIMD_PROBE)) return null;
+  } catch {
+    return null;
+  }
+  for (const pages of ARENA_PAGE_CHOICES) {
+    try {
+      return new WebAssembly.Memory({ initial: pages, maximum: pages });
+    } catch {
+      // address space refused: try a smaller arena
+    }
+  }
+  return null;
+}
+
+const memory = createMemory();
+/** Fixed for the life of the process: the memory never grows. */
+const arenaBuffer: ArrayBufferLike | null = memory ? memory.buffer : null;
+const arenaEnd = memory ? memory.buffer.byteLength : 0;
+
+/** The arena's memory, for the kernels module to import; null when there is no arena. */
+export function arenaMemory(): WebAssembly.Memory | null {
+  return memory;
+}
+
+/** True if `a` lives in the arena, so a WASM kernel can address it. */
+export function inArena(a: ArrayBufferView): boolean {
+  return a.buffer === arenaBuffer;
+}
+
+// Size classes: powers of two up to 1 MiB, whole MiB above; one free list per class.
+const freeLists = new Map<number, number[]>();
+let bumpTop = ARENA_BASE;
+const reclaim =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ ptr: number; size: number }>(({ ptr, size }) => {
+        freeLists.get(size)?.push(ptr);
+      })
+    : null;
+
+function sizeClass(bytes: number): number {
+  const MiB = 1 << 20;
+  if (bytes > MiB) return Math.ceil(bytes / MiB) * MiB;
+  let size = 64;
+  while (size < bytes) size *= 2;
+  return size;
+}
+
+/** A free arena block of at least `bytes` (64-byte aligned), or null when the arena is full. */
+function arenaBlock(bytes: number): { ptr: number; size: number; reused: boolean } | null {
+  const size = sizeClass(bytes);
+  let list = freeLists.get(size);
+  if (!list) {
+    list = [];
+    freeLists.set(size, list);
+  }
+  const reused = list.pop();
+  if (reused !== undefined) return { ptr: reused, size, reused: true };
+  if (bumpTop + size > arenaEnd) return null;
+  const ptr = bumpTop;
+  bumpTop += size;
+  return { ptr, size, reused: false };
+}
+
+function arenaArray<T extends Float32Array | Int32Array>(
+  length: number,
+  make: (buffer: ArrayBufferLike, ptr: number, length: number) => T,
+  fallback: (length: number) => T,
+): T {
+  if (!arenaBuffer || length <= 0) return fallback(length);
+  const block = arenaBlock(length * 4);
+  if (!block) return fallback(length);
+  const view = make(arenaBuffer, block.ptr, length);
+  if (block.reused) view.fill(0);
+  reclaim?.register(view, { ptr: block.ptr, size: block.size });
+  return view;
+}
+
+/** A zeroed Float32Array, in the arena when there is one with room, else on the JS heap. */
+export function allocateFloat32(length: number): Float32Array {
+  return arenaArray(
+    length,
+    (b, p, n) => new Float32Array(b, p, n),
+    (n) => new Float32Array(n),
+  );
+}
+
+/** A zeroed Int32Array, in the arena when possible (max-pool argmax indices). */
+export function allocateInt32(length: number): Int32Array {
+  return arenaArray(
+    length,
+    (b, p, n) => new Int32Array(b, p, n),
+    (n) => new Int32Array(n),
+  );
+}
