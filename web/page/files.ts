@@ -45,3 +45,39 @@ export function download(bytes: Uint8Array, name: string): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+export type FileRole = 'model' | 'data' | 'any';
+
+/**
+ * Hands the files chosen in the two pickers, or dropped on the page, to `open`. A drop anywhere
+ * is caught, so the browser never navigates away to show a dropped file.
+ */
+export function watchFileInputs(
+  modelInput: HTMLInputElement,
+  dataInput: HTMLInputElement,
+  dropZone: HTMLElement,
+  open: (files: File[], as: FileRole) => void,
+): void {
+  for (const [input, as] of [
+    [modelInput, 'model'],
+    [dataInput, 'data'],
+  ] as const) {
+    input.addEventListener('change', () => {
+      open(Array.from(input.files ?? []), as);
+      input.value = '';
+    });
+  }
+  for (const target of [dropZone, document.body]) {
+    target.addEventListener('dragover', (e) => {
+      e.preventDefault();
+      dropZone.classList.add('over');
+    });
+    target.addEventListener('dragleave', () => dropZone.classList.remove('over'));
+    target.addEventListener('drop', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      dropZone.classList.remove('over');
+      open(Array.from(e.dataTransfer?.files ?? []), 'any');
+    });
+  }
+}

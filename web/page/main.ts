@@ -15,9 +15,10 @@ import type {
 import { LineChart } from './chart.js';
 import { applyPreset, readSettings } from './controls.js';
 import { DrawPad } from './drawPad.js';
-import { dataFilesByName, download, isModelFile } from './files.js';
+import { dataFilesByName, download, type FileRole, isModelFile, watchFileInputs } from './files.js';
 import { LiveModel } from './liveModel.js';
 import { renderNetwork } from './networkView.js';
+import { ProbabilityTable } from './probabilityTable.js';
 import { renderConfusion, renderGallery } from './testResults.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -122,29 +123,14 @@ const accuracyChart = new LineChart(
 
 // ---- drawing pad and predictions ----
 
-const probabilityRows: HTMLTableRowElement[] = [];
-for (let c = 0; c < 10; c++) {
-  const tr = document.createElement('tr');
-  tr.innerHTML = `<th scope="row">${c}</th><td class="bar"><span class="fill"></span> <span class="value">–</span></td>`;
-  probabilityRows.push(tr);
-}
-$('probabilities')
-  .querySelector('tbody')!
-  .append(...probabilityRows);
+const probabilities = new ProbabilityTable(
+  $('probabilities').querySelector('tbody')!,
+  $('prediction'),
+);
 
 function showProbabilities(p: number[] | null): void {
   probe.probabilities = p;
-  let best = 0;
-  if (p) for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
-  probabilityRows.forEach((row, c) => {
-    const v = p?.[c] ?? 0;
-    (row.querySelector('.fill') as HTMLElement).style.width = `${Math.round(v * 120)}px`;
-    (row.querySelector('.value') as HTMLElement).textContent = p ? `${(v * 100).toFixed(1)}%` : '–';
-    row.classList.toggle('top', p !== null && c === best);
-  });
-  $('prediction').textContent = p
-    ? `The network says ${best} (${(p[best] * 100).toFixed(1)}%)`
-    : '';
+  probabilities.show(p);
 }
 
 let networkTimer: ReturnType<typeof setTimeout> | null = null;
@@ -254,7 +240,7 @@ $('preset').addEventListener('change', () => {
 
 $('download-model').addEventListener('click', () => send({ type: 'save-model' }));
 
-async function openFiles(files: File[], as: 'model' | 'data' | 'any'): Promise<void> {
+async function openFiles(files: File[], as: FileRole): Promise<void> {
   if (files.length === 0) return;
   try {
     if (as === 'model' || (as === 'any' && files.length === 1 && (await isModelFile(files[0])))) {
@@ -270,30 +256,7 @@ async function openFiles(files: File[], as: 'model' | 'data' | 'any'): Promise<v
   }
 }
 
-const modelInput = $<HTMLInputElement>('model-file');
-modelInput.addEventListener('change', () => {
-  void openFiles(Array.from(modelInput.files ?? []), 'model');
-  modelInput.value = '';
-});
-const dataInput = $<HTMLInputElement>('data-files');
-dataInput.addEventListener('change', () => {
-  void openFiles(Array.from(dataInput.files ?? []), 'data');
-  dataInput.value = '';
-});
-const dropZone = $('drop-zone');
-for (const target of [dropZone, document.body]) {
-  target.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    dropZone.classList.add('over');
-  });
-  target.addEventListener('dragleave', () => dropZone.classList.remove('over'));
-  target.addEventListener('drop', (e) => {
-    e.preventDefault();
-    e.stopPropagation();
-    dropZone.classList.remove('over');
-    void openFiles(Array.from(e.dataTransfer?.files ?? []), 'any');
-  });
-}
+watchFileInputs($('model-file'), $('data-files'), $('drop-zone'), openFiles);
 
 // ---- messages from the worker ----
 
