@@ -13,7 +13,7 @@ import { createOptimizer } from '../src/optim/create.js';
 import { presets } from '../src/presets.js';
 import { train } from '../src/train/trainer.js';
 import type { RunSettings } from '../web/protocol.js';
-import { optimizerSpec, TrainingRun } from '../web/worker/training.js';
+import { TrainingRun } from '../web/worker/training.js';
 
 const data = take(loadSplit(defaultMnistDir(), 't10k'), 96);
 
@@ -37,7 +37,7 @@ for (const preset of ['lenet5', 'best'] as const) {
     };
     const whole = new Sequential(presets[preset].spec, { seed: 3 });
     train(whole, data, {
-      optimizer: createOptimizer(optimizerSpec(settings.optimizer)),
+      optimizer: createOptimizer(t.optimizer ?? { type: 'sgd' }),
       epochs: 2,
       batchSize: 16,
       learningRate: t.learningRate,

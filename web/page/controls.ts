@@ -1,6 +1,7 @@
 /** The training form: preset defaults in, RunSettings out. */
 import { presets } from '../../src/index.js';
 import type { OptimizerName, PresetName, RunSettings } from '../protocol.js';
+import { optimizerName } from '../worker/training.js';
 
 function input(id: string): HTMLInputElement {
   return document.getElementById(id) as HTMLInputElement;
@@ -10,17 +11,11 @@ function select(id: string): HTMLSelectElement {
   return document.getElementById(id) as HTMLSelectElement;
 }
 
-function optimizerName(preset: PresetName): OptimizerName {
-  const spec = presets[preset].train.optimizer ?? { type: 'sgd' };
-  if (spec.type === 'sgd') return spec.momentum ? 'momentum' : 'sgd';
-  return spec.type;
-}
-
 /** Fills the form with a preset's settings (the same as `cnn train --preset NAME`). */
 export function applyPreset(preset: PresetName, maxWorkers: number): void {
   const t = presets[preset].train;
   select('preset').value = preset;
-  select('optimizer').value = optimizerName(preset);
+  select('optimizer').value = optimizerName(presets[preset].train.optimizer ?? { type: 'sgd' });
   input('learning-rate').value = String(t.learningRate);
   input('batch-size').value = String(t.batchSize);
   input('epochs').value = String(t.epochs);

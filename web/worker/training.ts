@@ -33,7 +33,16 @@ export function presetOf(settings: RunSettings): Preset {
   return preset;
 }
 
-export function optimizerSpec(name: OptimizerName): OptimizerSpec {
+/** The control's name for an optimizer spec. */
+export function optimizerName(spec: OptimizerSpec): OptimizerName {
+  if (spec.type === 'sgd') return spec.momentum ? 'momentum' : 'sgd';
+  return spec.type;
+}
+
+/** The optimizer the control names: the preset's own settings when it names the preset's. */
+export function optimizerSpec(name: OptimizerName, preset?: Preset): OptimizerSpec {
+  const own = preset?.train.optimizer ?? { type: 'sgd' };
+  if (optimizerName(own) === name) return own;
   switch (name) {
     case 'sgd':
       return { type: 'sgd' };
@@ -123,7 +132,7 @@ export class TrainingRun {
     this.gradients = gradients;
     const stepsPerEpoch = Math.ceil(this.data.count / settings.batchSize);
     this.optimizer = new ScheduledOptimizer(
-      createOptimizer(optimizerSpec(settings.optimizer)),
+      createOptimizer(optimizerSpec(settings.optimizer, this.preset)),
       this.preset.train.schedule ?? { type: 'constant' },
       settings.learningRate,
       stepsPerEpoch,
