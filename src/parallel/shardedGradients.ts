@@ -9,6 +9,8 @@
  * (bitwise): both are a ShardRunner over the whole batch. Threads synchronise with
  * Atomics.wait/notify, not messages, so a step costs no event-loop round trip and `compute` is
  * synchronous. The optimizer is not here: the training step (src/train/step.ts) runs it.
+ * A worker that throws, exits or stops answering fails the step with a one-line error naming it
+ * (workerWatch.ts) rather than leaving this thread waiting for ever.
  *
  * Layers whose forward pass depends on the whole batch (batch norm statistics) would see only
  * their shard: a known limitation of plain data parallelism.
@@ -16,8 +18,9 @@
 import type { Sequential } from '../model/sequential.js';
 import { type FloatArray, sizeOf } from '../tensor/tensor.js';
 import { type BatchGradients, type GradientSums, ShardRunner } from '../train/gradients.js';
-import { CONTROL, controlLength, doneSlot, type WorkerInit } from './protocol.js';
+import { CONTROL, controlLength, doneSlot, ERROR_BYTES, type WorkerInit } from './protocol.js';
 import type { SpawnWorker, WorkerHandle } from './transport.js';
+import { stallLimitMs, type WorkerWatch, waitForWorker } from './workerWatch.js';
 
 export interface ShardedGradients extends BatchGradients {
   readonly threads: number;
@@ -48,9 +51,10 @@ export async function createShardedGradients(
   const inputs = new Float32Array(new SharedArrayBuffer(4 * maxBatch * px));
   const labelBuf = new Int32Array(new SharedArrayBuffer(4 * maxBatch));
   const results = new Float64Array(new SharedArrayBuffer(16 * threads));
+  const errors = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES * Math.max(1, extra)));
+  const watch: WorkerWatch = { control, errors, threads };
 
   const workers: WorkerHandle[] = [];
-  const errors: string[] = [];
   for (let w = 1; w <= extra; w++) {
     const init: WorkerInit = {
       spec: model.spec,
@@ -62,8 +66,9 @@ export async function createShardedGradients(
       inputs: inputs.buffer as SharedArrayBuffer,
       labels: labelBuf.buffer as SharedArrayBuffer,
       results: results.buffer as SharedArrayBuffer,
+      errors: errors.buffer as SharedArrayBuffer,
     };
-    workers.push(spawn(init, (message) => errors.push(message)));
+    workers.push(spawn(init));
   }
   try {
     await Promise.all(workers.map((w) => w.ready));
@@ -106,18 +111,15 @@ export async function createShardedGradients(
       Atomics.store(control, CONTROL.generation, generation);
       Atomics.notify(control, CONTROL.generation);
     }
+    const started = performance.now();
     const own = runner.run(extra > 0 ? inputs : x, labelBuf, 0, shardStart(1), n);
+    const ownDone = performance.now();
+    const limit = stallLimitMs(ownDone - started);
     let lossSum = own.lossSum;
     let correct = own.correct;
     for (let w = 1; w <= extra; w++) {
-      const slot = doneSlot(threads, w);
-      for (;;) {
-        const v = Atomics.load(control, slot);
-        if (v === generation) break;
-        if (v === -generation)
-          throw new Error(`worker ${w} failed: ${errors.shift() ?? 'unknown error'}`);
-        Atomics.wait(control, slot, v, 1000);
-      }
+      const step = generation;
+      waitForWorker(watch, w, doneSlot(threads, w), (v) => v === step, ownDone, limit);
       if (shardStart(w + 1) === shardStart(w)) continue; // empty shard: no gradient
       let off = (w - 1) * paramCount;
       for (const p of params) {
