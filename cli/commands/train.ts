@@ -125,8 +125,8 @@ function printStart(out: Output, plan: RunPlan, data: RunData, model: Sequential
 }
 
 /** The threads to train on, saying so when --threads asked for more than batch size 1 allows. */
-function chooseThreads(out: Output, model: Sequential, plan: RunPlan, asked?: number): number {
-  const threads = threadsFor(model.spec, plan.settings.batchSize, asked);
+function chooseThreads(out: Output, plan: RunPlan, asked?: number): number {
+  const threads = threadsFor(plan.settings.batchSize, asked);
   if (asked !== undefined && asked > threads) {
     out.line(`Batch size 1: training on 1 thread (--threads splits a batch)`);
   }
@@ -197,7 +197,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const data = loadData(run);
   const { model, optimizerSpec, optimizer, rng } = buildTrainee(plan, flags.resume);
   printStart(out, plan, data, model, flags.resume);
-  const threads = chooseThreads(out, model, plan, flags.threads);
+  const threads = chooseThreads(out, plan, flags.threads);
   const metadataFor = (epochsDone: number, test: TestFigures | null): ModelMetadata => ({
     ...runIdentity(plan),
     seed: run.seed,

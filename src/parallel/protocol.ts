@@ -20,6 +20,8 @@ export const CONTROL = {
    * so that stream alone (saved in checkpoints) decides every mask: resumed runs repeat exactly.
    */
   noiseSeed: 3,
+  /** Threads taking part in this step's cross-thread sums: those with a non-empty shard. */
+  sumThreads: 4,
   /** Per worker w: first sample of its shard at FIRST + 2w, count at FIRST + 2w + 1. */
   first: 8,
 } as const;
@@ -36,8 +38,16 @@ export function statusSlot(threads: number, worker: number): number {
 
 export const WORKER_STATUS = { alive: 0, threw: 1, exited: 2 } as const;
 
+/**
+ * Thread t's progress through this step's cross-thread sums (batch norm statistics, see
+ * crossThreadSums.ts): how many it has contributed to. Reset to 0 by the main thread every step.
+ */
+export function arrivalSlot(threads: number, thread: number): number {
+  return CONTROL.first + 4 * threads + thread;
+}
+
 export function controlLength(threads: number): number {
-  return CONTROL.first + 4 * threads;
+  return CONTROL.first + 5 * threads;
 }
 
 /** Bytes of the `errors` buffer per worker: its failure message, UTF-8, zero-terminated. */
@@ -92,6 +102,10 @@ export interface WorkerInit {
   results: SharedArrayBuffer;
   /** Per worker: its failure message (ERROR_BYTES bytes each). */
   errors: SharedArrayBuffer;
+  /** Cross-thread sums: two regions, used in turn, of one float64 slot of sumLength per thread. */
+  sums: SharedArrayBuffer;
+  /** 0 when the model has no layer that sums across threads. */
+  sumLength: number;
   /** For tests only: make a worker fail on purpose. */
   fault?: WorkerFault;
 }

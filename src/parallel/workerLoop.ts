@@ -8,6 +8,7 @@
 import { Sequential } from '../model/sequential.js';
 import { Random } from '../random/prng.js';
 import { ShardRunner } from '../train/gradients.js';
+import { createCrossThreadSums, synchronisedLayers, waitWithoutLimit } from './crossThreadSums.js';
 import { CONTROL, doneSlot, reportFailure, WORKER_STATUS, type WorkerInit } from './protocol.js';
 
 /** `beforeStep` (tests only) runs at the start of every step, numbered from 1. */
@@ -28,6 +29,17 @@ export function runWorker(
   const results = new Float64Array(init.results);
   const errors = new Uint8Array(init.errors);
   const done = doneSlot(init.threads, init.worker);
+  const crossThread = createCrossThreadSums(
+    control,
+    new Float64Array(init.sums),
+    init.threads,
+    init.sumLength,
+    init.worker,
+    waitWithoutLimit(control, init.threads),
+  );
+  if (init.sumLength > 0) {
+    for (const layer of synchronisedLayers(model)) layer.crossThreadSum = crossThread.sum;
+  }
 
   ready();
 
@@ -54,6 +66,7 @@ export function runWorker(
         p.grad.fill(0);
         off += p.value.length;
       }
+      crossThread.startStep();
       const r = runner.run(inputs, labels, start, count, control[CONTROL.batchSize]);
       off = 0;
       for (const p of params) {
