@@ -1,6 +1,6 @@
 /** Class probabilities for one image: the model's logits through a numerically stable softmax. */
 import type { Sequential } from '../model/sequential.js';
-import { allocate } from '../tensor/tensor.js';
+import { allocate, release } from '../tensor/tensor.js';
 
 export interface ClassProbability {
   label: number;
@@ -24,8 +24,13 @@ export function classify(model: Sequential, pixels: Uint8Array): number[] {
   }
   const x = allocate(model.dtype, pixels.length);
   for (let i = 0; i < pixels.length; i++) x[i] = pixels[i] * scale + offset;
-  const logits = model.forward({ shape: [1, ...shape], data: x }, false);
-  return softmax(logits.data);
+  try {
+    const logits = model.forward({ shape: [1, ...shape], data: x }, false);
+    return softmax(logits.data);
+  } finally {
+    // Per-call scratch: back to the arena now, not at some later garbage collection.
+    release(x);
+  }
 }
 
 /** The k most probable classes, most probable first (ties: lower label first). */

@@ -16,7 +16,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { learningRateAt, type ScheduleSpec } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
 import { Random } from '../random/prng.js';
-import { allocate, sizeOf, type Tensor } from '../tensor/tensor.js';
+import { allocate, release, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { type BatchGradients, localGradients } from './gradients.js';
 import { createTrainStep } from './step.js';
 
@@ -199,24 +199,29 @@ export function evaluate(model: Sequential, data: Dataset, batchSize = 100): Eva
   const predictions = new Uint8Array(data.count);
   let totalLoss = 0;
   let correct = 0;
-  // One input buffer for the full batches (and one for a last, partial one): float32 buffers
-  // live in the SIMD arena, which only reclaims memory after garbage collection.
+  // Input buffers for the full batches and a last, partial one, given back at the end: float32
+  // buffers live in the WASM arena, which a garbage collection alone reclaims too late.
   const full = allocate(model.dtype, batchSize * px);
-  for (let start = 0; start < data.count; start += batchSize) {
-    const n = Math.min(batchSize, data.count - start);
-    const x: Tensor = {
-      shape: [n, ...model.inputShape],
-      data: n === batchSize ? full : allocate(model.dtype, n * px),
-    };
-    fillBatch(x.data, labels, data, null, start, n, scale, offset);
-    const logits = model.forward(x, false);
-    totalLoss += loss.forward(logits, labels) * n;
-    const C = logits.shape[1];
-    for (let b = 0; b < n; b++) {
-      const p = argmax(logits.data, b * C, C);
-      predictions[start + b] = p;
-      if (p === labels[b]) correct++;
+  let partial: Tensor['data'] | null = null;
+  try {
+    for (let start = 0; start < data.count; start += batchSize) {
+      const n = Math.min(batchSize, data.count - start);
+      if (n < batchSize) partial = allocate(model.dtype, n * px);
+      const x: Tensor = { shape: [n, ...model.inputShape], data: partial ?? full };
+      fillBatch(x.data, labels, data, null, start, n, scale, offset);
+      const logits = model.forward(x, false);
+      totalLoss += loss.forward(logits, labels) * n;
+      const C = logits.shape[1];
+      for (let b = 0; b < n; b++) {
+        const p = argmax(logits.data, b * C, C);
+        predictions[start + b] = p;
+        if (p === labels[b]) correct++;
+      }
     }
+  } finally {
+    release(full);
+    if (partial) release(partial);
+    loss.release();
   }
   return {
     loss: totalLoss / data.count,
