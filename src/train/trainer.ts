@@ -36,6 +36,18 @@ export interface EpochLog {
   seconds: number;
 }
 
+/** Where a run stands between two steps: enough to continue it exactly (TrainOptions.resumeAt). */
+export interface TrainPosition {
+  /** The epoch in progress (from 1) and how many of its samples are done (whole batches). */
+  epoch: number;
+  samplesDone: number;
+  /** The shuffling generator's state when this epoch began: it decides the epoch's order. */
+  epochRng: number[];
+  /** Loss sum and correct count over the samples done, for the epoch's log. */
+  lossSum: number;
+  correct: number;
+}
+
 export interface TrainOptions {
   /** Total epochs of the run, including any done before a resume. */
   epochs: number;
@@ -55,6 +67,11 @@ export interface TrainOptions {
   augment?: AugmentConfig;
   /** Epochs already done (resume): training starts at epoch startEpoch + 1. */
   startEpoch?: number;
+  /**
+   * Continue inside epoch startEpoch + 1 from this position (saved by an interrupted run, see
+   * trainSteps); `rng` must hold the generator's state at that position.
+   */
+  resumeAt?: TrainPosition;
   /** Stop after this epoch as if interrupted; the schedule still plans for `epochs`. */
   stopAfterEpoch?: number;
   /** Report running loss and accuracy every this many samples (the tutorial: 500). */
@@ -88,6 +105,23 @@ function checkData(model: Sequential, data: Dataset, name: string): void {
 }
 
 export function train(model: Sequential, data: Dataset, options: TrainOptions): TrainResult {
+  const steps = trainSteps(model, data, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `train` one step at a time: yields the position after every step (and at every epoch's end
+ * the start of the next), so a caller can pause between steps, for instance to let a signal
+ * handler run, or stop and save the position to resume from.
+ */
+export function* trainSteps(
+  model: Sequential,
+  data: Dataset,
+  options: TrainOptions,
+): Generator<TrainPosition, TrainResult> {
   checkData(model, data, 'training data');
   const { batchSize, epochs } = options;
   const learningRate = options.learningRate ?? 0.01;
@@ -117,17 +151,45 @@ export function train(model: Sequential, data: Dataset, options: TrainOptions): 
   const logs: EpochLog[] = [];
   let trainMs = 0;
   let trained = 0;
+  const resumeAt = options.resumeAt;
+  if (
+    resumeAt &&
+    (resumeAt.epoch !== startEpoch + 1 ||
+      resumeAt.samplesDone % batchSize !== 0 ||
+      !(resumeAt.samplesDone >= 0 && resumeAt.samplesDone < data.count))
+  ) {
+    throw new Error(
+      `cannot resume at sample ${resumeAt.samplesDone} of epoch ${resumeAt.epoch} after ${startEpoch} epochs in batches of ${batchSize}`,
+    );
+  }
   for (let epoch = startEpoch + 1; epoch <= lastEpoch; epoch++) {
     options.onEpochStart?.(epoch);
+    const resume = epoch === startEpoch + 1 ? resumeAt : undefined;
+    const epochRng = resume ? resume.epochRng : rng.getState();
     for (let i = 0; i < order.length; i++) order[i] = i;
-    if (options.shuffle ?? true) rng.shuffle(order);
+    if (options.shuffle ?? true) {
+      if (resume) {
+        // This epoch's order comes from the state it began with; augmentation goes on from now.
+        const now = rng.getState();
+        rng.setState(resume.epochRng);
+        rng.shuffle(order);
+        rng.setState(now);
+      } else {
+        rng.shuffle(order);
+      }
+    }
     let windowLoss = 0;
     let windowCorrect = 0;
     let windowCount = 0;
-    let epochLoss = 0;
-    let epochCorrect = 0;
+    let epochLoss = resume?.lossSum ?? 0;
+    let epochCorrect = resume?.correct ?? 0;
+    const first = resume?.samplesDone ?? 0;
     const started = performance.now();
-    for (let start = 0, batchIndex = 0; start < data.count; start += batchSize, batchIndex++) {
+    for (
+      let start = first, batchIndex = first / batchSize;
+      start < data.count;
+      start += batchSize, batchIndex++
+    ) {
       const n = Math.min(batchSize, data.count - start);
       fillBatch(x, labels, data, order, start, n, scale, offset);
       if (augment) augmentBatch(x, scratch, n, imgH, imgW, imgC, augment, background, rng);
@@ -159,10 +221,13 @@ export function train(model: Sequential, data: Dataset, options: TrainOptions): 
         windowCount = 0;
       }
       options.onBatchEnd?.(epoch, done, data.count);
+      if (done < data.count) {
+        yield { epoch, samplesDone: done, epochRng, lossSum: epochLoss, correct: epochCorrect };
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     trainMs += seconds * 1000;
-    trained += data.count;
+    trained += data.count - first;
     const log = {
       epoch,
       loss: epochLoss / data.count,
@@ -171,6 +236,9 @@ export function train(model: Sequential, data: Dataset, options: TrainOptions): 
     };
     logs.push(log);
     options.onEpochEnd?.(log);
+    if (epoch < lastEpoch) {
+      yield { epoch: epoch + 1, samplesDone: 0, epochRng: rng.getState(), lossSum: 0, correct: 0 };
+    }
   }
   const trainSeconds = trainMs / 1000;
   return {
