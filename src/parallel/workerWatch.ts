@@ -42,7 +42,7 @@ export function waitForWorker(
     const left = deadline - performance.now();
     if (left <= 0) {
       throw new Error(
-        `worker ${worker} stopped answering: no result ${(limitMs / 1000).toFixed(1)} s after the main thread finished its share of the step (killed, out of memory or stuck)`,
+        `worker ${worker} stopped answering: nothing from it for ${(limitMs / 1000).toFixed(1)} s while the main thread waited (killed, out of memory or stuck)`,
       );
     }
     Atomics.wait(control, slot, v, Math.min(left, 100));
