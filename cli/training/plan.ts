@@ -167,5 +167,17 @@ export function planRun(flags: TrainFlags): RunPlan {
       `--resume: the checkpoint has already done ${startEpoch} of ${settings.epochs} epochs (raise --epochs)`,
     );
   const training = withTrainingFlags(base, settings);
+  const plannedEpochs = saved?.epochs;
+  const shape = training.schedule?.type;
+  if (
+    plannedEpochs !== undefined &&
+    settings.epochs !== plannedEpochs &&
+    (shape === 'cosine' || shape === 'oneCycle') &&
+    !flags.reshapeSchedule
+  ) {
+    throw new UsageError(
+      `--resume: the checkpoint's ${shape} schedule was planned for ${plannedEpochs} epochs; --epochs ${settings.epochs} would reshape it (add --reshape-schedule if you mean it)`,
+    );
+  }
   return { title: title(training), name, settings, training, spec, resumed, startEpoch };
 }

@@ -1,7 +1,8 @@
 /**
  * The training run itself: the library's trainer on one thread or on the data-parallel trainer's
  * step, with the log lines, the progress bar, per-epoch tests and checkpoints `cnn train` prints
- * and writes. The only place the CLI calls `train()`.
+ * and writes, and interrupts: the first Ctrl-C or SIGTERM stops the run after the current step
+ * and saves a checkpoint of that exact point. The only place the CLI runs the trainer.
  */
 import type { Dataset } from '../../src/data/dataset.js';
 import { writeFileAtomic } from '../../src/io/files.js';
@@ -11,8 +12,14 @@ import type { OptimizerSpec } from '../../src/optim/create.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
 import { createParallelTrainer } from '../../src/parallel/parallelTrainer.js';
 import type { Random } from '../../src/random/prng.js';
-import { evaluate, type TrainResult, train } from '../../src/train/trainer.js';
+import {
+  evaluate,
+  type TrainPosition,
+  type TrainResult,
+  trainSteps,
+} from '../../src/train/trainer.js';
 import { type Output, round4 } from '../output.js';
+import { catchInterrupts, eventLoopPauser } from './interrupts.js';
 import type { RunPlan } from './plan.js';
 
 export interface TrainingRun {
@@ -28,6 +35,10 @@ export interface TrainingRun {
   stopAfter?: number;
   /** Write a checkpoint here after every epoch. */
   checkpoint?: string;
+  /** Where an interrupted run saves its checkpoint. */
+  interruptCheckpoint: string;
+  /** Inside which epoch a resumed run continues. */
+  resumeAt?: TrainPosition;
   metadataFor: (
     epochsDone: number,
     test: { accuracy: number; loss: number } | null,
@@ -35,10 +46,43 @@ export interface TrainingRun {
   out: Output;
 }
 
-/** The trainer's result, and when training started (after the threads were set up). */
-export async function runTraining(r: TrainingRun): Promise<TrainResult & { startedAt: number }> {
+export type TrainingOutcome = TrainResult & {
+  /** When training started (after the threads were set up). */
+  startedAt: number;
+  /** Set when a signal stopped the run: where, and the checkpoint saved there. */
+  interrupted?: { position: TrainPosition; checkpoint: string };
+};
+
+export async function runTraining(r: TrainingRun): Promise<TrainingOutcome> {
   const { plan, model, optimizer, rng, out } = r;
   const { training, settings } = plan;
+  const saveCheckpoint = (
+    file: string,
+    epochsDone: number,
+    test: { accuracy: number; loss: number } | null,
+    position?: TrainPosition,
+  ) => {
+    const checkpoint: Checkpoint = {
+      epoch: epochsDone,
+      settings: { ...settings },
+      optimizerKind: optimizer.kind,
+      optimizerConfig: { ...r.optimizerSpec },
+      optimizer: optimizer.getState(),
+      trainRng: rng.getState(),
+      noiseRng: model.noise.getState(),
+      ...(position
+        ? {
+            position: {
+              samplesDone: position.samplesDone,
+              epochRng: position.epochRng,
+              lossSum: position.lossSum,
+              correct: position.correct,
+            },
+          }
+        : {}),
+    };
+    writeFileAtomic(file, encodeModel(model, r.metadataFor(epochsDone, test), checkpoint));
+  };
   const parallel =
     r.threads > 1
       ? await createParallelTrainer(model.spec, {
@@ -47,9 +91,14 @@ export async function runTraining(r: TrainingRun): Promise<TrainResult & { start
           model,
         })
       : null;
+  const interrupts = catchInterrupts((signal) =>
+    out.line(
+      `${signal}: stopping after the current step to save a checkpoint (again to quit at once)`,
+    ),
+  );
   const startedAt = performance.now();
   try {
-    const result = train(model, r.trainSet, {
+    const steps = trainSteps(model, r.trainSet, {
       gradients: parallel ?? undefined,
       optimizer,
       epochs: training.epochs,
@@ -60,6 +109,7 @@ export async function runTraining(r: TrainingRun): Promise<TrainResult & { start
       shuffle: training.shuffle,
       rng,
       startEpoch: plan.startEpoch,
+      resumeAt: r.resumeAt,
       stopAfterEpoch: r.stopAfter,
       logEvery: training.logEvery,
       onEpochStart: (epoch) => out.line(`Epoch ${epoch}`),
@@ -78,25 +128,34 @@ export async function runTraining(r: TrainingRun): Promise<TrainResult & { start
           );
         }
         if (r.checkpoint) {
-          const checkpoint: Checkpoint = {
-            epoch: log.epoch,
-            settings: { ...settings },
-            optimizerKind: optimizer.kind,
-            optimizerConfig: { ...r.optimizerSpec },
-            optimizer: optimizer.getState(),
-            trainRng: rng.getState(),
-            noiseRng: model.noise.getState(),
-          };
-          writeFileAtomic(
-            r.checkpoint,
-            encodeModel(model, r.metadataFor(log.epoch, test), checkpoint),
-          );
+          saveCheckpoint(r.checkpoint, log.epoch, test);
           out.line(`Saved checkpoint after epoch ${log.epoch} to ${r.checkpoint}`);
         }
       },
     });
-    return { ...result, startedAt };
+    const pause = eventLoopPauser();
+    const epochs: TrainResult['epochs'] = [];
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return { ...next.value, startedAt };
+      // Signal handlers run only when the event loop does.
+      const paused = pause();
+      if (paused) await paused;
+      if (interrupts.requested()) {
+        const position = next.value;
+        saveCheckpoint(r.interruptCheckpoint, position.epoch - 1, null, position);
+        steps.return({ epochs, trainSeconds: 0, imagesPerSecond: 0 });
+        return {
+          epochs,
+          trainSeconds: 0,
+          imagesPerSecond: 0,
+          startedAt,
+          interrupted: { position, checkpoint: r.interruptCheckpoint },
+        };
+      }
+    }
   } finally {
+    interrupts.dispose();
     await parallel?.close();
   }
 }

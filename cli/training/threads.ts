@@ -1,14 +1,11 @@
 /** How many threads `cnn train` shares each mini-batch across. */
 import { availableParallelism } from 'node:os';
-import type { ModelSpec } from '../../src/model/spec.js';
 
 /**
- * Data parallelism splits a batch across threads, so a batch of one sample runs on one thread.
- * Batch norm would see only its thread's shard of the batch, which changes the maths (best:
- * 0.9945 on 2 threads against 0.995 on 1), so such models use one thread unless asked.
+ * Data parallelism splits a batch across threads (all cores by default), so a batch of one
+ * sample runs on one thread. Batch norm adds its statistics up across the threads, so models
+ * with it train as on one thread, up to float rounding.
  */
-export function threadsFor(spec: ModelSpec, batchSize: number, asked?: number): number {
-  const perBatchLayers = spec.layers.some((l) => l.type === 'batchNorm');
-  const defaultThreads = perBatchLayers ? 1 : availableParallelism();
-  return batchSize > 1 ? (asked ?? defaultThreads) : 1;
+export function threadsFor(batchSize: number, asked?: number): number {
+  return batchSize > 1 ? (asked ?? availableParallelism()) : 1;
 }

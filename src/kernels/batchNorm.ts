@@ -24,21 +24,75 @@ export function batchNormForwardTraining(
   epsilon: number,
 ): void {
   const sum = new Float64Array(C);
+  batchNormChannelSums(sum, input, rows, C);
+  for (let c = 0; c < C; c++) mean[c] = sum[c] / rows;
   const sumSq = new Float64Array(C);
+  batchNormSquaredDeviationSums(sumSq, input, mean, rows, C);
+  batchNormVariance(variance, invStd, sumSq, rows, C, epsilon);
+  batchNormNormalize(out, xhat, input, mean, invStd, gamma, beta, rows, C);
+}
+
+/*
+ * The training forward in steps, so that threads each holding a shard of the batch can add up
+ * their partial sums between them (synchronised batch norm): every step is one pass over the
+ * shard's rows, and `rows` in the statistics is the whole batch's.
+ */
+
+/** sum[c] += the channel's values over `rows` rows. */
+export function batchNormChannelSums(
+  sum: Float64Array,
+  input: FloatArray,
+  rows: number,
+  C: number,
+): void {
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) sum[c] += input[i];
   }
-  for (let c = 0; c < C; c++) mean[c] = sum[c] / rows;
+}
+
+/** sumSq[c] += (x - mean[c])^2 over `rows` rows. */
+export function batchNormSquaredDeviationSums(
+  sumSq: Float64Array,
+  input: FloatArray,
+  mean: FloatArray,
+  rows: number,
+  C: number,
+): void {
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) {
       const d = input[i] - mean[c];
       sumSq[c] += d * d;
     }
   }
+}
+
+/** The biased variance and invStd = 1 / sqrt(var + eps) from the squared deviations of `rows` rows. */
+export function batchNormVariance(
+  variance: FloatArray,
+  invStd: FloatArray,
+  sumSq: Float64Array,
+  rows: number,
+  C: number,
+  epsilon: number,
+): void {
   for (let c = 0; c < C; c++) {
     variance[c] = sumSq[c] / rows;
     invStd[c] = 1 / Math.sqrt(sumSq[c] / rows + epsilon);
   }
+}
+
+/** xhat = (x - mean) * invStd, y = gamma * xhat + beta. */
+export function batchNormNormalize(
+  out: FloatArray,
+  xhat: FloatArray,
+  input: FloatArray,
+  mean: FloatArray,
+  invStd: FloatArray,
+  gamma: FloatArray,
+  beta: FloatArray,
+  rows: number,
+  C: number,
+): void {
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) {
       const h = (input[i] - mean[c]) * invStd[c];
@@ -84,24 +138,54 @@ export function batchNormBackward(
 ): void {
   const sumDy = new Float64Array(C);
   const sumDyXhat = new Float64Array(C);
+  batchNormBackwardSums(sumDy, sumDyXhat, dOut, xhat, rows, C);
+  for (let c = 0; c < C; c++) {
+    dBeta[c] += sumDy[c];
+    dGamma[c] += sumDyXhat[c];
+  }
+  if (dIn) batchNormBackwardInput(dIn, dOut, xhat, sumDy, sumDyXhat, gamma, invStd, rows, rows, C);
+}
+
+/** sumDy[c] += sum dy and sumDyXhat[c] += sum dy * xhat over `rows` rows. */
+export function batchNormBackwardSums(
+  sumDy: Float64Array,
+  sumDyXhat: Float64Array,
+  dOut: FloatArray,
+  xhat: FloatArray,
+  rows: number,
+  C: number,
+): void {
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) {
       sumDy[c] += dOut[i];
       sumDyXhat[c] += dOut[i] * xhat[i];
     }
   }
-  for (let c = 0; c < C; c++) {
-    dBeta[c] += sumDy[c];
-    dGamma[c] += sumDyXhat[c];
-  }
-  if (!dIn) return;
+}
+
+/**
+ * dx over `rows` rows, from the sums over the whole batch's `batchRows` rows (more than `rows`
+ * when this thread holds one shard of it).
+ */
+export function batchNormBackwardInput(
+  dIn: FloatArray,
+  dOut: FloatArray,
+  xhat: FloatArray,
+  sumDy: Float64Array,
+  sumDyXhat: Float64Array,
+  gamma: FloatArray,
+  invStd: FloatArray,
+  rows: number,
+  batchRows: number,
+  C: number,
+): void {
   const k = new Float64Array(C);
   const meanDy = new Float64Array(C);
   const meanDyXhat = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     k[c] = gamma[c] * invStd[c];
-    meanDy[c] = sumDy[c] / rows;
-    meanDyXhat[c] = sumDyXhat[c] / rows;
+    meanDy[c] = sumDy[c] / batchRows;
+    meanDyXhat[c] = sumDyXhat[c] / batchRows;
   }
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) {

@@ -3,13 +3,24 @@
  * dense outputs [U]. Training normalises with the batch's statistics and updates the running
  * mean and variance (running = momentum * running + (1 - momentum) * batch, the variance
  * unbiased by m / (m - 1) as in PyTorch and Keras); inference uses the running statistics.
+ *
+ * When threads share a batch (data-parallel training), each holds one shard of it; with a
+ * `crossThreadSum` the batch statistics and their gradient sums are added up over all threads,
+ * so every thread normalises with the whole batch's mean and variance, as one thread would
+ * (synchronised batch norm).
  */
 
 import {
   batchNormBackward,
   batchNormBackwardInference,
+  batchNormBackwardInput,
+  batchNormBackwardSums,
+  batchNormChannelSums,
   batchNormForwardInference,
   batchNormForwardTraining,
+  batchNormNormalize,
+  batchNormSquaredDeviationSums,
+  batchNormVariance,
 } from '../kernels/batchNorm.js';
 import { batchNormOnnx } from '../onnx/layers/batchNorm.js';
 import {
@@ -32,6 +43,12 @@ export interface BatchNormConfig {
   epsilon?: number;
 }
 
+/**
+ * Adds each thread's values to the others' in place, the same totals in every thread sharing
+ * the batch (src/parallel sets it; the order of the additions is fixed, so runs repeat).
+ */
+export type CrossThreadSum = (values: Float64Array) => void;
+
 /** Batch normalisation per channel: batch statistics in training, running averages in inference. */
 export class BatchNorm implements Layer {
   readonly kind = 'batchNorm';
@@ -49,7 +66,11 @@ export class BatchNorm implements Layer {
   private readonly variance: FloatArray;
   private readonly invStd: FloatArray;
   private readonly buffers: BufferCache;
+  /** Set while threads share each batch (see CrossThreadSum); null on one thread. */
+  crossThreadSum: CrossThreadSum | null = null;
   private lastRows = 0;
+  /** Rows of the whole batch (over all threads) in the last training forward. */
+  private lastBatchRows = 0;
   /** The last forward's cache: xhat in training mode, the input in inference mode. */
   private lastXhat: Tensor | null = null;
   private lastInput: Tensor | null = null;
@@ -114,29 +135,59 @@ export class BatchNorm implements Layer {
       return out;
     }
     const xhat = this.buffers.get('xhat', input.shape);
-    batchNormForwardTraining(
-      out.data,
-      xhat.data,
-      this.mean,
-      this.variance,
-      this.invStd,
-      input.data,
-      this.gamma,
-      this.beta,
-      rows,
-      C,
-      this.epsilon,
-    );
+    let batchRows = rows;
+    if (this.crossThreadSum) {
+      batchRows = this.forwardSynchronised(out.data, xhat.data, input.data, rows);
+    } else {
+      batchNormForwardTraining(
+        out.data,
+        xhat.data,
+        this.mean,
+        this.variance,
+        this.invStd,
+        input.data,
+        this.gamma,
+        this.beta,
+        rows,
+        C,
+        this.epsilon,
+      );
+    }
     const m = this.momentum;
-    const unbias = rows > 1 ? rows / (rows - 1) : 1;
+    const unbias = batchRows > 1 ? batchRows / (batchRows - 1) : 1;
     for (let c = 0; c < C; c++) {
       this.runningMean[c] = m * this.runningMean[c] + (1 - m) * this.mean[c];
       this.runningVar[c] = m * this.runningVar[c] + (1 - m) * this.variance[c] * unbias;
     }
+    this.lastBatchRows = batchRows;
     this.lastRows = rows;
     this.lastXhat = xhat;
     this.lastInput = null;
     return out;
+  }
+
+  /** The training forward on this thread's shard with the whole batch's statistics; returns its rows. */
+  private forwardSynchronised(
+    out: FloatArray,
+    xhat: FloatArray,
+    input: FloatArray,
+    rows: number,
+  ): number {
+    const sumAcross = this.crossThreadSum as CrossThreadSum;
+    const C = this.channels;
+    // Channel sums and, last, the row count: the shards' sizes need not be equal.
+    const sums = new Float64Array(C + 1);
+    batchNormChannelSums(sums, input, rows, C);
+    sums[C] = rows;
+    sumAcross(sums);
+    const batchRows = sums[C];
+    for (let c = 0; c < C; c++) this.mean[c] = sums[c] / batchRows;
+    const sumSq = new Float64Array(C);
+    batchNormSquaredDeviationSums(sumSq, input, this.mean, rows, C);
+    sumAcross(sumSq);
+    batchNormVariance(this.variance, this.invStd, sumSq, batchRows, C, this.epsilon);
+    batchNormNormalize(out, xhat, input, this.mean, this.invStd, this.gamma, this.beta, rows, C);
+    return batchRows;
   }
 
   backward(dOut: Tensor): Tensor {
@@ -167,6 +218,10 @@ export class BatchNorm implements Layer {
       return;
     }
     if (!this.lastXhat) throw new Error('batchNorm.backward called before forward');
+    if (this.crossThreadSum) {
+      this.backwardSynchronised(dIn, dOut.data, this.lastXhat.data);
+      return;
+    }
     batchNormBackward(
       dIn,
       this.gammaGrad,
@@ -177,6 +232,33 @@ export class BatchNorm implements Layer {
       this.gamma,
       this.lastRows,
       this.channels,
+    );
+  }
+
+  /** Parameter gradients from this shard (the trainer adds the shards up), dx from the whole batch's sums. */
+  private backwardSynchronised(dIn: FloatArray | null, dOut: FloatArray, xhat: FloatArray): void {
+    const C = this.channels;
+    const sums = new Float64Array(2 * C);
+    const sumDy = sums.subarray(0, C);
+    const sumDyXhat = sums.subarray(C);
+    batchNormBackwardSums(sumDy, sumDyXhat, dOut, xhat, this.lastRows, C);
+    for (let c = 0; c < C; c++) {
+      this.betaGrad[c] += sumDy[c];
+      this.gammaGrad[c] += sumDyXhat[c];
+    }
+    if (!dIn) return;
+    (this.crossThreadSum as CrossThreadSum)(sums);
+    batchNormBackwardInput(
+      dIn,
+      dOut,
+      xhat,
+      sumDy,
+      sumDyXhat,
+      this.gamma,
+      this.invStd,
+      this.lastRows,
+      this.lastBatchRows,
+      C,
     );
   }
 }

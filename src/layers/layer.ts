@@ -9,6 +9,7 @@ import {
   allocate,
   type DType,
   type FloatArray,
+  release,
   type Shape,
   type Tensor,
 } from '../tensor/tensor.js';
@@ -65,6 +66,13 @@ export class BufferCache {
     const t = this.lookup(key, shape);
     this.recent.set(key, t);
     return t;
+  }
+
+  /** Gives every buffer back (see tensor.ts release); tensors handed out before are invalid. */
+  release(): void {
+    for (const t of this.buffers.values()) release(t.data);
+    this.buffers.clear();
+    this.recent.clear();
   }
 
   private lookup(key: string, shape: readonly number[]): Tensor {

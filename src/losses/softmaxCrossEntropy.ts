@@ -34,6 +34,13 @@ export class SoftmaxCrossEntropy {
     return this.lastProbs;
   }
 
+  /** Gives the buffers back at once (see tensor.ts release); for a loss used for one call. */
+  release(): void {
+    this.buffers.release();
+    this.lastGrad = null;
+    this.lastProbs = null;
+  }
+
   /** dL/dlogits = (p - onehot) / N. */
   backward(): Tensor {
     if (!this.lastGrad) throw new Error('loss.backward called before forward');

@@ -16,8 +16,11 @@
  *
  * `metadata` holds free-form facts about training (preset, epochs, seed, test accuracy, ...).
  * `checkpoint`, written by `cnn train --checkpoint`, holds what a resumed run needs to continue
- * bit for bit: { epoch, settings, optimizer: { kind, config, step, slots }, trainRng, noiseRng }
- * (generator states as 5 numbers, a missing spare Gaussian as null).
+ * bit for bit: { epoch, settings, optimizer: { kind, config, step, slots }, trainRng, noiseRng,
+ * position? } (generator states as 5 numbers, a missing spare Gaussian as null). `position`, in
+ * checkpoints written mid-epoch (an interrupted run), is { samplesDone, epochRng, lossSum,
+ * correct } of epoch `epoch + 1`: how far into it, the generator state that shuffled it, and the
+ * loss sum and correct count so far.
  *
  * The file length must match exactly. Loading checks the magic, the version, the header, that the
  * spec builds, that tensor ids and shapes match the model the spec builds, and that every value is
@@ -46,6 +49,16 @@ export interface Checkpoint {
   optimizer: OptimizerState;
   trainRng: number[];
   noiseRng: number[];
+  /** Set when the run stopped inside epoch `epoch + 1`. */
+  position?: CheckpointPosition;
+}
+
+/** How far into the next epoch a checkpoint is (see the format above). */
+export interface CheckpointPosition {
+  samplesDone: number;
+  epochRng: number[];
+  lossSum: number;
+  correct: number;
 }
 
 interface CheckpointHeader {
@@ -54,6 +67,7 @@ interface CheckpointHeader {
   optimizer: { kind: string; config: Record<string, unknown>; step: number; slots: string[] };
   trainRng: (number | null)[];
   noiseRng: (number | null)[];
+  position?: { samplesDone: number; epochRng: (number | null)[]; lossSum: number; correct: number };
 }
 
 export interface ModelFileHeader {
@@ -109,6 +123,10 @@ export function encodeModel(
       trainRng: rngToJson(checkpoint.trainRng),
       noiseRng: rngToJson(checkpoint.noiseRng),
     };
+    const position = checkpoint.position;
+    if (position) {
+      header.checkpoint.position = { ...position, epochRng: rngToJson(position.epochRng) };
+    }
   }
   const arrays: ArrayLike<number>[] = tensors.map((t) => t.value);
   for (const name of slotNames) {
@@ -165,6 +183,13 @@ function checkCheckpointHeader(c: unknown): CheckpointHeader {
     !o.slots.every((s) => typeof s === 'string')
   )
     throw bad('optimizer entry is malformed');
+  const p = c.position;
+  const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  if (
+    p !== undefined &&
+    (!isObj(p) || !count(p.samplesDone) || !count(p.correct) || !Number.isFinite(p.lossSum))
+  )
+    throw bad('position is malformed');
   return c as unknown as CheckpointHeader;
 }
 
@@ -265,6 +290,16 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
       optimizer: { step: ck.optimizer.step, slots },
       trainRng: rngFromJson(ck.trainRng, 'trainRng'),
       noiseRng: rngFromJson(ck.noiseRng, 'noiseRng'),
+      ...(ck.position
+        ? {
+            position: {
+              samplesDone: ck.position.samplesDone,
+              epochRng: rngFromJson(ck.position.epochRng, 'position.epochRng'),
+              lossSum: ck.position.lossSum,
+              correct: ck.position.correct,
+            },
+          }
+        : {}),
     },
   };
 }

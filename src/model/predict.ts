@@ -3,7 +3,7 @@
  * already scaled for the network; `predictPixels` takes the bytes as an image or an IDX file
  * stores them and applies the model's own input scaling, as training did.
  */
-import { allocate, sizeOf } from '../tensor/tensor.js';
+import { allocate, release, sizeOf } from '../tensor/tensor.js';
 import type { Sequential } from './sequential.js';
 
 /** Images per forward pass: bounds the memory of a large call. */
@@ -38,10 +38,15 @@ export function predictPixels(model: Sequential, pixels: ArrayLike<number>): num
     const n = Math.min(CHUNK, count - start);
     const x = allocate(model.dtype, n * size);
     for (let i = 0, j = start * size; i < x.length; i++, j++) x[i] = pixels[j] * scale + offset;
-    const logits = model.forward({ shape: [n, ...shape], data: x }, false);
-    const classes = logits.shape[1];
-    for (let b = 0; b < n; b++) {
-      rows.push(softmax(logits.data.subarray(b * classes, (b + 1) * classes)));
+    try {
+      const logits = model.forward({ shape: [n, ...shape], data: x }, false);
+      const classes = logits.shape[1];
+      for (let b = 0; b < n; b++) {
+        rows.push(softmax(logits.data.subarray(b * classes, (b + 1) * classes)));
+      }
+    } finally {
+      // Per-call scratch: back to the arena now, not at some later garbage collection.
+      release(x);
     }
   }
   return rows;

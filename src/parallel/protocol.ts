@@ -1,7 +1,9 @@
 /**
  * The shared memory layout between the parallel trainer and its workers (see
- * parallelTrainer.ts). Everything a step needs travels through SharedArrayBuffers; the only
- * messages are `ready` at start-up and `error` when a worker fails.
+ * parallelTrainer.ts). Everything a step needs travels through SharedArrayBuffers, failures
+ * included: the main thread is blocked in Atomics.wait during a step and hears no messages, so a
+ * worker reports a failure in its status slot and the `errors` buffer. The only message is
+ * `ready` at start-up.
  */
 import type { ModelSpec } from '../model/spec.js';
 
@@ -18,6 +20,8 @@ export const CONTROL = {
    * so that stream alone (saved in checkpoints) decides every mask: resumed runs repeat exactly.
    */
   noiseSeed: 3,
+  /** Threads taking part in this step's cross-thread sums: those with a non-empty shard. */
+  sumThreads: 4,
   /** Per worker w: first sample of its shard at FIRST + 2w, count at FIRST + 2w + 1. */
   first: 8,
 } as const;
@@ -27,8 +31,58 @@ export function doneSlot(threads: number, worker: number): number {
   return CONTROL.first + 2 * threads + worker;
 }
 
+/** Worker w's health: one of WORKER_STATUS, written by the worker (or its handle) on failure. */
+export function statusSlot(threads: number, worker: number): number {
+  return CONTROL.first + 3 * threads + worker;
+}
+
+export const WORKER_STATUS = { alive: 0, threw: 1, exited: 2 } as const;
+
+/**
+ * Thread t's progress through this step's cross-thread sums (batch norm statistics, see
+ * crossThreadSums.ts): how many it has contributed to. Reset to 0 by the main thread every step.
+ */
+export function arrivalSlot(threads: number, thread: number): number {
+  return CONTROL.first + 4 * threads + thread;
+}
+
 export function controlLength(threads: number): number {
-  return CONTROL.first + 3 * threads;
+  return CONTROL.first + 5 * threads;
+}
+
+/** Bytes of the `errors` buffer per worker: its failure message, UTF-8, zero-terminated. */
+export const ERROR_BYTES = 256;
+
+/** Records worker w's failure in shared memory and wakes the main thread wherever it waits. */
+export function reportFailure(
+  control: Int32Array,
+  errors: Uint8Array,
+  threads: number,
+  worker: number,
+  status: number,
+  message: string,
+): void {
+  const bytes = new TextEncoder().encode(message.split('\n')[0]).subarray(0, ERROR_BYTES - 1);
+  const area = errors.subarray((worker - 1) * ERROR_BYTES, worker * ERROR_BYTES);
+  area.fill(0);
+  area.set(bytes);
+  Atomics.store(control, statusSlot(threads, worker), status);
+  Atomics.notify(control, doneSlot(threads, worker));
+}
+
+/** The failure message worker w recorded. */
+export function failureMessage(errors: Uint8Array, worker: number): string {
+  const area = errors.subarray((worker - 1) * ERROR_BYTES, worker * ERROR_BYTES);
+  const end = area.indexOf(0);
+  // TextDecoder refuses views of shared memory: copy first.
+  return new TextDecoder().decode(area.slice(0, end < 0 ? area.length : end));
+}
+
+/** Test-only fault injection: worker `worker` fails this way at the start of step `step`. */
+export interface WorkerFault {
+  worker: number;
+  step: number;
+  kind: 'exit' | 'throw' | 'hang';
 }
 
 export interface WorkerInit {
@@ -46,4 +100,12 @@ export interface WorkerInit {
   labels: SharedArrayBuffer;
   /** Per worker: loss sum and correct count (float64 pairs). */
   results: SharedArrayBuffer;
+  /** Per worker: its failure message (ERROR_BYTES bytes each). */
+  errors: SharedArrayBuffer;
+  /** Cross-thread sums: two regions, used in turn, of one float64 slot of sumLength per thread. */
+  sums: SharedArrayBuffer;
+  /** 0 when the model has no layer that sums across threads. */
+  sumLength: number;
+  /** For tests only: make a worker fail on purpose. */
+  fault?: WorkerFault;
 }

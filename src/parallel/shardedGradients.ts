@@ -9,15 +9,31 @@
  * (bitwise): both are a ShardRunner over the whole batch. Threads synchronise with
  * Atomics.wait/notify, not messages, so a step costs no event-loop round trip and `compute` is
  * synchronous. The optimizer is not here: the training step (src/train/step.ts) runs it.
+ * A worker that throws, exits or stops answering fails the step with a one-line error naming it
+ * (workerWatch.ts) rather than leaving this thread waiting for ever.
  *
- * Layers whose forward pass depends on the whole batch (batch norm statistics) would see only
- * their shard: a known limitation of plain data parallelism.
+ * Batch norm, whose forward pass depends on the whole batch, adds its statistics up across the
+ * threads (crossThreadSums.ts), so N threads train the model one thread does, up to the order
+ * of float additions.
  */
 import type { Sequential } from '../model/sequential.js';
 import { type FloatArray, sizeOf } from '../tensor/tensor.js';
 import { type BatchGradients, type GradientSums, ShardRunner } from '../train/gradients.js';
-import { CONTROL, controlLength, doneSlot, type WorkerInit } from './protocol.js';
+import {
+  createCrossThreadSums,
+  crossThreadSumLength,
+  synchronisedLayers,
+} from './crossThreadSums.js';
+import {
+  arrivalSlot,
+  CONTROL,
+  controlLength,
+  doneSlot,
+  ERROR_BYTES,
+  type WorkerInit,
+} from './protocol.js';
 import type { SpawnWorker, WorkerHandle } from './transport.js';
+import { stallLimitMs, type WorkerWatch, waitForWorker } from './workerWatch.js';
 
 /**
  * Computes each batch's gradients over threads for its `model`; pass it as `train`'s
@@ -53,9 +69,12 @@ export async function createShardedGradients(
   const inputs = new Float32Array(new SharedArrayBuffer(4 * maxBatch * px));
   const labelBuf = new Int32Array(new SharedArrayBuffer(4 * maxBatch));
   const results = new Float64Array(new SharedArrayBuffer(16 * threads));
+  const errors = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES * Math.max(1, extra)));
+  const watch: WorkerWatch = { control, errors, threads };
+  const sumLength = extra > 0 ? crossThreadSumLength(model) : 0;
+  const sums = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, 2 * threads * sumLength)));
 
   const workers: WorkerHandle[] = [];
-  const errors: string[] = [];
   for (let w = 1; w <= extra; w++) {
     const init: WorkerInit = {
       spec: model.spec,
@@ -67,8 +86,11 @@ export async function createShardedGradients(
       inputs: inputs.buffer as SharedArrayBuffer,
       labels: labelBuf.buffer as SharedArrayBuffer,
       results: results.buffer as SharedArrayBuffer,
+      errors: errors.buffer as SharedArrayBuffer,
+      sums: sums.buffer as SharedArrayBuffer,
+      sumLength,
     };
-    workers.push(spawn(init, (message) => errors.push(message)));
+    workers.push(spawn(init));
   }
   try {
     await Promise.all(workers.map((w) => w.ready));
@@ -86,6 +108,14 @@ export async function createShardedGradients(
   };
   let generation = 0;
   let closed = false;
+  let stepStarted = 0;
+  const crossThread = createCrossThreadSums(control, sums, threads, sumLength, 0, (t, count) => {
+    const arrived = performance.now();
+    const limit = stallLimitMs(arrived - stepStarted);
+    waitForWorker(watch, t, arrivalSlot(threads, t), (v) => v >= count, arrived, limit);
+  });
+  const layers = sumLength > 0 ? synchronisedLayers(model) : [];
+  for (const layer of layers) layer.crossThreadSum = crossThread.sum;
 
   const compute = (x: FloatArray, labels: ArrayLike<number>, n: number): GradientSums => {
     if (closed) throw new Error('parallel trainer is closed');
@@ -103,6 +133,9 @@ export async function createShardedGradients(
       inputs.set(x.subarray(0, n * px));
       control[CONTROL.batchSize] = n;
       control[CONTROL.noiseSeed] = model.noise.nextUint32() | 0;
+      control[CONTROL.sumThreads] = Math.min(n, threads);
+      for (let t = 0; t < threads; t++) control[arrivalSlot(threads, t)] = 0;
+      crossThread.startStep();
       for (let w = 1; w < threads; w++) {
         control[CONTROL.first + 2 * w] = shardStart(w);
         control[CONTROL.first + 2 * w + 1] = shardStart(w + 1) - shardStart(w);
@@ -111,18 +144,16 @@ export async function createShardedGradients(
       Atomics.store(control, CONTROL.generation, generation);
       Atomics.notify(control, CONTROL.generation);
     }
+    const started = performance.now();
+    stepStarted = started;
     const own = runner.run(extra > 0 ? inputs : x, labelBuf, 0, shardStart(1), n);
+    const ownDone = performance.now();
+    const limit = stallLimitMs(ownDone - started);
     let lossSum = own.lossSum;
     let correct = own.correct;
     for (let w = 1; w <= extra; w++) {
-      const slot = doneSlot(threads, w);
-      for (;;) {
-        const v = Atomics.load(control, slot);
-        if (v === generation) break;
-        if (v === -generation)
-          throw new Error(`worker ${w} failed: ${errors.shift() ?? 'unknown error'}`);
-        Atomics.wait(control, slot, v, 1000);
-      }
+      const step = generation;
+      waitForWorker(watch, w, doneSlot(threads, w), (v) => v === step, ownDone, limit);
       if (shardStart(w + 1) === shardStart(w)) continue; // empty shard: no gradient
       let off = (w - 1) * paramCount;
       for (const p of params) {
@@ -139,6 +170,7 @@ export async function createShardedGradients(
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    for (const layer of layers) layer.crossThreadSum = null;
     Atomics.store(control, CONTROL.stop, 1);
     Atomics.add(control, CONTROL.generation, 1);
     Atomics.notify(control, CONTROL.generation);

@@ -1,6 +1,8 @@
 /**
  * What the data-parallel trainer needs from a threading system: start a worker that runs
- * `runWorker` (workerLoop.ts) on a WorkerInit, know when it is ready, hear its errors, stop it.
+ * `runWorker` (workerLoop.ts) on a WorkerInit, know when it is ready, stop it. A worker's
+ * failures are recorded in shared memory (protocol.ts reportFailure), by the worker itself or,
+ * for deaths it cannot report, by its handle.
  * Everything else goes through SharedArrayBuffers and Atomics, which Node's worker_threads and
  * browsers' Web Workers both have; nodeTransport.ts is the worker_threads implementation.
  */
@@ -12,7 +14,7 @@ export interface WorkerHandle {
   terminate(): Promise<void>;
 }
 
-/** The messages a worker sends: `ready` once, `error` when a step failed. */
-export type WorkerMessage = { type: 'ready' } | { type: 'error'; message: string };
+/** The one message a worker sends: `ready`, once. */
+export type WorkerMessage = { type: 'ready' };
 
-export type SpawnWorker = (init: WorkerInit, onError: (message: string) => void) => WorkerHandle;
+export type SpawnWorker = (init: WorkerInit) => WorkerHandle;

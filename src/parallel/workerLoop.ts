@@ -2,15 +2,21 @@
  * A data-parallel training worker: waits for a step, copies the shared weights into its own
  * model (so its kernels run on arena memory, see tensor/arena.ts), runs its shard forward and
  * backward, publishes its gradients and its loss/accuracy, and waits again. Independent of the
- * threading system: `post` sends a message to the main thread.
+ * threading system: `ready` tells the main thread it waits for steps; a failure is recorded in
+ * shared memory, where the main thread looks (protocol.ts).
  */
 import { Sequential } from '../model/sequential.js';
 import { Random } from '../random/prng.js';
 import { ShardRunner } from '../train/gradients.js';
-import { CONTROL, doneSlot, type WorkerInit } from './protocol.js';
-import type { WorkerMessage } from './transport.js';
+import { createCrossThreadSums, synchronisedLayers, waitWithoutLimit } from './crossThreadSums.js';
+import { CONTROL, doneSlot, reportFailure, WORKER_STATUS, type WorkerInit } from './protocol.js';
 
-export function runWorker(init: WorkerInit, post: (message: WorkerMessage) => void): void {
+/** `beforeStep` (tests only) runs at the start of every step, numbered from 1. */
+export function runWorker(
+  init: WorkerInit,
+  ready: () => void,
+  beforeStep?: (step: number) => void,
+): void {
   const model = new Sequential(init.spec);
   const params = model.params();
   const runner = new ShardRunner(model);
@@ -21,9 +27,21 @@ export function runWorker(init: WorkerInit, post: (message: WorkerMessage) => vo
   const inputs = new Float32Array(init.inputs);
   const labels = new Int32Array(init.labels);
   const results = new Float64Array(init.results);
+  const errors = new Uint8Array(init.errors);
   const done = doneSlot(init.threads, init.worker);
+  const crossThread = createCrossThreadSums(
+    control,
+    new Float64Array(init.sums),
+    init.threads,
+    init.sumLength,
+    init.worker,
+    waitWithoutLimit(control, init.threads),
+  );
+  if (init.sumLength > 0) {
+    for (const layer of synchronisedLayers(model)) layer.crossThreadSum = crossThread.sum;
+  }
 
-  post({ type: 'ready' });
+  ready();
 
   let generation = 0;
   for (;;) {
@@ -31,6 +49,7 @@ export function runWorker(init: WorkerInit, post: (message: WorkerMessage) => vo
     if (Atomics.load(control, CONTROL.stop) !== 0) break;
     generation = Atomics.load(control, CONTROL.generation);
     try {
+      beforeStep?.(generation);
       const start = control[CONTROL.first + 2 * init.worker];
       const count = control[CONTROL.first + 2 * init.worker + 1];
       if (count === 0) {
@@ -47,6 +66,7 @@ export function runWorker(init: WorkerInit, post: (message: WorkerMessage) => vo
         p.grad.fill(0);
         off += p.value.length;
       }
+      crossThread.startStep();
       const r = runner.run(inputs, labels, start, count, control[CONTROL.batchSize]);
       off = 0;
       for (const p of params) {
@@ -56,10 +76,10 @@ export function runWorker(init: WorkerInit, post: (message: WorkerMessage) => vo
       results[2 * init.worker] = r.lossSum;
       results[2 * init.worker + 1] = r.correct;
       Atomics.store(control, done, generation);
+      Atomics.notify(control, done);
     } catch (e) {
-      post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-      Atomics.store(control, done, -generation);
+      const message = e instanceof Error ? e.message : String(e);
+      reportFailure(control, errors, init.threads, init.worker, WORKER_STATUS.threw, message);
     }
-    Atomics.notify(control, done);
   }
 }

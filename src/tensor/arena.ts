@@ -8,8 +8,10 @@
  * (1 GiB of address space, less where refused); its pages are reserved, not committed, so
  * untouched capacity costs no RAM. When the arena is full, or WebAssembly SIMD is missing, or
  * `CNN_TS_NO_WASM=1` is set, allocation falls back to ordinary arrays (correct, just on the
- * TypeScript path). Blocks come back for reuse when their array is garbage-collected
- * (FinalizationRegistry), so a subarray must not outlive its parent array.
+ * TypeScript path). Blocks come back for reuse when their array is released (`releaseArray`) or
+ * garbage-collected (FinalizationRegistry), so a subarray must not outlive its parent array.
+ * Release matters: WebAssembly memory is invisible to the garbage collector's heuristics, so code
+ * that allocates per call and waits for a collection can touch hundreds of MB of the arena.
  */
 
 /** Arena sizes to try, in 64 KiB pages: 1 GiB of address space, less where that is refused. */
@@ -65,11 +67,21 @@ export function inArena(a: ArrayBufferView): boolean {
 // Size classes: powers of two up to 1 MiB, whole MiB above; one free list per class.
 const freeLists = new Map<number, number[]>();
 let bumpTop = ARENA_BASE;
+/** Bytes of the arena ever handed out: the most of it that can be resident. */
+export function arenaBytesTouched(): number {
+  return bumpTop - ARENA_BASE;
+}
+
+/** The block behind each array handed out and not yet released. */
+const blockOf = new WeakMap<object, { ptr: number; size: number }>();
+
+function freeBlock({ ptr, size }: { ptr: number; size: number }): void {
+  freeLists.get(size)?.push(ptr);
+}
+
 const reclaim =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<{ ptr: number; size: number }>(({ ptr, size }) => {
-        freeLists.get(size)?.push(ptr);
-      })
+    ? new FinalizationRegistry<{ ptr: number; size: number }>(freeBlock)
     : null;
 
 function sizeClass(bytes: number): number {
@@ -106,8 +118,23 @@ function arenaArray<T extends Float32Array | Int32Array>(
   if (!block) return fallback(length);
   const view = make(arenaBuffer, block.ptr, length);
   if (block.reused) view.fill(0);
-  reclaim?.register(view, { ptr: block.ptr, size: block.size });
+  const held = { ptr: block.ptr, size: block.size };
+  blockOf.set(view, held);
+  reclaim?.register(view, held, view);
   return view;
+}
+
+/**
+ * Gives an array from allocateFloat32/allocateInt32 (not a subarray of one) back to the arena at
+ * once. Nothing may use it, or any subarray of it, afterwards: its memory is handed out again.
+ * Arrays outside the arena, and arrays released before, are ignored.
+ */
+export function releaseArray(array: Float32Array | Float64Array | Int32Array): void {
+  const block = blockOf.get(array);
+  if (!block) return;
+  blockOf.delete(array);
+  reclaim?.unregister(array);
+  freeBlock(block);
 }
 
 /** A zeroed Float32Array, in the arena when there is one with room, else on the JS heap. */

@@ -6,7 +6,7 @@
  * [N, features]. Conv filters are HWIO: [kernelH, kernelW, inChannels, outChannels]; dense weights
  * are [inputs, units] like the tutorial's `Softmax.weights`.
  */
-import { allocateFloat32 } from './arena.js';
+import { allocateFloat32, releaseArray } from './arena.js';
 
 /** Float storage. Training uses float32; gradient checks run the same code in float64. */
 export type FloatArray = Float32Array | Float64Array;
@@ -33,6 +33,14 @@ export function sizeOf(shape: Shape): number {
 /** Zeroed storage; float32 goes where the SIMD kernels can reach it (arena.ts). */
 export function allocate(dtype: DType, length: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(length) : allocateFloat32(length);
+}
+
+/**
+ * Gives storage from `allocate` back at once rather than at the next garbage collection (see
+ * arena.ts); it must not be used afterwards. For scratch arrays of code that runs per call.
+ */
+export function release(data: FloatArray): void {
+  releaseArray(data);
 }
 
 /** A tensor over existing data; throws if the data length does not match the shape. */

@@ -16,7 +16,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { learningRateAt, type ScheduleSpec } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
 import { Random } from '../random/prng.js';
-import { allocate, sizeOf, type Tensor } from '../tensor/tensor.js';
+import { allocate, release, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { type BatchGradients, localGradients } from './gradients.js';
 import { createTrainStep } from './step.js';
 
@@ -44,6 +44,18 @@ export interface EpochLog {
   seconds: number;
 }
 
+/** Where a run stands between two steps: enough to continue it exactly (TrainOptions.resumeAt). */
+export interface TrainPosition {
+  /** The epoch in progress (from 1) and how many of its samples are done (whole batches). */
+  epoch: number;
+  samplesDone: number;
+  /** The shuffling generator's state when this epoch began: it decides the epoch's order. */
+  epochRng: number[];
+  /** Loss sum and correct count over the samples done, for the epoch's log. */
+  lossSum: number;
+  correct: number;
+}
+
 /** How `train` trains: epochs, batch size, optimizer, schedule, shuffling, augmentation. */
 export interface TrainOptions {
   /** Total epochs of the run, including any done before a resume. */
@@ -66,6 +78,11 @@ export interface TrainOptions {
   augment?: AugmentConfig;
   /** Epochs already done (resume): training starts at epoch startEpoch + 1. */
   startEpoch?: number;
+  /**
+   * Continue inside epoch startEpoch + 1 from this position (saved by an interrupted run, see
+   * trainSteps); `rng` must hold the generator's state at that position.
+   */
+  resumeAt?: TrainPosition;
   /** Stop after this epoch as if interrupted; the schedule still plans for `epochs`. */
   stopAfterEpoch?: number;
   /** Report running loss and accuracy every this many samples (the tutorial: 500). */
@@ -111,6 +128,23 @@ function checkData(model: Sequential, data: Dataset, name: string): void {
  * one-line error on mismatched data or a diverging loss.
  */
 export function train(model: Sequential, data: Dataset, options: TrainOptions): TrainResult {
+  const steps = trainSteps(model, data, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `train` one step at a time: yields the position after every step (and at every epoch's end
+ * the start of the next), so a caller can pause between steps, for instance to let a signal
+ * handler run, or stop and save the position to resume from.
+ */
+export function* trainSteps(
+  model: Sequential,
+  data: Dataset,
+  options: TrainOptions,
+): Generator<TrainPosition, TrainResult> {
   checkData(model, data, 'training data');
   const { batchSize, epochs } = options;
   const learningRate = options.learningRate ?? 0.01;
@@ -140,17 +174,45 @@ export function train(model: Sequential, data: Dataset, options: TrainOptions): 
   const logs: EpochLog[] = [];
   let trainMs = 0;
   let trained = 0;
+  const resumeAt = options.resumeAt;
+  if (
+    resumeAt &&
+    (resumeAt.epoch !== startEpoch + 1 ||
+      resumeAt.samplesDone % batchSize !== 0 ||
+      !(resumeAt.samplesDone >= 0 && resumeAt.samplesDone < data.count))
+  ) {
+    throw new Error(
+      `cannot resume at sample ${resumeAt.samplesDone} of epoch ${resumeAt.epoch} after ${startEpoch} epochs in batches of ${batchSize}`,
+    );
+  }
   for (let epoch = startEpoch + 1; epoch <= lastEpoch; epoch++) {
     options.onEpochStart?.(epoch);
+    const resume = epoch === startEpoch + 1 ? resumeAt : undefined;
+    const epochRng = resume ? resume.epochRng : rng.getState();
     for (let i = 0; i < order.length; i++) order[i] = i;
-    if (options.shuffle ?? true) rng.shuffle(order);
+    if (options.shuffle ?? true) {
+      if (resume) {
+        // This epoch's order comes from the state it began with; augmentation goes on from now.
+        const now = rng.getState();
+        rng.setState(resume.epochRng);
+        rng.shuffle(order);
+        rng.setState(now);
+      } else {
+        rng.shuffle(order);
+      }
+    }
     let windowLoss = 0;
     let windowCorrect = 0;
     let windowCount = 0;
-    let epochLoss = 0;
-    let epochCorrect = 0;
+    let epochLoss = resume?.lossSum ?? 0;
+    let epochCorrect = resume?.correct ?? 0;
+    const first = resume?.samplesDone ?? 0;
     const started = performance.now();
-    for (let start = 0, batchIndex = 0; start < data.count; start += batchSize, batchIndex++) {
+    for (
+      let start = first, batchIndex = first / batchSize;
+      start < data.count;
+      start += batchSize, batchIndex++
+    ) {
       const n = Math.min(batchSize, data.count - start);
       fillBatch(x, labels, data, order, start, n, scale, offset);
       if (augment) augmentBatch(x, scratch, n, imgH, imgW, imgC, augment, background, rng);
@@ -182,10 +244,13 @@ export function train(model: Sequential, data: Dataset, options: TrainOptions): 
         windowCount = 0;
       }
       options.onBatchEnd?.(epoch, done, data.count);
+      if (done < data.count) {
+        yield { epoch, samplesDone: done, epochRng, lossSum: epochLoss, correct: epochCorrect };
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     trainMs += seconds * 1000;
-    trained += data.count;
+    trained += data.count - first;
     const log = {
       epoch,
       loss: epochLoss / data.count,
@@ -194,6 +259,9 @@ export function train(model: Sequential, data: Dataset, options: TrainOptions): 
     };
     logs.push(log);
     options.onEpochEnd?.(log);
+    if (epoch < lastEpoch) {
+      yield { epoch: epoch + 1, samplesDone: 0, epochRng: rng.getState(), lossSum: 0, correct: 0 };
+    }
   }
   const trainSeconds = trainMs / 1000;
   return {
@@ -226,24 +294,29 @@ export function evaluate(model: Sequential, data: Dataset, batchSize = 100): Eva
   const predictions = new Uint8Array(data.count);
   let totalLoss = 0;
   let correct = 0;
-  // One input buffer for the full batches (and one for a last, partial one): float32 buffers
-  // live in the SIMD arena, which only reclaims memory after garbage collection.
+  // Input buffers for the full batches and a last, partial one, given back at the end: float32
+  // buffers live in the WASM arena, which a garbage collection alone reclaims too late.
   const full = allocate(model.dtype, batchSize * px);
-  for (let start = 0; start < data.count; start += batchSize) {
-    const n = Math.min(batchSize, data.count - start);
-    const x: Tensor = {
-      shape: [n, ...model.inputShape],
-      data: n === batchSize ? full : allocate(model.dtype, n * px),
-    };
-    fillBatch(x.data, labels, data, null, start, n, scale, offset);
-    const logits = model.forward(x, false);
-    totalLoss += loss.forward(logits, labels) * n;
-    const C = logits.shape[1];
-    for (let b = 0; b < n; b++) {
-      const p = argmax(logits.data, b * C, C);
-      predictions[start + b] = p;
-      if (p === labels[b]) correct++;
+  let partial: Tensor['data'] | null = null;
+  try {
+    for (let start = 0; start < data.count; start += batchSize) {
+      const n = Math.min(batchSize, data.count - start);
+      if (n < batchSize) partial = allocate(model.dtype, n * px);
+      const x: Tensor = { shape: [n, ...model.inputShape], data: partial ?? full };
+      fillBatch(x.data, labels, data, null, start, n, scale, offset);
+      const logits = model.forward(x, false);
+      totalLoss += loss.forward(logits, labels) * n;
+      const C = logits.shape[1];
+      for (let b = 0; b < n; b++) {
+        const p = argmax(logits.data, b * C, C);
+        predictions[start + b] = p;
+        if (p === labels[b]) correct++;
+      }
     }
+  } finally {
+    release(full);
+    if (partial) release(partial);
+    loss.release();
   }
   return {
     loss: totalLoss / data.count,

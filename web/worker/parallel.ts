@@ -6,7 +6,7 @@
  * runs the optimizer, so a run is deterministic for a given worker count.
  */
 import type { Sequential } from '../../src/index.js';
-import type { WorkerInit } from '../../src/parallel/protocol.js';
+import { reportFailure, WORKER_STATUS, type WorkerInit } from '../../src/parallel/protocol.js';
 import {
   createShardedGradients,
   type ShardedGradients,
@@ -14,16 +14,31 @@ import {
 import type { WorkerHandle, WorkerMessage } from '../../src/parallel/transport.js';
 
 /** Starts one gradient worker (gradientWorker.ts) as a module Web Worker. */
-function spawnWebWorker(init: WorkerInit, onError: (message: string) => void): WorkerHandle {
+function spawnWebWorker(init: WorkerInit): WorkerHandle {
   const worker = new Worker(new URL('gradientWorker.js', import.meta.url), {
     type: 'module',
     name: `gradients ${init.worker}`,
   });
+  let started = false;
   const ready = new Promise<void>((resolve, reject) => {
-    worker.onerror = (e) => reject(new Error(`a gradient worker failed to start: ${e.message}`));
+    worker.onerror = (e) => {
+      if (!started) reject(new Error(`a gradient worker failed to start: ${e.message}`));
+      // Later errors go where the blocked training worker looks for them.
+      else
+        reportFailure(
+          new Int32Array(init.control),
+          new Uint8Array(init.errors),
+          init.threads,
+          init.worker,
+          WORKER_STATUS.threw,
+          e.message,
+        );
+    };
     worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
-      if (e.data.type === 'ready') resolve();
-      else onError(e.data.message);
+      if (e.data.type === 'ready') {
+        started = true;
+        resolve();
+      }
     };
   });
   worker.postMessage(init);
