@@ -36,7 +36,7 @@ export { softmaxCrossEntropy } from './kernels/softmaxCrossEntropy.js';
 export { initSimdKernels, setSimdEnabled, simdAvailable } from './kernels/wasm/simd.js';
 export { Activation, ReLU } from './layers/activation.js';
 export { AvgPool2D, type AvgPool2DConfig } from './layers/avgPool2d.js';
-export { BatchNorm, type BatchNormConfig } from './layers/batchNorm.js';
+export { BatchNorm, type BatchNormConfig, type CrossThreadSum } from './layers/batchNorm.js';
 export { Conv2D, type Conv2DConfig } from './layers/conv2d.js';
 export { Dense, type DenseConfig } from './layers/dense.js';
 export { DepthwiseConv2D, type DepthwiseConv2DConfig } from './layers/depthwiseConv2d.js';
@@ -98,6 +98,8 @@ export {
   evaluate,
   type StepLog,
   type TrainOptions,
+  type TrainPosition,
   type TrainResult,
   train,
+  trainSteps,
 } from './train/trainer.js';
