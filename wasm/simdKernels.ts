@@ -8,6 +8,7 @@
  *   conv.ts   direct convolution without padding, im2col and col2im (conv2d.ts)
  *   pool.ts   max pooling forward and backward (maxPool2d.ts)
  *   sgd.ts    the plain SGD update (sgd.ts)
+ *   activations.ts  ReLU forward and backward (activations.ts)
  *
  * Arguments are byte addresses into the imported memory (the arena of src/tensor/arena.ts, which
  * owns every buffer) and sizes. No allocation, no runtime, no static data.
@@ -21,3 +22,4 @@ export { gemmNT } from './gemm';
 export { im2col, col2imAccumulate } from './conv';
 export { maxPoolForward, maxPoolBackwardAllTies } from './pool';
 export { sgdUpdate } from './sgd';
+export { reluForward, reluBackward } from './activations';
