@@ -9,6 +9,7 @@
  *   pool.ts   max pooling forward and backward (maxPool2d.ts)
  *   sgd.ts    the plain SGD update (sgd.ts)
  *   activations.ts  ReLU forward and backward (activations.ts)
+ *   peak.ts   not a kernel: a register-only loop that measures this core's SIMD ceiling (bench)
  *
  * Arguments are byte addresses into the imported memory (the arena of src/tensor/arena.ts, which
  * owns every buffer) and sizes. No allocation, no runtime, no static data.
@@ -23,3 +24,4 @@ export { im2col, col2imAccumulate } from './conv';
 export { maxPoolForward, maxPoolBackwardAllTies } from './pool';
 export { sgdUpdate } from './sgd';
 export { reluForward, reluBackward } from './activations';
+export { simdPeakLoop } from './peak';

@@ -1,11 +1,11 @@
 /**
  * Profile: where one training step of a network spends its time, layer by layer and, inside
- * each convolution, kernel by kernel, with the GFLOP/s each part achieves against the WebAssembly
- * SIMD ceiling (4-wide f32 multiply + add, two of each per cycle: 16 FLOP/cycle, ~39 GFLOP/s at
- * 2.45 GHz). One thread, plain SGD, real MNIST. Layer rows time each layer's calls inside real
- * steps; the convolution sub-rows time the kernels alone on the same shapes. Times are this
+ * each convolution, kernel by kernel, with the GFLOP/s each part achieves against this core's
+ * WebAssembly SIMD ceiling, measured first by a register-only loop of 4-wide multiplies and adds
+ * (wasm/peak.ts). One thread, plain SGD, real MNIST. Layer rows time each layer's calls inside
+ * real steps; the convolution sub-rows time the kernels alone on the same shapes. Times are this
  * process's CPU time, so other programs on a busy machine slow the figures less than wall time.
- * Run: node dist/bench/micro/profileStep.js [net=keras|best|tutorial] [batch=128] [steps=20] [ghz=2.45]
+ * Run: node dist/bench/micro/profileStep.js [net=keras|best|tutorial] [batch=128] [steps=20]
  */
 import { cpus, loadavg } from 'node:os';
 import { fillBatch, take } from '../../src/data/dataset.js';
@@ -19,7 +19,7 @@ import {
   im2colLength,
 } from '../../src/kernels/conv2d.js';
 import { type ConvGeometry, convGeometry, type Padding } from '../../src/kernels/convGeometry.js';
-import { allocateFloat32 } from '../../src/kernels/wasm/simd.js';
+import { allocateFloat32, simdFor } from '../../src/kernels/wasm/simd.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { Sequential } from '../../src/model/sequential.js';
 import type { LayerSpec } from '../../src/model/spec.js';
@@ -33,10 +33,28 @@ import { median } from '../stats.js';
 const net = process.argv[2] ?? 'keras';
 const batch = Number(process.argv[3] ?? 128);
 const steps = Number(process.argv[4] ?? 20);
-const ghz = Number(process.argv[5] ?? 2.45); // the clock the ceiling assumes; boost clocks exceed it
-const ceiling = 16 * ghz; // GFLOP/s: two 4-wide multiplies and two 4-wide adds per cycle
 const spec =
   net === 'best' ? bestPreset.spec : net === 'tutorial' ? tutorialPreset.spec : kerasSpec;
+
+/** GFLOP/s of the register-only SIMD loop, CPU time, median of 5 runs of 0.1 s or more. */
+function measureCeiling(): number {
+  const simd = simdFor(allocateFloat32(4));
+  if (simd === null) throw new Error('profileStep needs the WebAssembly SIMD kernels');
+  const iterations = 1 << 22; // 96 FLOP each
+  const rates: number[] = [];
+  simd.simdPeakLoop(iterations, 1);
+  for (let r = 0; r < 5; r++) {
+    const t0 = now();
+    let calls = 0;
+    do {
+      simd.simdPeakLoop(iterations, 1);
+      calls++;
+    } while (now() - t0 < 100);
+    rates.push((calls * iterations * 96) / (now() - t0) / 1e6);
+  }
+  return median(rates);
+}
+const ceiling = measureCeiling();
 
 const model = new Sequential(spec, { seed: 1 });
 const mnist = loadMnist(defaultMnistDir());
@@ -217,6 +235,6 @@ const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length))
 for (const r of table)
   console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  '));
 console.log(
-  `${net}, batch ${batch}, 1 thread, median of ${steps} steps; ceiling ${ceiling.toFixed(0)} GFLOP/s at ${ghz} GHz; ` +
+  `${net}, batch ${batch}, 1 thread, median of ${steps} steps; SIMD ceiling measured ${ceiling.toFixed(1)} GFLOP/s; ` +
     `${cpus()[0]?.model ?? 'cpu?'}; load average ${loadavg()[0].toFixed(2)}`,
 );
