@@ -5,7 +5,8 @@
  * kernel in src/kernels/, with the same maths and the same overwrite-or-accumulate contract:
  *
  *   gemm.ts   matrix products (matmul.ts), built from the register tiles of gemmTiles.ts
- *   conv.ts   direct convolution without padding, im2col and col2im (conv2d.ts)
+ *   conv.ts   direct convolution without padding, im2col and col2im (conv2d.ts), and the
+ *             column sums of bias gradients (columnSums.ts)
  *   pool.ts   max pooling forward and backward (maxPool2d.ts)
  *   sgd.ts    the plain SGD update (sgd.ts)
  *   activations.ts  ReLU forward and backward (activations.ts)
@@ -20,7 +21,7 @@
 export { gemmNN, gemmTN } from './gemm';
 export { convForwardValid, convBackwardFilterValid } from './conv';
 export { gemmNT } from './gemm';
-export { im2col, col2imAccumulate } from './conv';
+export { im2col, col2imAccumulate, addColumnSums } from './conv';
 export { maxPoolForward, maxPoolBackwardAllTies } from './pool';
 export { sgdUpdate } from './sgd';
 export { reluForward, reluBackward } from './activations';

@@ -11,6 +11,7 @@
 
 import { allocateFloat32 } from '../tensor/arena.js';
 import type { FloatArray } from '../tensor/tensor.js';
+import { addColumnSums } from './columnSums.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
 import { simdFor } from './wasm/simd.js';
@@ -271,9 +272,6 @@ export function conv2dBackwardFilter(
       im2col(cols, input, n, g);
       matmulTransAAccumulate(dFilters, 0, cols, 0, dOut, outOff, pixels, patch, outC);
     }
-    if (dBias) {
-      for (let p = 0; p < pixels; p++)
-        for (let co = 0; co < outC; co++) dBias[co] += dOut[outOff + p * outC + co];
-    }
   }
+  if (dBias) addColumnSums(dBias, dOut, 0, g.batch * pixels, outC);
 }
