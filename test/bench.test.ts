@@ -65,6 +65,7 @@ test('results table shows our median, peak RSS and each peer with its ratio', ()
       task: 'timeToAccuracy',
       batch: 64,
       threads: 1,
+      target: 0.992,
       ours: { id: 'b', seconds: 87.4, epochs: 3, accuracy: 0.99251 },
       peers: {},
     },
@@ -117,7 +118,7 @@ test('the tutorial net maps to the same PyTorch modules, with the weight layouts
 test('every bench network builds and maps to a PyTorch architecture', () => {
   assert.deepEqual(
     benchNetworks.map((n) => n.key),
-    ['tutorial', 'keras', 'best'],
+    ['tutorial', 'keras', 'best', 'fast'],
   );
   assert.deepEqual(benchNetworks[0].trainBatches, [1, 32, 128]);
   for (const net of benchNetworks) {

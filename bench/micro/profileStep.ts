@@ -5,7 +5,7 @@
  * (wasm/peak.ts). One thread, plain SGD, real MNIST. Layer rows time each layer's calls inside
  * real steps; the convolution sub-rows time the kernels alone on the same shapes. Times are this
  * process's CPU time, so other programs on a busy machine slow the figures less than wall time.
- * Run: node dist/bench/micro/profileStep.js [net=keras|best|tutorial] [batch=128] [steps=20]
+ * Run: node dist/bench/micro/profileStep.js [net=keras or a preset name] [batch=128] [steps=20]
  */
 import { cpus, loadavg } from 'node:os';
 import { fillBatch, take } from '../../src/data/dataset.js';
@@ -24,7 +24,7 @@ import type { Layer } from '../../src/layers/layer.js';
 import { Sequential } from '../../src/model/sequential.js';
 import type { LayerSpec } from '../../src/model/spec.js';
 import { SGD } from '../../src/optim/sgd.js';
-import { bestPreset, tutorialPreset } from '../../src/presets.js';
+import { presets } from '../../src/presets.js';
 import { localGradients } from '../../src/train/gradients.js';
 import { createTrainStep } from '../../src/train/step.js';
 import { kerasSpec } from '../networks.js';
@@ -33,8 +33,9 @@ import { median } from '../stats.js';
 const net = process.argv[2] ?? 'keras';
 const batch = Number(process.argv[3] ?? 128);
 const steps = Number(process.argv[4] ?? 20);
-const spec =
-  net === 'best' ? bestPreset.spec : net === 'tutorial' ? tutorialPreset.spec : kerasSpec;
+const spec = net === 'keras' ? kerasSpec : presets[net]?.spec;
+if (!spec)
+  throw new Error(`unknown net ${net} (keras or a preset: ${Object.keys(presets).join(', ')})`);
 
 /** GFLOP/s of the register-only SIMD loop, CPU time, median of 5 runs of 0.1 s or more. */
 function measureCeiling(): number {
@@ -105,7 +106,8 @@ function layerFlops(layer: Layer, layerSpec: LayerSpec, first: boolean): [number
   return [0, 0];
 }
 
-const convs: { name: string; g: ConvGeometry }[] = [];
+/** The first layer computes no input gradient (nobody reads it). */
+const convs: { name: string; g: ConvGeometry; first: boolean }[] = [];
 model.layers.forEach((layer, i) => {
   const layerSpec = model.spec.layers[i];
   const name = `${i} ${layer.kind} ${layer.outputShape.join('x')}`;
@@ -129,7 +131,7 @@ model.layers.forEach((layer, i) => {
       layerSpec.stride ?? 1,
       padding,
     );
-    convs.push({ name: `${i} conv2d`, g });
+    convs.push({ name: `${i} conv2d`, g, first: i === 0 });
   }
 });
 
@@ -188,7 +190,7 @@ function kernelMs(fn: () => void): number {
   }
   return median(t);
 }
-for (const { name, g } of convs) {
+for (const { name, g, first } of convs) {
   const inLen = g.batch * g.inH * g.inW * g.inC;
   const outLen = g.batch * g.outH * g.outW * g.outC;
   const patch = g.kernelH * g.kernelW * g.inC;
@@ -204,22 +206,26 @@ for (const { name, g } of convs) {
   const parts: [string, number, number][] = [
     ['forward', kernelMs(() => conv2dForward(out, input, filters, null, g, cols)), f],
     ['backward-filter', kernelMs(() => conv2dBackwardFilter(dF, null, dOut, input, g, cols)), f],
-    ['backward-input', kernelMs(() => conv2dBackwardInput(dIn, dOut, filters, g, cols)), f],
-    [
-      '  of which col2im',
-      kernelMs(() => {
-        for (let n = 0; n < g.batch; n++) col2imAccumulate(dIn, cols, n, one);
-      }),
-      0,
-    ],
-    [
-      'im2col alone (padded path)',
-      kernelMs(() => {
-        for (let n = 0; n < g.batch; n++) im2col(cols, input, n, one);
-      }),
-      0,
-    ],
   ];
+  if (!first) {
+    parts.push(
+      ['backward-input', kernelMs(() => conv2dBackwardInput(dIn, dOut, filters, g, cols)), f],
+      [
+        '  of which col2im',
+        kernelMs(() => {
+          for (let n = 0; n < g.batch; n++) col2imAccumulate(dIn, cols, n, one);
+        }),
+        0,
+      ],
+    );
+  }
+  parts.push([
+    'im2col alone (run when a window touches padding)',
+    kernelMs(() => {
+      for (let n = 0; n < g.batch; n++) im2col(cols, input, n, one);
+    }),
+    0,
+  ]);
   for (const [part, ms, fl] of parts) {
     table.push([
       `${name} kernel: ${part}`,
