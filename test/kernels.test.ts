@@ -237,6 +237,10 @@ function convCases(): ConvCase[] {
     // Wide outputs (>= 16 channels) take the SIMD column-block order; 21 leaves a ragged tail.
     { batch: 2, inShape: [10, 9, 12], outC: 21, k: 3, stride: 1, padding: 'valid' },
     { batch: 1, inShape: [9, 11, 5], outC: 32, k: 3, stride: 1, padding: 'same' },
+    // Padding wider than stride-3 1x1 windows need: the padded copy outgrows cols, so im2col runs.
+    { batch: 2, inShape: [7, 7, 3], outC: 5, k: 1, stride: 3, padding: 1 },
+    // The last input row and column lie beyond every window: the padded copy leaves them out.
+    { batch: 1, inShape: [12, 12, 2], outC: 6, k: 3, stride: 3, padding: 1 },
   ];
   const rng = new Random(5);
   for (let i = 0; i < 12; i++) {

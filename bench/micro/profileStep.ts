@@ -220,7 +220,7 @@ for (const { name, g, first } of convs) {
     );
   }
   parts.push([
-    'im2col alone (run when a window touches padding)',
+    'im2col alone (not run where the padded copy fits)',
     kernelMs(() => {
       for (let n = 0; n < g.batch; n++) im2col(cols, input, n, one);
     }),
