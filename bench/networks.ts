@@ -1,12 +1,12 @@
 /**
- * The networks the bench measures: the tutorial net, the Keras-style MNIST CNN and the `best`
- * preset's network. Another network is one more entry here (and, for PyTorch, a mapping of any
+ * The networks the bench measures: the tutorial net, the Keras-style MNIST CNN, and the `best`
+ * and `fast` presets' networks. Another network is one more entry here (and, for PyTorch, a mapping of any
  * new layer type in bench/peerArch.ts).
  */
 import type { ModelSpec } from '../src/model/spec.js';
-import { bestPreset, TUTORIAL_INPUT, tutorialPreset } from '../src/presets.js';
+import { bestPreset, fastPreset, TUTORIAL_INPUT, tutorialPreset } from '../src/presets.js';
 
-export type NetKey = 'tutorial' | 'keras' | 'best';
+export type NetKey = 'tutorial' | 'keras' | 'best' | 'fast';
 
 export interface BenchNet {
   key: NetKey;
@@ -16,8 +16,9 @@ export interface BenchNet {
   trainBatches: number[];
   inferBatches: number[];
   learningRate: number;
-  /** The preset to train to the target accuracy, if any. */
+  /** The preset to train to targetAccuracy (test accuracy), if any. */
   presetName?: string;
+  targetAccuracy?: number;
 }
 
 /**
@@ -63,5 +64,16 @@ export const benchNetworks: BenchNet[] = [
     inferBatches: [256],
     learningRate: bestPreset.train.learningRate,
     presetName: 'best',
+    targetAccuracy: 0.992,
+  },
+  {
+    key: 'fast',
+    title: '`fast` preset net',
+    spec: fastPreset.spec,
+    trainBatches: [fastPreset.train.batchSize],
+    inferBatches: [],
+    learningRate: fastPreset.train.learningRate,
+    presetName: 'fast',
+    targetAccuracy: fastPreset.train.targetAccuracy,
   },
 ];

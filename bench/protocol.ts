@@ -51,6 +51,26 @@ export interface TfjsChildConfig {
   measure: MeasureOptions;
 }
 
+/**
+ * A time-to-accuracy run for PyTorch: a preset's network and recipe (Adam or plain SGD, constant
+ * or one-cycle learning rate, no augmentation), trained until the test accuracy reaches `target`.
+ */
+export interface AccuracyCase {
+  id: string;
+  arch: PeerArch;
+  /** Pixel scaling: x * scale + offset for bytes x. */
+  scale: number;
+  offset: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: 'sgd' | 'adam';
+  /** One-cycle parameters (src/optim/schedule.ts), or null for a constant rate. */
+  oneCycle: { peak: number; div: number; finalDiv: number } | null;
+  target: number;
+  maxSeconds: number;
+}
+
 /** Argument of the Python peers. */
 export interface PythonPeerConfig {
   mnistDir: string;
@@ -58,6 +78,7 @@ export interface PythonPeerConfig {
   threads?: number;
   tasks?: Task[];
   cases?: (BenchCase & { arch: PeerArch })[];
+  accuracyCases?: AccuracyCase[];
 }
 
 export interface CaseResult {

@@ -21,31 +21,41 @@ export interface Row {
   task: Task | 'timeToAccuracy';
   batch: number;
   threads: number;
+  /** Time-to-accuracy rows: the test accuracy to reach. */
+  target?: number;
   ours?: CaseResult;
   peers: Partial<Record<PeerKey, CaseResult>>;
 }
 
-const taskTitles: Record<Row['task'], string> = {
+const taskTitles: Record<Task, string> = {
   train: 'training img/s',
   infer: 'inference img/s',
-  timeToAccuracy: 'wall s to 99.2% test',
 };
+
+function measureTitle(row: Row): string {
+  return row.task === 'timeToAccuracy'
+    ? `wall s to ${(100 * (row.target ?? 0)).toFixed(1)}% test`
+    : taskTitles[row.task];
+}
 
 /** Median images/second, or null when the case has no timed runs. */
 export function rateOf(result: CaseResult | undefined): number | null {
   return result?.runs && result.runs.length > 0 ? median(result.runs) : null;
 }
 
+/** A time-to-accuracy result: seconds, epochs and accuracy, or how far it got. */
+function accuracyCell(r: CaseResult): string {
+  if (r.seconds === undefined) return `failed: ${r.error ?? 'no result'}`;
+  const reached = `${r.epochs} epochs, ${((r.accuracy ?? 0) * 100).toFixed(2)}%`;
+  return r.error
+    ? `not reached (${reached}, ${Math.round(r.seconds)} s)`
+    : `${Math.round(r.seconds)} s (${reached})`;
+}
+
 function oursCell(row: Row): string {
   const r = row.ours;
   if (!r) return '—';
-  if (row.task === 'timeToAccuracy') {
-    if (r.seconds === undefined) return `failed: ${r.error ?? 'no result'}`;
-    const reached = `${r.epochs} epochs, ${((r.accuracy ?? 0) * 100).toFixed(2)}%`;
-    return r.error
-      ? `not reached (${reached}, ${Math.round(r.seconds)} s)`
-      : `${Math.round(r.seconds)} s (${reached})`;
-  }
+  if (row.task === 'timeToAccuracy') return accuracyCell(r);
   const rate = rateOf(r);
   return rate === null ? `skipped${r.error ? `: ${r.error}` : ''}` : formatRate(rate);
 }
@@ -53,6 +63,13 @@ function oursCell(row: Row): string {
 function peerCell(row: Row, key: PeerKey): string {
   const peer = row.peers[key];
   if (!peer) return '—';
+  if (row.task === 'timeToAccuracy') {
+    if (peer.seconds === undefined) return 'n/a (see notes)';
+    // (Nx) = how many times faster cnn-ts reached the target: peer seconds / ours.
+    const both = !peer.error && row.ours?.seconds !== undefined && !row.ours.error;
+    const ratio = both ? ` (${formatRatio(peer.seconds, row.ours?.seconds ?? 1)})` : '';
+    return `${accuracyCell(peer)}${ratio}`;
+  }
   const rate = rateOf(peer);
   if (rate === null) return peer.error ? 'n/a (see notes)' : '—';
   const ours = rateOf(row.ours);
@@ -79,7 +96,7 @@ export function resultsTable(rows: readonly Row[]): string {
   for (const _ of peers) align.push('right');
   const body = rows.map((row) => [
     row.netTitle,
-    taskTitles[row.task],
+    measureTitle(row),
     String(row.batch),
     String(row.threads),
     oursCell(row),

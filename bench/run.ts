@@ -8,6 +8,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultMnistDir } from '../src/data/mnistFiles.js';
+import { presets } from '../src/presets.js';
 import { type BenchArgs, parseArgs, usage } from './args.js';
 import { runChild } from './children.js';
 import { type MachineInfo, machineInfo, torchBlasWarning, uptime } from './machine.js';
@@ -15,6 +16,7 @@ import type { MeasureOptions } from './measure.js';
 import { type BenchNet, benchNetworks } from './networks.js';
 import { toPeerArch } from './peerArch.js';
 import type {
+  AccuracyCase,
   BenchCase,
   ChildOutput,
   OursChildConfig,
@@ -27,7 +29,6 @@ import { type PeerKey, peerTitles, type Row, resultsTable, spliceReport } from '
 
 const here = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = resolve(here, '..', '..');
-const TARGET_ACCURACY = 0.992;
 /** Debian's python3-torch lives with the system Python; numpy alone with whichever `python3`. */
 const TORCH_PYTHON = '/usr/bin/python3';
 const NUMPY_PYTHON = 'python3';
@@ -75,8 +76,10 @@ function planRows(args: BenchArgs): Plan {
         }
       }
     }
-    if (net.presetName) {
-      if (args.quick) notes.push(`${net.title}: time to 99.2% skipped in --quick.`);
+    if (net.presetName && net.targetAccuracy) {
+      const target = net.targetAccuracy;
+      if (args.quick)
+        notes.push(`${net.title}: time to ${(100 * target).toFixed(1)}% skipped in --quick.`);
       else {
         for (const t of threads) {
           rows.push({
@@ -85,6 +88,7 @@ function planRows(args: BenchArgs): Plan {
             task: 'timeToAccuracy',
             batch: net.trainBatches[0],
             threads: t,
+            target,
             peers: {},
           });
         }
@@ -92,6 +96,50 @@ function planRows(args: BenchArgs): Plan {
     }
   }
   return { rows, notes };
+}
+
+function accuracyCaseId(net: BenchNet): string {
+  return `${net.key}-timeToAccuracy`;
+}
+
+/**
+ * A preset's recipe for PyTorch's time-to-accuracy run, or why it cannot be given (only plain
+ * SGD or Adam with their default constants, a constant or one-cycle rate, no augmentation).
+ */
+function torchRecipe(net: BenchNet, target: number): AccuracyCase | string {
+  const preset = presets[net.presetName ?? ''];
+  if (!preset) return `no ${net.presetName} preset`;
+  const t = preset.train;
+  if (t.augment) return 'the recipe uses augmentation, which the peer does not reproduce';
+  const o = t.optimizer ?? { type: 'sgd' };
+  const plain =
+    o.type === 'sgd'
+      ? !o.momentum && !o.weightDecay
+      : o.type === 'adam' && o.beta1 === undefined && o.beta2 === undefined && !o.weightDecay;
+  if (!plain) return 'the peer maps only plain SGD and Adam with default constants';
+  const s = t.schedule ?? { type: 'constant' };
+  if (s.type !== 'constant' && s.type !== 'oneCycle')
+    return `the peer does not map the ${s.type} schedule`;
+  try {
+    return {
+      id: accuracyCaseId(net),
+      arch: toPeerArch(preset.spec),
+      scale: preset.spec.input.scale,
+      offset: preset.spec.input.offset,
+      epochs: t.epochs,
+      batchSize: t.batchSize,
+      learningRate: t.learningRate,
+      optimizer: o.type === 'adam' ? 'adam' : 'sgd',
+      oneCycle:
+        s.type === 'oneCycle'
+          ? { peak: s.peak ?? 0.25, div: s.div ?? 25, finalDiv: s.finalDiv ?? 1e4 }
+          : null,
+      target,
+      maxSeconds: 600,
+    };
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** One measurement job: a child process and what to do with its output. */
@@ -131,8 +179,11 @@ function buildJobs(
   const fillPeer = (key: PeerKey, o: ChildOutput) => {
     const byId = new Map((o.results ?? []).map((r) => [r.id, r]));
     for (const row of rows) {
-      if (row.task === 'timeToAccuracy') continue;
-      const r = byId.get(caseId(row.net, row.task, row.batch));
+      const id =
+        row.task === 'timeToAccuracy'
+          ? accuracyCaseId(row.net)
+          : caseId(row.net, row.task, row.batch);
+      const r = byId.get(id);
       if (r) row.peers[key] = r;
     }
   };
@@ -145,7 +196,7 @@ function buildJobs(
         ? {
             kind: 'timeToAccuracy',
             presetName: row.net.presetName ?? '',
-            target: TARGET_ACCURACY,
+            target: row.target ?? 1,
             maxSeconds: 600,
             threads: row.threads,
           }
@@ -206,6 +257,14 @@ function buildJobs(
       archNoted.add(row.net.key);
     }
   }
+  const accuracyCases: AccuracyCase[] = [];
+  for (const row of rows) {
+    if (row.task !== 'timeToAccuracy' || row.threads !== 1) continue;
+    const recipe = torchRecipe(row.net, row.target ?? 1);
+    if (typeof recipe === 'string')
+      notes.push(`PyTorch, ${row.net.title} time to accuracy: skipped, ${recipe}.`);
+    else accuracyCases.push(recipe);
+  }
   for (const threads of [1, 2]) {
     const key: PeerKey = threads === 1 ? 'torch1' : 'torch2';
     const config: PythonPeerConfig = {
@@ -213,8 +272,12 @@ function buildJobs(
       measure: measureOptions,
       threads,
       cases: torchCases,
+      accuracyCases,
     };
-    const timeout = 60 + torchCases.length * perCaseSeconds(measureOptions);
+    const timeout =
+      60 +
+      torchCases.length * perCaseSeconds(measureOptions) +
+      accuracyCases.reduce((s, c) => s + c.maxSeconds + 60, 0);
     jobs.push({
       label: `PyTorch ${threads} thread(s), ${torchCases.length} cases`,
       command: TORCH_PYTHON,

@@ -5,16 +5,24 @@ Training is one full SGD step per batch: forward, cross-entropy loss, backward, 
 Inference is a forward pass under no_grad. Images come from real MNIST, scaled like the tutorial
 (x / 255 - 0.5) and held as float32 NCHW tensors, the layout PyTorch's kernels want.
 
+Time to accuracy (`accuracyCases`) trains a preset's network with its recipe (Adam or plain SGD,
+constant or one-cycle learning rate computed per step by the formula of src/optim/schedule.ts,
+shuffled epochs, its pixel scaling) on all 60,000 training images, tests on all 10,000 after each
+epoch, and stops at the first epoch that reaches the target. Seconds run from the first training
+step, test passes included, as for cnn-ts (bench/oursChild.ts).
+
 Usage: /usr/bin/python3 torch_peer.py '<json>'  where json = {"mnistDir", "threads", "measure",
-"cases": [{"id", "arch": {...}, "task": "train"|"infer", "batch"}]}.
+"cases": [{"id", "arch": {...}, "task": "train"|"infer", "batch"}], "accuracyCases": [...]}.
 Prints one line `BENCH_RESULT {...}` on stdout.
 """
 
 import json
+import math
 import os
 import platform
 import re
 import sys
+import time
 
 from peer_common import measure, read_idx, reply
 
@@ -54,6 +62,62 @@ def blas_info():
     return "BLAS_INFO=" + (found.group(1) if found else "unknown")
 
 
+def one_cycle_rate(case, step, total):
+    """The learning rate of step `step` of `total`: src/optim/schedule.ts's formulas."""
+    lr = case["learningRate"]
+    cycle = case["oneCycle"]
+    if cycle is None:
+        return lr
+    up = max(1, round(cycle["peak"] * total))
+    start, end = lr / cycle["div"], lr / cycle["finalDiv"]
+    if step < up:
+        return start + (lr - start) * step / up
+    p = min(1.0, (step - up) / max(1, total - up))
+    return end + (lr - end) * (1 + math.cos(math.pi * p)) / 2
+
+
+def time_to_accuracy(case, mnist_dir):
+    def load(images, labels):
+        x = read_idx(os.path.join(mnist_dir, images), 3).astype(numpy.float32)
+        x = torch.from_numpy(x * case["scale"] + case["offset"]).unsqueeze(1)
+        return x, torch.from_numpy(read_idx(os.path.join(mnist_dir, labels), 1).astype(numpy.int64))
+
+    x_train, y_train = load("train-images-idx3-ubyte", "train-labels-idx1-ubyte")
+    x_test, y_test = load("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+    model = build(case["arch"])
+    make = torch.optim.Adam if case["optimizer"] == "adam" else torch.optim.SGD
+    optimizer = make(model.parameters(), lr=case["learningRate"])
+    batch = case["batchSize"]
+    steps_per_epoch = -(-len(x_train) // batch)
+    total = steps_per_epoch * case["epochs"]
+    generator = torch.Generator().manual_seed(1)
+    started = time.perf_counter()
+    step, accuracy, epochs = 0, 0.0, 0
+    for epoch in range(1, case["epochs"] + 1):
+        model.train()
+        order = torch.randperm(len(x_train), generator=generator)
+        for b in range(0, len(x_train), batch):
+            for group in optimizer.param_groups:
+                group["lr"] = one_cycle_rate(case, step, total)
+            idx = order[b:b + batch]
+            optimizer.zero_grad()
+            F.cross_entropy(model(x_train[idx]), y_train[idx]).backward()
+            optimizer.step()
+            step += 1
+        model.eval()
+        with torch.no_grad():
+            correct = sum(int((model(x_test[b:b + 500]).argmax(1) == y_test[b:b + 500]).sum())
+                          for b in range(0, len(x_test), 500))
+        accuracy, epochs = correct / len(x_test), epoch
+        seconds = time.perf_counter() - started
+        if accuracy >= case["target"] or seconds > case["maxSeconds"]:
+            break
+    result = dict(id=case["id"], seconds=seconds, epochs=epochs, accuracy=accuracy)
+    if accuracy < case["target"]:
+        result["error"] = "stopped: %.2f%% after %d epochs" % (100 * accuracy, epochs)
+    return result
+
+
 def main():
     config = json.loads(sys.argv[1])
     torch.manual_seed(1)
@@ -89,6 +153,11 @@ def main():
             timing = measure(run, batch, config["measure"], limit)
             results.append(dict(id=case["id"], **timing))
         except Exception as error:  # one unsupported case must not sink the others
+            results.append({"id": case["id"], "error": str(error)})
+    for case in config.get("accuracyCases", []):
+        try:
+            results.append(time_to_accuracy(case, config["mnistDir"]))
+        except Exception as error:
             results.append({"id": case["id"], "error": str(error)})
     versions = {
         "python": platform.python_version(),

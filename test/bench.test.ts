@@ -65,18 +65,23 @@ test('results table shows our median, peak RSS and each peer with its ratio', ()
       task: 'timeToAccuracy',
       batch: 64,
       threads: 1,
+      target: 0.992,
       ours: { id: 'b', seconds: 87.4, epochs: 3, accuracy: 0.99251 },
-      peers: {},
+      peers: { torch1: { id: 'tb', seconds: 174.8, epochs: 2, accuracy: 0.9931 } },
     },
   ];
   const lines = resultsTable(rows).split('\n');
   assert.equal(lines.length, 4);
   assert.match(
     lines[0],
-    /\| network +\| measure +\| batch \| threads \| +cnn-ts \| peak RSS \| PyTorch 1 thr \|/,
+    /\| network +\| measure +\| batch \| threads \| +cnn-ts \| peak RSS \| +PyTorch 1 thr \|/,
   );
   assert.match(lines[2], /\| +1,000 \| +100 MB \| +2,000 \(0\.5x\) \|$/);
-  assert.match(lines[3], /wall s to 99\.2% test .*\| 87 s \(3 epochs, 99\.25%\) \|/);
+  // Time to accuracy: (Nx) is how many times faster cnn-ts got there, peer seconds / ours.
+  assert.match(
+    lines[3],
+    /wall s to 99\.2% test .*\| 87 s \(3 epochs, 99\.25%\) \| .*\| 175 s \(2 epochs, 99\.31%\) \(2x\) \|$/,
+  );
 });
 
 test('the tutorial net maps to the same PyTorch modules, with the weight layouts', () => {
@@ -117,7 +122,7 @@ test('the tutorial net maps to the same PyTorch modules, with the weight layouts
 test('every bench network builds and maps to a PyTorch architecture', () => {
   assert.deepEqual(
     benchNetworks.map((n) => n.key),
-    ['tutorial', 'keras', 'best'],
+    ['tutorial', 'keras', 'best', 'fast'],
   );
   assert.deepEqual(benchNetworks[0].trainBatches, [1, 32, 128]);
   for (const net of benchNetworks) {

@@ -6,6 +6,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { activationKernels } from '../src/kernels/activations.js';
+import {
+  activationBackwardReference,
+  activationForwardReference,
+} from '../src/kernels/activations.reference.js';
 import { avgPoolBackward, avgPoolForward } from '../src/kernels/avgPool2d.js';
 import {
   avgPoolBackwardReference,
@@ -232,6 +237,10 @@ function convCases(): ConvCase[] {
     // Wide outputs (>= 16 channels) take the SIMD column-block order; 21 leaves a ragged tail.
     { batch: 2, inShape: [10, 9, 12], outC: 21, k: 3, stride: 1, padding: 'valid' },
     { batch: 1, inShape: [9, 11, 5], outC: 32, k: 3, stride: 1, padding: 'same' },
+    // Padding wider than stride-3 1x1 windows need: the padded copy outgrows cols, so im2col runs.
+    { batch: 2, inShape: [7, 7, 3], outC: 5, k: 1, stride: 3, padding: 1 },
+    // The last input row and column lie beyond every window: the padded copy leaves them out.
+    { batch: 1, inShape: [12, 12, 2], outC: 6, k: 3, stride: 3, padding: 1 },
   ];
   const rng = new Random(5);
   for (let i = 0; i < 12; i++) {
@@ -392,6 +401,34 @@ test('fused softmax cross-entropy equals the tutorial formulation', () => {
       }
       assert.ok(Math.abs(total - expectedTotal) < 1e-5 * expectedTotal, `loss on ${path}`);
     });
+  }
+});
+
+test('relu forward and backward equal the reference exactly, zeros and tails included', () => {
+  const rng = new Random(67);
+  for (const n of [1, 3, 4, 13, 1352]) {
+    // Every fourth value exactly 0 or -0: the subgradient there is 0, and max(-0, 0) is +0.
+    const x = gaussians(rng, n).map((v, i) => (i % 4 === 1 ? 0 : i % 4 === 3 ? -0 : v));
+    const dOut = gaussians(rng, n);
+    const forward = activationForwardReference('relu', x, 0);
+    const backward = activationBackwardReference('relu', dOut, x, 0);
+    for (const path of paths) {
+      onPath(path, (make) => {
+        const out = make(new Float64Array(n + 1).fill(7));
+        const dIn = make(new Float64Array(n + 1).fill(7));
+        const xs = make(x);
+        const ds = make(dOut);
+        activationKernels.relu.forward(out, xs, n, 0);
+        activationKernels.relu.backward(dIn, ds, xs, out, n, 0);
+        // Rounded to the path's precision; + 0 because the reference's 0 * dOut may be -0.
+        const values = (a: ArrayLike<number>) =>
+          Array.from(path === 'ts-float64' ? a : Float32Array.from(a), (v) => v + 0).slice(0, n);
+        assert.deepEqual(values(out), values(forward), `relu forward n=${n} ${path}`);
+        assert.deepEqual(values(dIn), values(backward), `relu backward n=${n} ${path}`);
+        assert.equal(out[n], 7, 'nothing written past length');
+        assert.equal(dIn[n], 7, 'nothing written past length');
+      });
+    }
   }
 });
 

@@ -92,6 +92,29 @@ test('flags override the settings in the file', () => {
   assert.notEqual(c.testLoss, a.testLoss);
 });
 
+test('targetAccuracy prints the training time of the first epoch that reaches it, once', () => {
+  const training = { epochs: 3, trainSize: 300, testSize: 100, testEveryEpoch: true };
+  const reachable = specFile('target.json', {
+    model: tutorialPreset.spec,
+    training: { ...training, targetAccuracy: 0.2 },
+  });
+  const r = cnn('train', '--spec', reachable);
+  assert.equal(r.code, 0, r.stderr);
+  const reached = r.stdout.split('\n').filter((l) => l.startsWith('Reached'));
+  assert.equal(reached.length, 1, r.stdout);
+  assert.match(
+    reached[0],
+    /^Reached 20\.0% test accuracy \(\d+\.\d\d%\) after epoch 1: \d+\.\d s of training wall time, test passes not counted$/,
+  );
+  const unreachable = specFile('target1.json', {
+    model: tutorialPreset.spec,
+    training: { ...training, epochs: 1, targetAccuracy: 1 },
+  });
+  const u = cnn('train', '--spec', unreachable);
+  assert.equal(u.code, 0, u.stderr);
+  assert.doesNotMatch(u.stdout, /Reached/);
+});
+
 test('a file without a training section trains with the documented defaults', () => {
   const file = specFile('defaults.json', { model: tutorialPreset.spec });
   const r = lastJson(
@@ -183,6 +206,10 @@ test('invalid spec files give the model spec one-line errors, prefixed with the 
     [
       { model: tutorialPreset.spec, training: { learningRate: -1 } },
       /training\.learningRate must be a number in \(0, infinity\)/,
+    ],
+    [
+      { model: tutorialPreset.spec, training: { targetAccuracy: 1.5 } },
+      /training\.targetAccuracy must be a number in \(0, 1\]/,
     ],
     [
       { model: tutorialPreset.spec, training: { batchsize: 8 } },

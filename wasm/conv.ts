@@ -202,3 +202,19 @@ export function col2imAccumulate(
     }
   }
 }
+
+/**
+ * sums[c] += m[r][c] summed over rows r, for an m of `rows` x `cols` floats: a layer's bias
+ * gradient (dOut summed over the batch's pixels). Each column adds its rows in order, as the
+ * TypeScript loop does, so the sums are the same to the bit.
+ */
+export function addColumnSums(sums: usize, m: usize, rows: i32, cols: i32): void {
+  const rowBytes = (<usize>cols) << 2;
+  const vectorBytes = (<usize>(cols & ~3)) << 2;
+  let row = m;
+  for (let r = 0; r < rows; r++, row += rowBytes) {
+    let o: usize = 0;
+    for (; o < vectorBytes; o += 16) v128.store(sums + o, f32x4.add(v128.load(sums + o), v128.load(row + o)));
+    for (; o < rowBytes; o += 4) store<f32>(sums + o, load<f32>(sums + o) + load<f32>(row + o));
+  }
+}

@@ -5,9 +5,12 @@
  * kernel in src/kernels/, with the same maths and the same overwrite-or-accumulate contract:
  *
  *   gemm.ts   matrix products (matmul.ts), built from the register tiles of gemmTiles.ts
- *   conv.ts   direct convolution without padding, im2col and col2im (conv2d.ts)
+ *   conv.ts   direct convolution without padding, im2col and col2im (conv2d.ts), and the
+ *             column sums of bias gradients (columnSums.ts)
  *   pool.ts   max pooling forward and backward (maxPool2d.ts)
  *   sgd.ts    the plain SGD update (sgd.ts)
+ *   activations.ts  ReLU forward and backward (activations.ts)
+ *   peak.ts   not a kernel: a register-only loop that measures this core's SIMD ceiling (bench)
  *
  * Arguments are byte addresses into the imported memory (the arena of src/tensor/arena.ts, which
  * owns every buffer) and sizes. No allocation, no runtime, no static data.
@@ -18,6 +21,8 @@
 export { gemmNN, gemmTN } from './gemm';
 export { convForwardValid, convBackwardFilterValid } from './conv';
 export { gemmNT } from './gemm';
-export { im2col, col2imAccumulate } from './conv';
+export { im2col, col2imAccumulate, addColumnSums } from './conv';
 export { maxPoolForward, maxPoolBackwardAllTies } from './pool';
 export { sgdUpdate } from './sgd';
+export { reluForward, reluBackward } from './activations';
+export { simdPeakLoop } from './peak';

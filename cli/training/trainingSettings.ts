@@ -164,6 +164,7 @@ const settingChecks: Record<keyof TrainSettings, (v: unknown, what: string) => u
   schedule: validateSchedule,
   augment: validateAugment,
   testEveryEpoch: boolean,
+  targetAccuracy: (v, w) => numberIn(v, w, 0, 1, false, true),
   detailedOutput: boolean,
   shuffle: boolean,
   trainSize: (v, w) => wholeNumber(v, w, 1, Number.MAX_SAFE_INTEGER),

@@ -5,6 +5,7 @@
  * others ignore it. The reference twin, activations.reference.ts, writes each f and f' per value.
  */
 import type { FloatArray } from '../tensor/tensor.js';
+import { simdFor } from './wasm/simd.js';
 
 /** One activation's forward and backward pass over flat arrays. */
 export interface ActivationKernel {
@@ -24,10 +25,15 @@ export interface ActivationKernel {
 const kernels = {
   relu: {
     forward(out, input, length) {
+      const simd = simdFor(out, input);
+      if (simd !== null) return simd.reluForward(out.byteOffset, input.byteOffset, length);
       for (let i = 0; i < length; i++) out[i] = Math.max(input[i], 0);
     },
     /** The subgradient at 0 is 0, as in TF.js. */
     backward(dIn, dOut, input, _output, length) {
+      const simd = simdFor(dIn, dOut, input);
+      if (simd !== null)
+        return simd.reluBackward(dIn.byteOffset, dOut.byteOffset, input.byteOffset, length);
       for (let i = 0; i < length; i++) dIn[i] = input[i] > 0 ? dOut[i] : 0;
     },
   },

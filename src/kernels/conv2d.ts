@@ -7,10 +7,13 @@
  * [outH*outW, kernelH*kernelW*inC] (zeros where the window hangs over the padding), so the
  * convolution is the product cols . filters. `cols` is caller-owned scratch of at least
  * `im2colLength(g)` values, reused across calls so the training step does not allocate.
+ * The SIMD path skips im2col for the forward pass and the filter gradient: its GEMM reads each
+ * window straight from the image, or from a zero-bordered copy of it when windows touch padding.
  */
 
 import { allocateFloat32 } from '../tensor/arena.js';
 import type { FloatArray } from '../tensor/tensor.js';
+import { addColumnSums } from './columnSums.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
 import { simdFor } from './wasm/simd.js';
@@ -23,6 +26,40 @@ function windowsInside(g: ConvGeometry): boolean {
     (g.outH - 1) * g.stride + g.kernelH <= g.inH &&
     (g.outW - 1) * g.stride + g.kernelW <= g.inW
   );
+}
+
+/** Rows and row width (pixels) of the image with its padding: what the windows read. */
+function paddedSize(g: ConvGeometry): { rows: number; width: number } {
+  return { rows: (g.outH - 1) * g.stride + g.kernelH, width: (g.outW - 1) * g.stride + g.kernelW };
+}
+
+/**
+ * Where the SIMD direct kernels read image n: in place when no window touches padding, else a
+ * zero-bordered copy in `scratch` (a few % of im2col's copy: each pixel once, not once per
+ * window). Null when the copy does not fit in scratch: take the im2col path.
+ */
+function directImage(
+  scratch: FloatArray,
+  input: FloatArray,
+  n: number,
+  g: ConvGeometry,
+): { address: number; width: number } | null {
+  const imageSize = g.inH * g.inW * g.inC;
+  if (windowsInside(g)) return { address: input.byteOffset + 4 * n * imageSize, width: g.inW };
+  const { rows, width } = paddedSize(g);
+  const C = g.inC;
+  if (rows * width * C > scratch.length || simdFor(scratch) === null) return null;
+  scratch.fill(0, 0, rows * width * C);
+  // Input pixels beyond the windows' reach (a numeric padding larger than needed) are not copied.
+  const x0 = Math.max(0, -g.padLeft);
+  const x1 = Math.min(g.inW, width - g.padLeft);
+  for (let y = Math.max(0, -g.padTop); y < Math.min(g.inH, rows - g.padTop); y++) {
+    const src = n * imageSize + (y * g.inW + x0) * C;
+    const dst = ((y + g.padTop) * width + x0 + g.padLeft) * C;
+    const len = (x1 - x0) * C;
+    for (let t = 0; t < len; t++) scratch[dst + t] = input[src + t];
+  }
+  return { address: scratch.byteOffset, width };
 }
 
 /** Length of the scratch buffer `conv2dForward` needs for geometry g (one batch image's receptive fields). */
@@ -154,8 +191,7 @@ export function conv2dForward(
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
-  const direct = windowsInside(g) ? simdFor(out, input, filters) : null;
-  const imageSize = g.inH * g.inW * g.inC;
+  const simd = simdFor(out, input, filters, cols);
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
     if (bias) {
@@ -170,12 +206,13 @@ export function conv2dForward(
     } else {
       out.fill(0, outOff, outOff + pixels * outC);
     }
-    if (direct) {
-      direct.convForwardValid(
+    const image = simd ? directImage(cols, input, n, g) : null;
+    if (simd && image) {
+      simd.convForwardValid(
         out.byteOffset + 4 * outOff,
-        input.byteOffset + 4 * n * imageSize,
+        image.address,
         filters.byteOffset,
-        g.inW,
+        image.width,
         g.inC,
         g.outH,
         g.outW,
@@ -250,16 +287,16 @@ export function conv2dBackwardFilter(
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
-  const direct = windowsInside(g) ? simdFor(dFilters, dOut, input) : null;
-  const imageSize = g.inH * g.inW * g.inC;
+  const simd = simdFor(dFilters, dOut, input, cols);
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
-    if (direct) {
-      direct.convBackwardFilterValid(
+    const image = simd ? directImage(cols, input, n, g) : null;
+    if (simd && image) {
+      simd.convBackwardFilterValid(
         dFilters.byteOffset,
-        input.byteOffset + 4 * n * imageSize,
+        image.address,
         dOut.byteOffset + 4 * outOff,
-        g.inW,
+        image.width,
         g.inC,
         g.outH,
         g.outW,
@@ -272,9 +309,6 @@ export function conv2dBackwardFilter(
       im2col(cols, input, n, g);
       matmulTransAAccumulate(dFilters, 0, cols, 0, dOut, outOff, pixels, patch, outC);
     }
-    if (dBias) {
-      for (let p = 0; p < pixels; p++)
-        for (let co = 0; co < outC; co++) dBias[co] += dOut[outOff + p * outC + co];
-    }
   }
+  if (dBias) addColumnSums(dBias, dOut, 0, g.batch * pixels, outC);
 }

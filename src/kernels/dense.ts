@@ -3,6 +3,7 @@
  * input [N, I] (any trailing shape, flattened), weights [I, U], bias [U], output [N, U].
  */
 import type { FloatArray } from '../tensor/tensor.js';
+import { addColumnSums } from './columnSums.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
 
 /** out = input . weights + bias. Overwrites out. */
@@ -32,9 +33,7 @@ export function denseBackwardParams(
   U: number,
 ): void {
   matmulTransAAccumulate(dWeights, 0, input, 0, dOut, 0, N, I, U);
-  if (dBias) {
-    for (let n = 0; n < N; n++) for (let u = 0; u < U; u++) dBias[u] += dOut[n * U + u];
-  }
+  if (dBias) addColumnSums(dBias, dOut, 0, N, U);
 }
 
 /** dIn = dOut . weights^T. Overwrites dIn. */
