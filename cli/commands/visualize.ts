@@ -4,7 +4,6 @@
  * and loss/accuracy curves of a training run.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
 import { layerActivations } from '../../src/image/activations.js';
 import { classify, topK } from '../../src/image/classify.js';
@@ -13,7 +12,7 @@ import { channelOf, tileGrid } from '../../src/image/tileGrid.js';
 import { writeGrayPng } from '../../src/io/imageFiles.js';
 import { readModelFile } from '../../src/io/modelFiles.js';
 import type { Conv2D } from '../../src/layers/conv2d.js';
-import { intFlag, UsageError, usageErrors } from '../args.js';
+import { commandFlags, intFlag, UsageError } from '../args.js';
 import { readTrainingHistory, writeTrainingChart } from '../charts.js';
 import { Output } from '../output.js';
 import { ensureFolder } from '../outputFolder.js';
@@ -46,25 +45,11 @@ function zoomFor(size: number): number {
 }
 
 export function visualizeCommand(args: string[]): number {
-  const { values } = usageErrors(() =>
-    parseArgs({
-      args,
-      strict: true,
-      options: {
-        model: { type: 'string' },
-        out: { type: 'string' },
-        sample: { type: 'string' },
-        data: { type: 'string' },
-        history: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(visualizeHelp);
-    return 0;
-  }
+  const flags = commandFlags(args, visualizeHelp, {
+    strings: ['model', 'out', 'sample', 'data', 'history'],
+  });
+  if (!flags) return 0;
+  const { values } = flags;
   if (!values.model) throw new UsageError('visualize needs --model FILE');
   if (!values.out) throw new UsageError('visualize needs --out DIR');
   const out = new Output(values.json ?? false);
