@@ -4,12 +4,20 @@
  */
 
 import { avgPoolBackward, avgPoolForward } from '../kernels/avgPool2d.js';
-import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.js';
+import type { ConvGeometry } from '../kernels/convGeometry.js';
 import { avgPool2dOnnx } from '../onnx/layers/avgPool2d.js';
 import { globalAvgPool2dOnnx } from '../onnx/layers/globalAvgPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { optional, positiveInt } from './configCheck.js';
-import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import {
+  BufferCache,
+  batchOf,
+  geometryCache,
+  type Layer,
+  lastInputOf,
+  type Param,
+  requireImage,
+} from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
 /** Average pooling window and stride, or `global` for one average per channel. */
@@ -24,25 +32,22 @@ export interface AvgPool2DConfig {
 export class AvgPool2D implements Layer {
   readonly kind: string;
   readonly outputShape: Shape;
-  private readonly kernelH: number;
-  private readonly kernelW: number;
-  private readonly stride: number;
   private readonly buffers: BufferCache;
+  private readonly geometry: (batch: number) => ConvGeometry;
   private lastInput: Tensor | null = null;
-  private lastGeometry: ConvGeometry | null = null;
 
   constructor(
     readonly inputShape: Shape,
     config: AvgPool2DConfig,
     readonly dtype: DType = 'float32',
   ) {
-    if (inputShape.length !== 3)
-      throw new Error(`avgPool2d needs an [H, W, C] input, got [${inputShape.join(', ')}]`);
+    requireImage(inputShape, 'avgPool2d');
     const global = config.global ?? false;
     this.kind = global ? 'globalAvgPool2d' : 'avgPool2d';
-    this.kernelH = global ? inputShape[0] : (config.poolSize ?? 2);
-    this.kernelW = global ? inputShape[1] : (config.poolSize ?? 2);
-    this.stride = global ? 1 : (config.stride ?? this.kernelH);
+    const kernelH = global ? inputShape[0] : (config.poolSize ?? 2);
+    const kernelW = global ? inputShape[1] : (config.poolSize ?? 2);
+    const stride = global ? 1 : (config.stride ?? kernelH);
+    this.geometry = geometryCache(inputShape, inputShape[2], kernelH, kernelW, stride, 'valid');
     const g = this.geometry(1);
     this.outputShape = global ? [inputShape[2]] : [g.outH, g.outW, inputShape[2]];
     this.buffers = new BufferCache(dtype);
@@ -50,21 +55,6 @@ export class AvgPool2D implements Layer {
 
   params(): Param[] {
     return [];
-  }
-
-  private geometry(batch: number): ConvGeometry {
-    if (this.lastGeometry?.batch !== batch) {
-      this.lastGeometry = convGeometry(
-        batch,
-        this.inputShape,
-        this.inputShape[2],
-        this.kernelH,
-        this.kernelW,
-        this.stride,
-        'valid',
-      );
-    }
-    return this.lastGeometry;
   }
 
   forward(input: Tensor, _training: boolean): Tensor {
@@ -76,8 +66,7 @@ export class AvgPool2D implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.lastInput;
-    if (!input) throw new Error(`${this.kind}.backward called before forward`);
+    const input = lastInputOf(this.lastInput, this.kind);
     const dIn = this.buffers.get('dIn', input.shape);
     avgPoolBackward(dIn.data, dOut.data, this.geometry(input.shape[0]));
     return dIn;

@@ -12,14 +12,8 @@ import {
   batchNormForwardTraining,
 } from '../kernels/batchNorm.js';
 import { batchNormOnnx } from '../onnx/layers/batchNorm.js';
-import {
-  allocate,
-  type DType,
-  type FloatArray,
-  type Shape,
-  sizeOf,
-  type Tensor,
-} from '../tensor/tensor.js';
+import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
+import { allocate, sizeOf } from '../tensor/tensor.js';
 import { fraction, optional } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param, type StateTensor } from './layer.js';
 import { defineLayer } from './layerEntry.js';

@@ -17,7 +17,15 @@ import {
 } from '../tensor/tensor.js';
 import { bool, inits, oneOf, optional, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
-import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import {
+  BufferCache,
+  batchOf,
+  type Layer,
+  lastInputOf,
+  optionalBias,
+  type Param,
+  withBias,
+} from './layer.js';
 import { defineLayer, type TorchTensor } from './layerEntry.js';
 
 /** A fully connected layer's size and initialisation. */
@@ -57,24 +65,22 @@ export class Dense implements Layer {
       this.inputSize,
       rng,
     );
-    const useBias = config.useBias ?? true;
-    this.bias = useBias ? allocate(dtype, config.units) : null;
-    this.biasGrad = useBias ? allocate(dtype, config.units) : null;
+    ({ bias: this.bias, biasGrad: this.biasGrad } = optionalBias(
+      dtype,
+      config.units,
+      config.useBias ?? true,
+    ));
     this.buffers = new BufferCache(dtype);
   }
 
   params(): Param[] {
-    const p: Param[] = [
-      {
-        name: 'weights',
-        shape: [this.inputSize, this.config.units],
-        value: this.weights,
-        grad: this.weightGrad,
-      },
-    ];
-    if (this.bias && this.biasGrad)
-      p.push({ name: 'bias', shape: [this.config.units], value: this.bias, grad: this.biasGrad });
-    return p;
+    const weights = {
+      name: 'weights',
+      shape: [this.inputSize, this.config.units],
+      value: this.weights,
+      grad: this.weightGrad,
+    };
+    return withBias(weights, this.bias, this.biasGrad);
   }
 
   forward(input: Tensor, _training: boolean): Tensor {
@@ -112,8 +118,7 @@ export class Dense implements Layer {
   }
 
   private backwardParams(dOut: Tensor): Tensor {
-    const input = this.lastInput;
-    if (!input) throw new Error('dense.backward called before forward');
+    const input = lastInputOf(this.lastInput, 'dense');
     denseBackwardParams(
       this.weightGrad,
       this.biasGrad,

@@ -5,13 +5,9 @@
  * A layer reuses its output buffers between calls of the same batch size, so a returned tensor
  * is valid until the layer's next call.
  */
-import {
-  allocate,
-  type DType,
-  type FloatArray,
-  type Shape,
-  type Tensor,
-} from '../tensor/tensor.js';
+import { type ConvGeometry, convGeometry, type Padding } from '../kernels/convGeometry.js';
+import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
+import { allocate } from '../tensor/tensor.js';
 
 /** A trained tensor and its accumulated gradient. */
 export interface Param {
@@ -92,4 +88,54 @@ export function batchOf(input: Tensor, expected: Shape, layer: string): number {
     );
   }
   return shape[0];
+}
+
+/** Checks that a layer's input shape is an image [H, W, C]. */
+export function requireImage(inputShape: Shape, layer: string): void {
+  if (inputShape.length !== 3)
+    throw new Error(`${layer} needs an [H, W, C] input, got [${inputShape.join(', ')}]`);
+}
+
+/** The window geometry over a layer's input for a batch size, recomputed only when the batch
+ * size changes (conv and pool layers call it on every forward and backward). */
+export function geometryCache(
+  inputShape: Shape,
+  outC: number,
+  kernelH: number,
+  kernelW: number,
+  stride: number,
+  padding: Padding,
+): (batch: number) => ConvGeometry {
+  let last: ConvGeometry | null = null;
+  return (batch) => {
+    if (last?.batch !== batch)
+      last = convGeometry(batch, inputShape, outC, kernelH, kernelW, stride, padding);
+    return last;
+  };
+}
+
+/** A bias of `size` values and its gradient, or nulls for a layer without one. */
+export function optionalBias(
+  dtype: DType,
+  size: number,
+  useBias: boolean,
+): { bias: FloatArray | null; biasGrad: FloatArray | null } {
+  if (!useBias) return { bias: null, biasGrad: null };
+  return { bias: allocate(dtype, size), biasGrad: allocate(dtype, size) };
+}
+
+/** A layer's parameters: its weights and, if it has one, its bias. */
+export function withBias(
+  weights: Param,
+  bias: FloatArray | null,
+  biasGrad: FloatArray | null,
+): Param[] {
+  if (!bias || !biasGrad) return [weights];
+  return [weights, { name: 'bias', shape: [bias.length], value: bias, grad: biasGrad }];
+}
+
+/** The input `forward` kept for `backward`; an error if there was no forward yet. */
+export function lastInputOf(input: Tensor | null, layer: string): Tensor {
+  if (!input) throw new Error(`${layer}.backward called before forward`);
+  return input;
 }

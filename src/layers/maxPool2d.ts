@@ -5,7 +5,7 @@
  * tied maximum gets it, as the tutorial's code does). See kernels/maxPool2d.ts.
  */
 
-import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.js';
+import type { ConvGeometry } from '../kernels/convGeometry.js';
 import {
   maxPoolBackwardAllTies,
   maxPoolBackwardFirst,
@@ -15,7 +15,14 @@ import { allocateInt32 } from '../kernels/wasm/simd.js';
 import { maxPool2dOnnx } from '../onnx/layers/maxPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { oneOf, optional, positiveInt } from './configCheck.js';
-import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import {
+  BufferCache,
+  batchOf,
+  geometryCache,
+  type Layer,
+  type Param,
+  requireImage,
+} from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
 /** Where max-pool routes the gradient when a window has several maxima: the `first` (PyTorch, TF.js) or `all` (the tutorial). */
@@ -39,20 +46,21 @@ export class MaxPool2D implements Layer {
   private argmax: Int32Array = new Int32Array(0);
   private lastInput: Tensor | null = null;
   private lastOutput: Tensor | null = null;
-  private lastGeometry: ConvGeometry | null = null;
+  private readonly geometry: (batch: number) => ConvGeometry;
 
   constructor(
     readonly inputShape: Shape,
     config: MaxPool2DConfig,
     readonly dtype: DType = 'float32',
   ) {
-    if (inputShape.length !== 3)
-      throw new Error(`maxPool2d needs an [H, W, C] input, got [${inputShape.join(', ')}]`);
+    requireImage(inputShape, 'maxPool2d');
     this.poolSize = config.poolSize ?? 2;
     this.stride = config.stride ?? this.poolSize;
     this.ties = config.ties ?? 'first';
     if (this.ties !== 'first' && this.ties !== 'all')
       throw new Error(`pool ties must be 'first' or 'all', got '${this.ties}'`);
+    const s = this.poolSize;
+    this.geometry = geometryCache(inputShape, inputShape[2], s, s, this.stride, 'valid');
     const g = this.geometry(1);
     this.outputShape = [g.outH, g.outW, inputShape[2]];
     this.buffers = new BufferCache(dtype);
@@ -60,22 +68,6 @@ export class MaxPool2D implements Layer {
 
   params(): Param[] {
     return [];
-  }
-
-  private geometry(batch: number): ConvGeometry {
-    if (this.lastGeometry?.batch !== batch) {
-      const s = this.poolSize;
-      this.lastGeometry = convGeometry(
-        batch,
-        this.inputShape,
-        this.inputShape[2],
-        s,
-        s,
-        this.stride,
-        'valid',
-      );
-    }
-    return this.lastGeometry;
   }
 
   forward(input: Tensor, _training: boolean): Tensor {
