@@ -9,11 +9,11 @@ import { type Checkpoint, encodeModel, type ModelMetadata } from '../../src/mode
 import type { Sequential } from '../../src/model/sequential.js';
 import type { OptimizerSpec } from '../../src/optim/create.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
-import { createParallelTrainer } from '../../src/parallel/parallelTrainer.js';
 import type { Random } from '../../src/random/prng.js';
 import { evaluate, type TrainResult, train } from '../../src/train/trainer.js';
 import { type Output, round4 } from '../output.js';
 import type { RunPlan } from './plan.js';
+import { parallelTrainerFor } from './threads.js';
 
 export interface TrainingRun {
   plan: RunPlan;
@@ -39,14 +39,7 @@ export interface TrainingRun {
 export async function runTraining(r: TrainingRun): Promise<TrainResult & { startedAt: number }> {
   const { plan, model, optimizer, rng, out } = r;
   const { training, settings } = plan;
-  const parallel =
-    r.threads > 1
-      ? await createParallelTrainer(model.spec, {
-          threads: r.threads,
-          maxBatch: training.batchSize,
-          model,
-        })
-      : null;
+  const parallel = await parallelTrainerFor(model, r.threads, training.batchSize);
   const startedAt = performance.now();
   try {
     const result = train(model, r.trainSet, {
