@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
 import { layerActivations } from '../../src/image/activations.js';
 import { classify, topK } from '../../src/image/classify.js';
-import { maxAbs, minMaxToBytes, symmetricToBytes } from '../../src/image/displayScale.js';
+import { featureMapTiles, filterTiles, firstConv } from '../../src/image/networkTiles.js';
 import { channelOf, tileGrid } from '../../src/image/tileGrid.js';
 import { writeGrayPng } from '../../src/io/imageFiles.js';
 import { readModelFile } from '../../src/io/modelFiles.js';
-import type { Conv2D } from '../../src/layers/conv2d.js';
 import { commandFlags, intFlag, UsageError } from '../args.js';
 import { readTrainingHistory, writeTrainingChart } from '../charts.js';
 import { Output } from '../output.js';
@@ -85,37 +84,26 @@ export function visualizeCommand(args: string[]): number {
     ),
   );
 
-  const firstConv = model.layers.find((l) => l.kind === 'conv2d') as Conv2D | undefined;
-  if (firstConv) {
-    const k = firstConv.config.kernelSize;
-    const inC = firstConv.inputShape[2];
-    const outC = firstConv.config.filters;
-    const scale = maxAbs(firstConv.filters);
-    const tiles: Uint8Array[] = [];
-    // HWIO: filter (i, o) is the k x k slice at stride inC * outC.
-    for (let i = 0; i < inC; i++) {
-      for (let o = 0; o < outC; o++) {
-        const f = new Float32Array(k * k);
-        for (let p = 0; p < k * k; p++) f[p] = firstConv.filters[p * inC * outC + i * outC + o];
-        tiles.push(symmetricToBytes(f, scale));
-      }
-    }
-    const index = model.layers.indexOf(firstConv) + 1;
+  const conv = firstConv(model);
+  if (conv) {
+    const k = conv.config.kernelSize;
+    const index = model.layers.indexOf(conv) + 1;
     write(
       `filters-layer${index}.png`,
-      tileGrid(tiles, k, k, { columns: outC, zoom: Math.max(4, Math.round(72 / k)), gap: 4 }),
+      tileGrid(filterTiles(conv), k, k, {
+        columns: conv.config.filters,
+        zoom: Math.max(4, Math.round(72 / k)),
+        gap: 4,
+      }),
     );
   }
 
   for (const act of layerActivations(model, pixels)) {
     if (act.shape.length !== 3) continue;
     const [ah, aw, ac] = act.shape;
-    const tiles = Array.from({ length: ac }, (_, ch) =>
-      minMaxToBytes(channelOf(act.data, ah, aw, ac, ch)),
-    );
     write(
       `layer${act.index + 1}-${act.kind}.png`,
-      tileGrid(tiles, ah, aw, {
+      tileGrid(featureMapTiles(act), ah, aw, {
         columns: Math.min(ac, 4),
         zoom: zoomFor(Math.max(ah, aw)),
         gap: 4,
