@@ -19,6 +19,7 @@ import {
   requireImage,
 } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { torchPool } from './maxPool2d.js';
 
 /** Average pooling window and stride, or `global` for one average per channel. */
 export interface AvgPool2DConfig {
@@ -84,12 +85,7 @@ export const avgPool2dLayer = defineLayer({
     stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
   }),
   build: (spec, c) => new AvgPool2D(c.inputShape, spec, c.dtype),
-  torch: (spec) => {
-    const poolSize = spec.poolSize ?? 2;
-    return [
-      { module: 'AvgPool2d', args: { kernel_size: poolSize, stride: spec.stride ?? poolSize } },
-    ];
-  },
+  torch: (spec) => torchPool('AvgPool2d', spec),
   onnx: avgPool2dOnnx,
 });
 

@@ -20,10 +20,10 @@ import { type Init, initialise } from './init.js';
 import {
   BufferCache,
   batchOf,
+  biasFor,
   geometryCache,
   type Layer,
   lastInputOf,
-  optionalBias,
   type Param,
   requireImage,
   withBias,
@@ -72,11 +72,7 @@ export class Conv2D implements Layer {
     this.filters = allocate(dtype, k * k * inC * filters);
     this.filterGrad = allocate(dtype, this.filters.length);
     initialise(this.filters, config.init ?? 'he', k * k * inC, k * k * filters, k * k, rng);
-    ({ bias: this.bias, biasGrad: this.biasGrad } = optionalBias(
-      dtype,
-      filters,
-      config.useBias ?? true,
-    ));
+    ({ bias: this.bias, biasGrad: this.biasGrad } = biasFor(dtype, filters, config.useBias));
     this.cols = allocate(dtype, im2colLength(g));
     this.buffers = new BufferCache(dtype);
   }

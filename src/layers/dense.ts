@@ -20,9 +20,9 @@ import { type Init, initialise } from './init.js';
 import {
   BufferCache,
   batchOf,
+  biasFor,
   type Layer,
   lastInputOf,
-  optionalBias,
   type Param,
   withBias,
 } from './layer.js';
@@ -65,11 +65,7 @@ export class Dense implements Layer {
       this.inputSize,
       rng,
     );
-    ({ bias: this.bias, biasGrad: this.biasGrad } = optionalBias(
-      dtype,
-      config.units,
-      config.useBias ?? true,
-    ));
+    ({ bias: this.bias, biasGrad: this.biasGrad } = biasFor(dtype, config.units, config.useBias));
     this.buffers = new BufferCache(dtype);
   }
 

@@ -21,10 +21,10 @@ import { type Init, initialise } from './init.js';
 import {
   BufferCache,
   batchOf,
+  biasFor,
   geometryCache,
   type Layer,
   lastInputOf,
-  optionalBias,
   type Param,
   requireImage,
   withBias,
@@ -86,11 +86,7 @@ export class DepthwiseConv2D implements Layer {
     this.filterGrad = allocate(dtype, this.filters.length);
     // Each output sees one input channel: fan-in k*k, fan-out k*k*M.
     initialise(this.filters, config.init ?? 'he', k * k, k * k * this.multiplier, k * k, rng);
-    ({ bias: this.bias, biasGrad: this.biasGrad } = optionalBias(
-      dtype,
-      g.outC,
-      config.useBias ?? true,
-    ));
+    ({ bias: this.bias, biasGrad: this.biasGrad } = biasFor(dtype, g.outC, config.useBias));
     this.buffers = new BufferCache(dtype);
   }
 

@@ -114,11 +114,12 @@ export function geometryCache(
   };
 }
 
-/** A bias of `size` values and its gradient, or nulls for a layer without one. */
-export function optionalBias(
+/** A bias of `size` values and its gradient, or nulls for a layer without one (useBias false;
+ * layers have a bias unless told otherwise). */
+export function biasFor(
   dtype: DType,
   size: number,
-  useBias: boolean,
+  useBias = true,
 ): { bias: FloatArray | null; biasGrad: FloatArray | null } {
   if (!useBias) return { bias: null, biasGrad: null };
   return { bias: allocate(dtype, size), biasGrad: allocate(dtype, size) };

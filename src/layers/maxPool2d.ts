@@ -23,7 +23,7 @@ import {
   type Param,
   requireImage,
 } from './layer.js';
-import { defineLayer } from './layerEntry.js';
+import { defineLayer, type TorchModule } from './layerEntry.js';
 
 /** Where max-pool routes the gradient when a window has several maxima: the `first` (PyTorch, TF.js) or `all` (the tutorial). */
 export type PoolTies = 'first' | 'all';
@@ -95,6 +95,15 @@ export class MaxPool2D implements Layer {
   backwardParamsOnly(_dOut: Tensor): void {}
 }
 
+/** PyTorch's MaxPool2d or AvgPool2d for a pooling layer's window and stride. */
+export function torchPool(
+  module: 'MaxPool2d' | 'AvgPool2d',
+  spec: { poolSize?: number; stride?: number },
+): TorchModule[] {
+  const poolSize = spec.poolSize ?? 2;
+  return [{ module, args: { kernel_size: poolSize, stride: spec.stride ?? poolSize } }];
+}
+
 export const maxPool2dLayer = defineLayer({
   type: 'maxPool2d',
   description: 'max pooling: poolSize (2), stride (poolSize), ties (first | all)',
@@ -105,11 +114,6 @@ export const maxPool2dLayer = defineLayer({
     ties: optional(v, 'ties', oneOf(['first', 'all'] as const, `${where} ties`)),
   }),
   build: (spec, c) => new MaxPool2D(c.inputShape, spec, c.dtype),
-  torch: (spec) => {
-    const poolSize = spec.poolSize ?? 2;
-    return [
-      { module: 'MaxPool2d', args: { kernel_size: poolSize, stride: spec.stride ?? poolSize } },
-    ];
-  },
+  torch: (spec) => torchPool('MaxPool2d', spec),
   onnx: maxPool2dOnnx,
 });
