@@ -9,15 +9,8 @@ import { avgPool2dOnnx } from '../onnx/layers/avgPool2d.js';
 import { globalAvgPool2dOnnx } from '../onnx/layers/globalAvgPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { optional, positiveInt } from './configCheck.js';
-import {
-  BufferCache,
-  batchOf,
-  geometryCache,
-  type Layer,
-  lastInputOf,
-  type Param,
-  requireImage,
-} from './layer.js';
+import type { Layer, Param } from './layer.js';
+import { BufferCache, batchOf, fromForward, geometryCache, requireImage } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 import { torchPool } from './maxPool2d.js';
 
@@ -67,7 +60,7 @@ export class AvgPool2D implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = lastInputOf(this.lastInput, this.kind);
+    const input = fromForward(this.lastInput, this.kind);
     const dIn = this.buffers.get('dIn', input.shape);
     avgPoolBackward(dIn.data, dOut.data, this.geometry(input.shape[0]));
     return dIn;

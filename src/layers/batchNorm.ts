@@ -15,7 +15,8 @@ import { batchNormOnnx } from '../onnx/layers/batchNorm.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
 import { allocate, sizeOf } from '../tensor/tensor.js';
 import { fraction, optional } from './configCheck.js';
-import { BufferCache, batchOf, type Layer, type Param, type StateTensor } from './layer.js';
+import type { Layer, Param, StateTensor } from './layer.js';
+import { BufferCache, batchOf, fromForward } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
 /** Batch normalisation settings. */
@@ -160,13 +161,13 @@ export class BatchNorm implements Layer {
       );
       return;
     }
-    if (!this.lastXhat) throw new Error('batchNorm.backward called before forward');
+    const xhat = fromForward(this.lastXhat, 'batchNorm');
     batchNormBackward(
       dIn,
       this.gammaGrad,
       this.betaGrad,
       dOut.data,
-      this.lastXhat.data,
+      xhat.data,
       this.invStd,
       this.gamma,
       this.lastRows,

@@ -17,14 +17,13 @@ import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
+import type { Layer, Param } from './layer.js';
 import {
   BufferCache,
   batchOf,
   biasFor,
+  fromForward,
   geometryCache,
-  type Layer,
-  lastInputOf,
-  type Param,
   requireImage,
   withBias,
 } from './layer.js';
@@ -110,7 +109,7 @@ export class Conv2D implements Layer {
   }
 
   private backwardParams(dOut: Tensor): Tensor {
-    const input = lastInputOf(this.lastInput, 'conv2d');
+    const input = fromForward(this.lastInput, 'conv2d');
     const g = this.geometry(input.shape[0]);
     conv2dBackwardFilter(this.filterGrad, this.biasGrad, dOut.data, input.data, g, this.cols);
     return input;

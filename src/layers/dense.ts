@@ -17,15 +17,8 @@ import {
 } from '../tensor/tensor.js';
 import { bool, inits, oneOf, optional, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
-import {
-  BufferCache,
-  batchOf,
-  biasFor,
-  type Layer,
-  lastInputOf,
-  type Param,
-  withBias,
-} from './layer.js';
+import type { Layer, Param } from './layer.js';
+import { BufferCache, batchOf, biasFor, fromForward, withBias } from './layer.js';
 import { defineLayer, type TorchTensor } from './layerEntry.js';
 
 /** A fully connected layer's size and initialisation. */
@@ -114,7 +107,7 @@ export class Dense implements Layer {
   }
 
   private backwardParams(dOut: Tensor): Tensor {
-    const input = lastInputOf(this.lastInput, 'dense');
+    const input = fromForward(this.lastInput, 'dense');
     denseBackwardParams(
       this.weightGrad,
       this.biasGrad,

@@ -18,14 +18,13 @@ import { allocate } from '../tensor/tensor.js';
 import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
 import { torchConv2d } from './conv2d.js';
 import { type Init, initialise } from './init.js';
+import type { Layer, Param } from './layer.js';
 import {
   BufferCache,
   batchOf,
   biasFor,
+  fromForward,
   geometryCache,
-  type Layer,
-  lastInputOf,
-  type Param,
   requireImage,
   withBias,
 } from './layer.js';
@@ -129,7 +128,7 @@ export class DepthwiseConv2D implements Layer {
   }
 
   private backwardParams(dOut: Tensor): Tensor {
-    const input = lastInputOf(this.lastInput, 'depthwiseConv2d');
+    const input = fromForward(this.lastInput, 'depthwiseConv2d');
     const g = this.geometry(input.shape[0]);
     depthwiseConv2dBackwardFilter(
       this.filterGrad,

@@ -135,8 +135,8 @@ export function withBias(
   return [weights, { name: 'bias', shape: [bias.length], value: bias, grad: biasGrad }];
 }
 
-/** The input `forward` kept for `backward`; an error if there was no forward yet. */
-export function lastInputOf(input: Tensor | null, layer: string): Tensor {
-  if (!input) throw new Error(`${layer}.backward called before forward`);
-  return input;
+/** What `forward` kept for `backward`; an error if there was no forward yet. */
+export function fromForward<T>(kept: T | null, layer: string): T {
+  if (kept === null) throw new Error(`${layer}.backward called before forward`);
+  return kept;
 }

@@ -15,14 +15,8 @@ import { allocateInt32 } from '../kernels/wasm/simd.js';
 import { maxPool2dOnnx } from '../onnx/layers/maxPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { oneOf, optional, positiveInt } from './configCheck.js';
-import {
-  BufferCache,
-  batchOf,
-  geometryCache,
-  type Layer,
-  type Param,
-  requireImage,
-} from './layer.js';
+import type { Layer, Param } from './layer.js';
+import { BufferCache, batchOf, fromForward, geometryCache, requireImage } from './layer.js';
 import { defineLayer, type TorchModule } from './layerEntry.js';
 
 /** Where max-pool routes the gradient when a window has several maxima: the `first` (PyTorch, TF.js) or `all` (the tutorial). */
@@ -82,9 +76,8 @@ export class MaxPool2D implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.lastInput;
-    const out = this.lastOutput;
-    if (!input || !out) throw new Error('maxPool2d.backward called before forward');
+    const input = fromForward(this.lastInput, 'maxPool2d');
+    const out = fromForward(this.lastOutput, 'maxPool2d');
     const g = this.geometry(input.shape[0]);
     const dIn = this.buffers.get('dIn', input.shape);
     if (this.ties === 'all') maxPoolBackwardAllTies(dIn.data, dOut.data, input.data, out.data, g);
