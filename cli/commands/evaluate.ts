@@ -22,6 +22,11 @@ Tests a saved model: loss, accuracy, per-class precision and recall, confusion m
   --json           print one JSON object as the last line of stdout
 `;
 
+/** The flags evaluateHelp lists. */
+const evaluateFlags = {
+  strings: ['model', 'data', 'test-size', 'classes'],
+} as const;
+
 /** Columns two spaces apart: names left-aligned, numbers right-aligned. */
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -33,9 +38,7 @@ function table(rows: string[][]): string {
 }
 
 export function evaluateCommand(args: string[]): number {
-  const flags = commandFlags(args, evaluateHelp, {
-    strings: ['model', 'data', 'test-size', 'classes'],
-  });
+  const flags = commandFlags(args, evaluateHelp, evaluateFlags);
   if (!flags) return 0;
   const { values } = flags;
   if (!values.model) throw new UsageError('evaluate needs --model FILE');

@@ -24,6 +24,12 @@ MNIST); the model's scaling is inside the graph (Mul, Add), then a Transpose to 
   --json             print one JSON object as the last line of stdout
 `;
 
+/** The flags exportHelp lists. */
+const exportFlags = {
+  strings: ['model', 'out', 'name', 'classes'],
+  booleans: ['softmax'],
+} as const;
+
 /** This package's version, for the file's producer_version; empty if package.json is missing. */
 function libraryVersion(): string {
   try {
@@ -35,10 +41,7 @@ function libraryVersion(): string {
 }
 
 export function exportCommand(args: string[]): number {
-  const flags = commandFlags(args, exportHelp, {
-    strings: ['model', 'out', 'name', 'classes'],
-    booleans: ['softmax'],
-  });
+  const flags = commandFlags(args, exportHelp, exportFlags);
   if (!flags) return 0;
   const { values } = flags;
   if (!values.model) throw new UsageError('export needs --model FILE');

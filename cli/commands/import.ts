@@ -25,6 +25,12 @@ mean 0.1307 and deviation 0.3081: --scale 0.012728233 --offset -0.424212918.
   --json         print one JSON object as the last line of stdout
 `;
 
+/** The flags importHelp lists. */
+const importFlags = {
+  strings: ['out', 'scale', 'offset'],
+  positionals: true,
+} as const;
+
 /** A number such as 0.5 or -2e-3, or a fraction such as 1/255. */
 function numberOrFraction(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -36,10 +42,7 @@ function numberOrFraction(value: string | undefined, flag: string): number | und
 }
 
 export function importCommand(args: string[]): number {
-  const flags = commandFlags(args, importHelp, {
-    strings: ['out', 'scale', 'offset'],
-    positionals: true,
-  });
+  const flags = commandFlags(args, importHelp, importFlags);
   if (!flags) return 0;
   const { values, positionals } = flags;
   if (positionals.length !== 1) throw new UsageError('import needs one FILE.onnx');

@@ -27,11 +27,14 @@ largest one's size, such as dust, ignored); scaled, aspect kept, so the longer s
                      {"file": ..., "top": [{"label": 7, "probability": 0.98}, ...]}
 `;
 
+/** The flags predictHelp lists. */
+const predictFlags = {
+  strings: ['model', 'invert', 'save-input'],
+  positionals: true,
+} as const;
+
 export function predictCommand(args: string[]): number {
-  const flags = commandFlags(args, predictHelp, {
-    strings: ['model', 'invert', 'save-input'],
-    positionals: true,
-  });
+  const flags = commandFlags(args, predictHelp, predictFlags);
   if (!flags) return 0;
   const { values, positionals } = flags;
   if (!values.model) throw new UsageError('predict needs --model FILE');

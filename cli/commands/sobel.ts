@@ -27,8 +27,11 @@ the P-th percentile of that picture's values; stronger responses clip to white.
   --json        print one JSON object as the last line of stdout
 `;
 
+/** The flags sobelHelp lists. */
+const sobelFlags = { strings: ['out', 'clip'], positionals: true } as const;
+
 export function sobelCommand(args: string[]): number {
-  const flags = commandFlags(args, sobelHelp, { strings: ['out', 'clip'], positionals: true });
+  const flags = commandFlags(args, sobelHelp, sobelFlags);
   if (!flags) return 0;
   const { values, positionals } = flags;
   if (positionals.length !== 1) throw new UsageError('sobel needs exactly one IMAGE');

@@ -38,15 +38,18 @@ Writes into DIR:
   --json           print one JSON object (sample, label, top classes, files) as the last line
 `;
 
+/** The flags visualizeHelp lists. */
+const visualizeFlags = {
+  strings: ['model', 'out', 'sample', 'data', 'history'],
+} as const;
+
 /** About 104 px per tile (a 26x26 map at 4x, 13x13 at 8x). */
 function zoomFor(size: number): number {
   return Math.max(1, Math.round(104 / size));
 }
 
 export function visualizeCommand(args: string[]): number {
-  const flags = commandFlags(args, visualizeHelp, {
-    strings: ['model', 'out', 'sample', 'data', 'history'],
-  });
+  const flags = commandFlags(args, visualizeHelp, visualizeFlags);
   if (!flags) return 0;
   const { values } = flags;
   if (!values.model) throw new UsageError('visualize needs --model FILE');

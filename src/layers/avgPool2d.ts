@@ -10,7 +10,7 @@ import { globalAvgPool2dOnnx } from '../onnx/layers/globalAvgPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { optional, positiveInt } from './configCheck.js';
 import type { Layer, Param } from './layer.js';
-import { BufferCache, batchOf, fromForward, geometryCache, requireImage } from './layer.js';
+import { BufferCache, batchOf, fromForward, windowGeometry } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 import { torchPool } from './maxPool2d.js';
 
@@ -35,15 +35,15 @@ export class AvgPool2D implements Layer {
     config: AvgPool2DConfig,
     readonly dtype: DType = 'float32',
   ) {
-    requireImage(inputShape, 'avgPool2d');
     const global = config.global ?? false;
     this.kind = global ? 'globalAvgPool2d' : 'avgPool2d';
     const kernelH = global ? inputShape[0] : (config.poolSize ?? 2);
     const kernelW = global ? inputShape[1] : (config.poolSize ?? 2);
     const stride = global ? 1 : (config.stride ?? kernelH);
-    this.geometry = geometryCache(inputShape, inputShape[2], kernelH, kernelW, stride, 'valid');
+    const c = inputShape[2];
+    this.geometry = windowGeometry('avgPool2d', inputShape, c, kernelH, kernelW, stride, 'valid');
     const g = this.geometry(1);
-    this.outputShape = global ? [inputShape[2]] : [g.outH, g.outW, inputShape[2]];
+    this.outputShape = global ? [c] : [g.outH, g.outW, c];
     this.buffers = new BufferCache(dtype);
   }
 

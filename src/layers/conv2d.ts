@@ -18,15 +18,7 @@ import { allocate } from '../tensor/tensor.js';
 import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
 import type { Layer, Param } from './layer.js';
-import {
-  BufferCache,
-  batchOf,
-  biasFor,
-  fromForward,
-  geometryCache,
-  requireImage,
-  withBias,
-} from './layer.js';
+import { BufferCache, batchOf, biasFor, fromForward, windowGeometry, withBias } from './layer.js';
 import { defineLayer, type TorchModule, type TorchTensor } from './layerEntry.js';
 
 /** A convolution's filters, kernel size, stride, padding, bias and initialisation. */
@@ -60,11 +52,10 @@ export class Conv2D implements Layer {
     rng: Random,
     readonly dtype: DType = 'float32',
   ) {
-    requireImage(inputShape, 'conv2d');
     const { filters, kernelSize: k } = config;
     this.stride = config.stride ?? 1;
     this.padding = config.padding ?? 'valid';
-    this.geometry = geometryCache(inputShape, filters, k, k, this.stride, this.padding);
+    this.geometry = windowGeometry('conv2d', inputShape, filters, k, k, this.stride, this.padding);
     const g = this.geometry(1);
     this.outputShape = [g.outH, g.outW, filters];
     const inC = inputShape[2];
@@ -97,22 +88,23 @@ export class Conv2D implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.backwardParams(dOut);
-    const g = this.geometry(input.shape[0]);
+    this.backwardParamsOnly(dOut);
+    const input = fromForward(this.lastInput, 'conv2d');
     const dIn = this.buffers.get('dIn', input.shape);
-    conv2dBackwardInput(dIn.data, dOut.data, this.filters, g, this.cols);
+    conv2dBackwardInput(
+      dIn.data,
+      dOut.data,
+      this.filters,
+      this.geometry(input.shape[0]),
+      this.cols,
+    );
     return dIn;
   }
 
   backwardParamsOnly(dOut: Tensor): void {
-    this.backwardParams(dOut);
-  }
-
-  private backwardParams(dOut: Tensor): Tensor {
     const input = fromForward(this.lastInput, 'conv2d');
     const g = this.geometry(input.shape[0]);
     conv2dBackwardFilter(this.filterGrad, this.biasGrad, dOut.data, input.data, g, this.cols);
-    return input;
   }
 }
 

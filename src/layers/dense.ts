@@ -89,7 +89,8 @@ export class Dense implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.backwardParams(dOut);
+    this.backwardParamsOnly(dOut);
+    const input = fromForward(this.lastInput, 'dense');
     const dIn = this.buffers.get('dIn', input.shape);
     denseBackwardInput(
       dIn.data,
@@ -103,10 +104,6 @@ export class Dense implements Layer {
   }
 
   backwardParamsOnly(dOut: Tensor): void {
-    this.backwardParams(dOut);
-  }
-
-  private backwardParams(dOut: Tensor): Tensor {
     const input = fromForward(this.lastInput, 'dense');
     denseBackwardParams(
       this.weightGrad,
@@ -117,7 +114,6 @@ export class Dense implements Layer {
       this.inputSize,
       this.config.units,
     );
-    return input;
   }
 }
 

@@ -19,15 +19,7 @@ import { bool, inits, oneOf, optional, padding, positiveInt } from './configChec
 import { torchConv2d } from './conv2d.js';
 import { type Init, initialise } from './init.js';
 import type { Layer, Param } from './layer.js';
-import {
-  BufferCache,
-  batchOf,
-  biasFor,
-  fromForward,
-  geometryCache,
-  requireImage,
-  withBias,
-} from './layer.js';
+import { BufferCache, batchOf, biasFor, fromForward, windowGeometry, withBias } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
 /** A depthwise convolution's kernel size, stride, padding, depth multiplier, bias and init. */
@@ -71,14 +63,13 @@ export class DepthwiseConv2D implements Layer {
     rng: Random,
     readonly dtype: DType = 'float32',
   ) {
-    requireImage(inputShape, 'depthwiseConv2d');
     const k = config.kernelSize;
     this.kernelSize = k;
     this.multiplier = config.depthMultiplier ?? 1;
     this.stride = config.stride ?? 1;
     this.padding = config.padding ?? 'valid';
     const outC = inputShape[2] * this.multiplier;
-    this.geometry = geometryCache(inputShape, outC, k, k, this.stride, this.padding);
+    this.geometry = windowGeometry(this.kind, inputShape, outC, k, k, this.stride, this.padding);
     const g = this.geometry(1);
     this.outputShape = [g.outH, g.outW, g.outC];
     this.filters = allocate(dtype, k * k * g.outC);
@@ -116,7 +107,8 @@ export class DepthwiseConv2D implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.backwardParams(dOut);
+    this.backwardParamsOnly(dOut);
+    const input = fromForward(this.lastInput, this.kind);
     const dIn = this.buffers.get('dIn', input.shape);
     const g = this.geometry(input.shape[0]);
     depthwiseConv2dBackwardInput(dIn.data, dOut.data, this.filters, g, this.multiplier);
@@ -124,21 +116,10 @@ export class DepthwiseConv2D implements Layer {
   }
 
   backwardParamsOnly(dOut: Tensor): void {
-    this.backwardParams(dOut);
-  }
-
-  private backwardParams(dOut: Tensor): Tensor {
-    const input = fromForward(this.lastInput, 'depthwiseConv2d');
+    const input = fromForward(this.lastInput, this.kind);
+    const { filterGrad, biasGrad, multiplier } = this;
     const g = this.geometry(input.shape[0]);
-    depthwiseConv2dBackwardFilter(
-      this.filterGrad,
-      this.biasGrad,
-      dOut.data,
-      input.data,
-      g,
-      this.multiplier,
-    );
-    return input;
+    depthwiseConv2dBackwardFilter(filterGrad, biasGrad, dOut.data, input.data, g, multiplier);
   }
 }
 

@@ -90,15 +90,12 @@ export function batchOf(input: Tensor, expected: Shape, layer: string): number {
   return shape[0];
 }
 
-/** Checks that a layer's input shape is an image [H, W, C]. */
-export function requireImage(inputShape: Shape, layer: string): void {
-  if (inputShape.length !== 3)
-    throw new Error(`${layer} needs an [H, W, C] input, got [${inputShape.join(', ')}]`);
-}
-
-/** The window geometry over a layer's input for a batch size, recomputed only when the batch
- * size changes (conv and pool layers call it on every forward and backward). */
-export function geometryCache(
+/**
+ * The window geometry of a conv or pool layer over its image input [H, W, C] (checked here, with
+ * the layer's name in the error) for a batch size, recomputed only when the batch size changes.
+ */
+export function windowGeometry(
+  layer: string,
   inputShape: Shape,
   outC: number,
   kernelH: number,
@@ -106,6 +103,8 @@ export function geometryCache(
   stride: number,
   padding: Padding,
 ): (batch: number) => ConvGeometry {
+  if (inputShape.length !== 3)
+    throw new Error(`${layer} needs an [H, W, C] input, got [${inputShape.join(', ')}]`);
   let last: ConvGeometry | null = null;
   return (batch) => {
     if (last?.batch !== batch)

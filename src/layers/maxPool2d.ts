@@ -16,7 +16,7 @@ import { maxPool2dOnnx } from '../onnx/layers/maxPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { oneOf, optional, positiveInt } from './configCheck.js';
 import type { Layer, Param } from './layer.js';
-import { BufferCache, batchOf, fromForward, geometryCache, requireImage } from './layer.js';
+import { BufferCache, batchOf, fromForward, windowGeometry } from './layer.js';
 import { defineLayer, type TorchModule } from './layerEntry.js';
 
 /** Where max-pool routes the gradient when a window has several maxima: the `first` (PyTorch, TF.js) or `all` (the tutorial). */
@@ -47,16 +47,15 @@ export class MaxPool2D implements Layer {
     config: MaxPool2DConfig,
     readonly dtype: DType = 'float32',
   ) {
-    requireImage(inputShape, 'maxPool2d');
     this.poolSize = config.poolSize ?? 2;
     this.stride = config.stride ?? this.poolSize;
+    const [s, c] = [this.poolSize, inputShape[2]];
+    this.geometry = windowGeometry('maxPool2d', inputShape, c, s, s, this.stride, 'valid');
     this.ties = config.ties ?? 'first';
     if (this.ties !== 'first' && this.ties !== 'all')
       throw new Error(`pool ties must be 'first' or 'all', got '${this.ties}'`);
-    const s = this.poolSize;
-    this.geometry = geometryCache(inputShape, inputShape[2], s, s, this.stride, 'valid');
     const g = this.geometry(1);
-    this.outputShape = [g.outH, g.outW, inputShape[2]];
+    this.outputShape = [g.outH, g.outW, c];
     this.buffers = new BufferCache(dtype);
   }
 
