@@ -3,6 +3,8 @@
  * run's own). Training goes through the library's trainer, as `cnn train` does; inference
  * through `model.forward` on batches filled from the same bytes.
  */
+
+import { parallelTrainerFor } from '../cli/training/threads.js';
 import { type Dataset, fillBatch, take } from '../src/data/dataset.js';
 import { defaultMnistDir, loadMnist, loadSplit } from '../src/data/mnistFiles.js';
 import { Sequential } from '../src/model/sequential.js';
@@ -118,14 +120,7 @@ async function timeToAccuracy(
   const optimizer = createOptimizer(settings.optimizer ?? { type: 'sgd' });
   const { train: trainSet, test } = loadMnist();
   const model = new Sequential(preset.spec, { seed: 1 });
-  const parallel =
-    config.threads > 1
-      ? await createParallelTrainer(preset.spec, {
-          threads: config.threads,
-          maxBatch: settings.batchSize,
-          model,
-        })
-      : null;
+  const parallel = await parallelTrainerFor(model, config.threads, settings.batchSize);
   const started = performance.now();
   let accuracy = 0;
   let epochs = 0;

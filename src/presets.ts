@@ -85,6 +85,16 @@ export const tutorialPreset: Preset = {
   },
 };
 
+/** Settings of a run over all of MNIST: shuffled, the full test set after every epoch. */
+export const FULL_MNIST_RUN = {
+  shuffle: true,
+  trainSize: 60000,
+  testSize: 10000,
+  logEvery: 10000,
+  testEveryEpoch: true,
+  detailedOutput: true,
+} satisfies Partial<TrainSettings>;
+
 /** MNIST standardised with the training set's mean 0.1307 and deviation 0.3081 (of x / 255). */
 export const STANDARDISED_INPUT = {
   shape: [28, 28, 1] as [number, number, number],
@@ -124,12 +134,7 @@ export const lenet5Preset: Preset = {
     learningRate: 0.003,
     optimizer: { type: 'adam' },
     schedule: { type: 'oneCycle', peak: 0.15 },
-    shuffle: true,
-    trainSize: 60000,
-    testSize: 10000,
-    logEvery: 10000,
-    testEveryEpoch: true,
-    detailedOutput: true,
+    ...FULL_MNIST_RUN,
   },
 };
 
@@ -170,12 +175,7 @@ export const bestPreset: Preset = {
     optimizer: { type: 'adamw', weightDecay: 0.01 },
     schedule: { type: 'oneCycle', peak: 0.2 },
     augment: { maxShift: 2, maxRotateDegrees: 8 },
-    shuffle: true,
-    trainSize: 60000,
-    testSize: 10000,
-    logEvery: 10000,
-    testEveryEpoch: true,
-    detailedOutput: true,
+    ...FULL_MNIST_RUN,
   },
 };
 

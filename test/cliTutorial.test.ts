@@ -3,37 +3,15 @@
  * that evaluate to the training run's figures, and one-line errors for bad input.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { encodeModel } from '../src/model/modelFile.js';
 import { Sequential } from '../src/model/sequential.js';
+import { assertOneLineError, cnn, lastJson } from './cliRun.js';
 
-const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cnn-cli-'));
-
-function cnn(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function lastJson(stdout: string): Record<string, unknown> {
-  const lines = stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]);
-}
-
-/** Exit code 1 (or 2 for usage) with exactly one line on stderr that starts with `cnn: `. */
-function assertOneLineError(r: ReturnType<typeof cnn>, pattern: RegExp, code = 1): void {
-  assert.equal(r.code, code, `exit code; stderr: ${r.stderr}`);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one line expected, got: ${r.stderr}`);
-  assert.match(lines[0], /^cnn: /);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-}
 
 const small = ['--train-size', '300', '--epochs', '2', '--test-size', '100'];
 
@@ -45,14 +23,14 @@ test('train prints the tutorial log lines and the same seed gives identical resu
   assert.match(a.stdout, /^Step 300: loss = \d+(\.\d+)?, accuracy = \d(\.\d+)?$/m);
   assert.match(a.stdout, /^Test loss: \d+\.\d+$/m);
   assert.match(a.stdout, /^Test accuracy: \d(\.\d+)?$/m);
-  const j1 = lastJson(cnn('train', ...small, '--seed', '5', '--json').stdout);
-  const j2 = lastJson(cnn('train', ...small, '--seed', '5', '--json').stdout);
+  const j1 = lastJson(cnn('train', ...small, '--seed', '5', '--json'));
+  const j2 = lastJson(cnn('train', ...small, '--seed', '5', '--json'));
   assert.equal(j1.testAccuracy, j2.testAccuracy);
   assert.equal(j1.testLoss, j2.testLoss);
   for (const key of ['testAccuracy', 'testLoss', 'trainSeconds', 'trainImagesPerSecond']) {
     assert.equal(typeof j1[key], 'number', key);
   }
-  const j3 = lastJson(cnn('train', ...small, '--seed', '6', '--json').stdout);
+  const j3 = lastJson(cnn('train', ...small, '--seed', '6', '--json'));
   assert.notEqual(j1.testLoss, j3.testLoss, 'another seed gives another run');
 });
 
@@ -66,11 +44,11 @@ test('--json keeps stdout to the JSON line and sends logs to stderr', () => {
 test('a saved model evaluates to exactly the end-of-training figures', () => {
   const model = join(dir, 'tutorial.model');
   const trained = lastJson(
-    cnn('train', ...small, '--pool-ties', 'first', '--out', model, '--json').stdout,
+    cnn('train', ...small, '--pool-ties', 'first', '--out', model, '--json'),
   );
   const r = cnn('evaluate', '--model', model, '--json');
   assert.equal(r.code, 0, r.stderr);
-  const evaluated = lastJson(r.stdout);
+  const evaluated = lastJson(r);
   assert.equal(evaluated.testSize, 100);
   assert.equal(evaluated.testAccuracy, trained.testAccuracy);
   assert.equal(evaluated.testLoss, trained.testLoss);
@@ -158,9 +136,9 @@ test('training that diverges stops with a clear message instead of printing NaN'
 test('--threads 2 matches --threads 1 to within 1 point of accuracy; --threads 1 repeats bit for bit', () => {
   const args = ['train', '--train-size', '1000', '--epochs', '1', '--test-size', '300'];
   const batch = [...args, '--batch-size', '32', '--lr', '0.05', '--json'];
-  const one = lastJson(cnn(...batch, '--threads', '1').stdout);
-  const oneAgain = lastJson(cnn(...batch, '--threads', '1').stdout);
-  const two = lastJson(cnn(...batch, '--threads', '2').stdout);
+  const one = lastJson(cnn(...batch, '--threads', '1'));
+  const oneAgain = lastJson(cnn(...batch, '--threads', '1'));
+  const two = lastJson(cnn(...batch, '--threads', '2'));
   assert.equal(one.threads, 1);
   assert.equal(two.threads, 2);
   assert.equal(one.testLoss, oneAgain.testLoss);
@@ -174,7 +152,7 @@ test('--threads 2 matches --threads 1 to within 1 point of accuracy; --threads 1
     `${one.testLoss} vs ${two.testLoss}`,
   );
   // Batch size 1 has nothing to split: it trains on one thread whatever --threads says.
-  const perSample = lastJson(cnn(...args, '--threads', '2', '--json').stdout);
+  const perSample = lastJson(cnn(...args, '--threads', '2', '--json'));
   assert.equal(perSample.threads, 1);
   assertOneLineError(
     cnn('train', '--threads', '0'),

@@ -9,6 +9,7 @@ import type * as WASM from '@tensorflow/tfjs-backend-wasm';
 import type { Dataset } from '../../src/data/dataset.js';
 import { measure } from '../measure.js';
 import type { BenchCase, CaseResult } from '../protocol.js';
+import { tfCaseRunner, tfInputs, tutorialModel } from '../tfjsTutorial.js';
 import { type ConvNetJs, convnetjsCaseRunner } from './convnetjsCases.js';
 import type { EngineResult, EngineRun } from './protocol.js';
 import { fetchTrainingSet, scope, serve } from './workerScope.js';
@@ -88,60 +89,6 @@ async function loadTf(
   return { tf, details };
 }
 
-function tutorialModel(tf: Tf): TF.Sequential {
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, useBias: false }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 10 }),
-    ],
-  });
-}
-
-/** Pixels (x / 255 - 0.5) and one-hot labels, as a user feeds TF.js. */
-function tfInputs(data: Dataset): { pixels: Float32Array; oneHot: Float32Array } {
-  const pixels = new Float32Array(data.count * 784);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = data.images[i] / 255 - 0.5;
-  const oneHot = new Float32Array(data.count * 10);
-  for (let i = 0; i < data.count; i++) oneHot[i * 10 + data.labels[i]] = 1;
-  return { pixels, oneHot };
-}
-
-/** As bench/tfjsChild.ts does in Node: one minimize per batch; predict + read-back to infer. */
-function tfCaseRunner(tf: Tf, c: BenchCase, inputs: ReturnType<typeof tfInputs>) {
-  const model = tutorialModel(tf);
-  const optimizer = tf.train.sgd(c.learningRate);
-  const xAt = (b: number) =>
-    tf.tensor4d(inputs.pixels.subarray(b * 784, (b + c.batch) * 784), [c.batch, 28, 28, 1]);
-  const yAt = (b: number) =>
-    tf.tensor2d(inputs.oneHot.subarray(b * 10, (b + c.batch) * 10), [c.batch, 10]);
-  if (c.task === 'train') {
-    return (start: number, count: number) => {
-      for (let b = start; b < start + count; b += c.batch) {
-        tf.tidy(() => {
-          const xb = xAt(b);
-          const yb = yAt(b);
-          optimizer.minimize(() => {
-            const logits = model.apply(xb, { training: true }) as TF.Tensor;
-            return tf.losses.softmaxCrossEntropy(yb, logits) as TF.Scalar;
-          });
-        });
-      }
-      // webgl queues work: reading a weight back waits for it (cpu and wasm are synchronous).
-      (model.getWeights()[0] as TF.Tensor).dataSync();
-    };
-  }
-  return (start: number, count: number) => {
-    for (let b = start; b < start + count; b += c.batch) {
-      tf.tidy(() => {
-        const logits = model.predict(xAt(b)) as TF.Tensor;
-        logits.argMax(1).dataSync();
-      });
-    }
-  };
-}
-
 async function runTf(run: EngineRun): Promise<EngineResult> {
   const loaded = await loadTf(run);
   if ('skipped' in loaded) return { engine: run.engine, skipped: loaded.skipped, results: [] };
@@ -151,7 +98,7 @@ async function runTf(run: EngineRun): Promise<EngineResult> {
   const results = measureCases(run, data, (c) =>
     c.task === 'train' && tf.getBackend() === 'wasm'
       ? 'the stock wasm backend has no conv filter-gradient kernel (Conv2DBackpropFilter)'
-      : tfCaseRunner(tf, c, inputs),
+      : tfCaseRunner(tf, tutorialModel(tf), c, inputs),
   );
   const details: Record<string, string> = {
     tfjs: tf.version.tfjs,

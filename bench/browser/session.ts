@@ -3,12 +3,13 @@
  * playwright-core (never a downloaded browser), run every browser engine in the same page one
  * after another, then the same engine bundle in Node, and build the report.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as PW from 'playwright-core';
-import { peersDir, requirePeer } from '../../peers/load.js';
+import { peersDir } from '../../peers/load.js';
+import { launchChromium, requireChromium } from '../../web/tools/chromium.js';
 import { runChild } from '../children.js';
 import { machineInfo, uptime } from '../machine.js';
 import type { MeasureOptions } from '../measure.js';
@@ -17,18 +18,6 @@ import { CASES, ENGINE_ORDER, WORKERS2_ONLY, WORKERS2_REASON } from './cases.js'
 import type { EngineId, EngineResult, EngineRun, PageInfo } from './protocol.js';
 import { type BrowserReport, markdownOf, ratiosOf, rowOf } from './report.js';
 import { startServer } from './server.js';
-
-export const CHROMIUM = '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface SessionOptions {
   measure: MeasureOptions;
@@ -128,10 +117,7 @@ function pooled(a: EngineResult, b: EngineResult): EngineResult {
 
 export async function runSession(options: SessionOptions): Promise<BrowserReport> {
   const log = options.log ?? (() => {});
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
-  }
-  const playwright = requirePeer<typeof PW>('playwright-core');
+  requireChromium();
   const root = dirname(peersDir);
   const work = mkdtempSync(join(tmpdir(), 'cnn-ts-bench-browser-'));
   const bundleDir = join(work, 'site');
@@ -154,14 +140,9 @@ export async function runSession(options: SessionOptions): Promise<BrowserReport
     log('bundling with esbuild');
     await buildBundles(root, bundleDir);
     const server = await startServer(bundleDir);
-    const context = await playwright.chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: 60_000,
-    });
+    const browser = await launchChromium({ timeout: 60_000 });
     try {
-      const page = await context.newPage();
+      const page = await browser.context.newPage();
       page.setDefaultTimeout(timeoutSeconds(options.measure) * 1000);
       await page.goto(server.url);
       await page.waitForFunction(() => 'benchPage' in globalThis);
@@ -178,7 +159,7 @@ export async function runSession(options: SessionOptions): Promise<BrowserReport
         results.set(engine, earlier ? pooled(earlier, result) : result);
       }
     } finally {
-      await context.close();
+      await browser.close();
       await server.close();
     }
   } finally {

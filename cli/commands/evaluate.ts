@@ -1,12 +1,11 @@
 /** `cnn evaluate`: tests a saved model on MNIST-format test images, with per-class metrics. */
-import { parseArgs } from 'node:util';
 import { classNamesFor } from '../../src/data/classNames.js';
 import { take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
 import { readModelFile } from '../../src/io/modelFiles.js';
 import { classMetrics } from '../../src/train/metrics.js';
 import { evaluate } from '../../src/train/trainer.js';
-import { intFlag, UsageError, usageErrors } from '../args.js';
+import { commandFlags, intFlag, UsageError } from '../args.js';
 import { classNamesFlag } from '../classNamesFlag.js';
 import { Output, round4 } from '../output.js';
 
@@ -23,6 +22,11 @@ Tests a saved model: loss, accuracy, per-class precision and recall, confusion m
   --json           print one JSON object as the last line of stdout
 `;
 
+/** The flags evaluateHelp lists. */
+const evaluateFlags = {
+  strings: ['model', 'data', 'test-size', 'classes'],
+} as const;
+
 /** Columns two spaces apart: names left-aligned, numbers right-aligned. */
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -34,24 +38,9 @@ function table(rows: string[][]): string {
 }
 
 export function evaluateCommand(args: string[]): number {
-  const { values } = usageErrors(() =>
-    parseArgs({
-      args,
-      strict: true,
-      options: {
-        model: { type: 'string' },
-        data: { type: 'string' },
-        'test-size': { type: 'string' },
-        classes: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(evaluateHelp);
-    return 0;
-  }
+  const flags = commandFlags(args, evaluateHelp, evaluateFlags);
+  if (!flags) return 0;
+  const { values } = flags;
   if (!values.model) throw new UsageError('evaluate needs --model FILE');
   const out = new Output(values.json ?? false);
   const { model, metadata } = readModelFile(values.model);

@@ -1,11 +1,10 @@
 /** `cnn export`: writes a saved model as an ONNX file for ONNX Runtime, Netron or PyTorch tools. */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { MNIST_CLASSES } from '../../src/data/classNames.js';
 import { writeFileAtomic } from '../../src/io/files.js';
 import { readModelFile } from '../../src/io/modelFiles.js';
 import { exportOnnx } from '../../src/onnx/exportOnnx.js';
-import { UsageError, usageErrors } from '../args.js';
+import { commandFlags, UsageError } from '../args.js';
 import { classNamesFlag } from '../classNamesFlag.js';
 import { Output } from '../output.js';
 
@@ -25,6 +24,12 @@ MNIST); the model's scaling is inside the graph (Mul, Add), then a Transpose to 
   --json             print one JSON object as the last line of stdout
 `;
 
+/** The flags exportHelp lists. */
+const exportFlags = {
+  strings: ['model', 'out', 'name', 'classes'],
+  booleans: ['softmax'],
+} as const;
+
 /** This package's version, for the file's producer_version; empty if package.json is missing. */
 function libraryVersion(): string {
   try {
@@ -36,25 +41,9 @@ function libraryVersion(): string {
 }
 
 export function exportCommand(args: string[]): number {
-  const { values } = usageErrors(() =>
-    parseArgs({
-      args,
-      strict: true,
-      options: {
-        model: { type: 'string' },
-        out: { type: 'string' },
-        softmax: { type: 'boolean' },
-        name: { type: 'string' },
-        classes: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(exportHelp);
-    return 0;
-  }
+  const flags = commandFlags(args, exportHelp, exportFlags);
+  if (!flags) return 0;
+  const { values } = flags;
   if (!values.model) throw new UsageError('export needs --model FILE');
   if (!values.out) throw new UsageError('export needs --out FILE.onnx');
   const out = new Output(values.json ?? false);

@@ -1,9 +1,8 @@
 /** `cnn import`: reads an ONNX model (from PyTorch or `cnn export`) into a model file. */
-import { parseArgs } from 'node:util';
 import { readFileOrThrow, writeFileAtomic } from '../../src/io/files.js';
 import { encodeModel } from '../../src/model/modelFile.js';
 import { importOnnx } from '../../src/onnx/importOnnx.js';
-import { UsageError, usageErrors } from '../args.js';
+import { commandFlags, UsageError } from '../args.js';
 import { Output } from '../output.js';
 
 export const importHelp = `Usage: cnn import FILE.onnx --out FILE [--scale S --offset O] [--json]
@@ -26,6 +25,12 @@ mean 0.1307 and deviation 0.3081: --scale 0.012728233 --offset -0.424212918.
   --json         print one JSON object as the last line of stdout
 `;
 
+/** The flags importHelp lists. */
+const importFlags = {
+  strings: ['out', 'scale', 'offset'],
+  positionals: true,
+} as const;
+
 /** A number such as 0.5 or -2e-3, or a fraction such as 1/255. */
 function numberOrFraction(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -37,24 +42,9 @@ function numberOrFraction(value: string | undefined, flag: string): number | und
 }
 
 export function importCommand(args: string[]): number {
-  const { values, positionals } = usageErrors(() =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        scale: { type: 'string' },
-        offset: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(importHelp);
-    return 0;
-  }
+  const flags = commandFlags(args, importHelp, importFlags);
+  if (!flags) return 0;
+  const { values, positionals } = flags;
   if (positionals.length !== 1) throw new UsageError('import needs one FILE.onnx');
   if (!values.out) throw new UsageError('import needs --out FILE');
   const scale = numberOrFraction(values.scale, 'scale');

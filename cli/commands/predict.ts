@@ -1,12 +1,11 @@
 /** `cnn predict`: classifies pictures of handwritten digits with a saved model. */
 import { basename, extname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { classify, topK } from '../../src/image/classify.js';
 import { grayscale } from '../../src/image/grayscale.js';
 import { MNIST_SIZE, preprocessDigit } from '../../src/image/mnistPreprocess.js';
 import { readImage, writeGrayPng } from '../../src/io/imageFiles.js';
 import { readModelFile } from '../../src/io/modelFiles.js';
-import { choiceFlag, UsageError, usageErrors } from '../args.js';
+import { choiceFlag, commandFlags, UsageError } from '../args.js';
 import { Output } from '../output.js';
 import { ensureFolder } from '../outputFolder.js';
 
@@ -28,25 +27,16 @@ largest one's size, such as dust, ignored); scaled, aspect kept, so the longer s
                      {"file": ..., "top": [{"label": 7, "probability": 0.98}, ...]}
 `;
 
+/** The flags predictHelp lists. */
+const predictFlags = {
+  strings: ['model', 'invert', 'save-input'],
+  positionals: true,
+} as const;
+
 export function predictCommand(args: string[]): number {
-  const { values, positionals } = usageErrors(() =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        invert: { type: 'string' },
-        'save-input': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(predictHelp);
-    return 0;
-  }
+  const flags = commandFlags(args, predictHelp, predictFlags);
+  if (!flags) return 0;
+  const { values, positionals } = flags;
   if (!values.model) throw new UsageError('predict needs --model FILE');
   if (positionals.length === 0) throw new UsageError('predict needs at least one IMAGE');
   const invertFlag = choiceFlag(values.invert, 'invert', ['auto', 'yes', 'no'] as const) ?? 'auto';

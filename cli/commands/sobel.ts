@@ -1,10 +1,9 @@
 /** `cnn sobel`: the tutorial's Sobel filters (3.1.3.1, Figures 8-11) applied to a picture. */
 import { basename, dirname, extname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { absClipToBytes } from '../../src/image/displayScale.js';
 import { gradientMagnitude, sobel } from '../../src/image/sobel.js';
 import { readImage, writeGrayPng } from '../../src/io/imageFiles.js';
-import { UsageError, usageErrors } from '../args.js';
+import { commandFlags, UsageError } from '../args.js';
 import { Output } from '../output.js';
 import { ensureFolder } from '../outputFolder.js';
 
@@ -28,24 +27,13 @@ the P-th percentile of that picture's values; stronger responses clip to white.
   --json        print one JSON object as the last line of stdout
 `;
 
+/** The flags sobelHelp lists. */
+const sobelFlags = { strings: ['out', 'clip'], positionals: true } as const;
+
 export function sobelCommand(args: string[]): number {
-  const { values, positionals } = usageErrors(() =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        clip: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(sobelHelp);
-    return 0;
-  }
+  const flags = commandFlags(args, sobelHelp, sobelFlags);
+  if (!flags) return 0;
+  const { values, positionals } = flags;
   if (positionals.length !== 1) throw new UsageError('sobel needs exactly one IMAGE');
   const clip = values.clip === undefined ? 99.5 : Number(values.clip);
   if (!Number.isFinite(clip) || clip <= 50 || clip > 100) {

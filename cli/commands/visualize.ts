@@ -4,16 +4,14 @@
  * and loss/accuracy curves of a training run.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
 import { layerActivations } from '../../src/image/activations.js';
 import { classify, topK } from '../../src/image/classify.js';
-import { maxAbs, minMaxToBytes, symmetricToBytes } from '../../src/image/displayScale.js';
+import { featureMapTiles, filterTiles, firstConv } from '../../src/image/networkTiles.js';
 import { channelOf, tileGrid } from '../../src/image/tileGrid.js';
 import { writeGrayPng } from '../../src/io/imageFiles.js';
 import { readModelFile } from '../../src/io/modelFiles.js';
-import type { Conv2D } from '../../src/layers/conv2d.js';
-import { intFlag, UsageError, usageErrors } from '../args.js';
+import { commandFlags, intFlag, UsageError } from '../args.js';
 import { readTrainingHistory, writeTrainingChart } from '../charts.js';
 import { Output } from '../output.js';
 import { ensureFolder } from '../outputFolder.js';
@@ -40,31 +38,20 @@ Writes into DIR:
   --json           print one JSON object (sample, label, top classes, files) as the last line
 `;
 
+/** The flags visualizeHelp lists. */
+const visualizeFlags = {
+  strings: ['model', 'out', 'sample', 'data', 'history'],
+} as const;
+
 /** About 104 px per tile (a 26x26 map at 4x, 13x13 at 8x). */
 function zoomFor(size: number): number {
   return Math.max(1, Math.round(104 / size));
 }
 
 export function visualizeCommand(args: string[]): number {
-  const { values } = usageErrors(() =>
-    parseArgs({
-      args,
-      strict: true,
-      options: {
-        model: { type: 'string' },
-        out: { type: 'string' },
-        sample: { type: 'string' },
-        data: { type: 'string' },
-        history: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(visualizeHelp);
-    return 0;
-  }
+  const flags = commandFlags(args, visualizeHelp, visualizeFlags);
+  if (!flags) return 0;
+  const { values } = flags;
   if (!values.model) throw new UsageError('visualize needs --model FILE');
   if (!values.out) throw new UsageError('visualize needs --out DIR');
   const out = new Output(values.json ?? false);
@@ -100,37 +87,26 @@ export function visualizeCommand(args: string[]): number {
     ),
   );
 
-  const firstConv = model.layers.find((l) => l.kind === 'conv2d') as Conv2D | undefined;
-  if (firstConv) {
-    const k = firstConv.config.kernelSize;
-    const inC = firstConv.inputShape[2];
-    const outC = firstConv.config.filters;
-    const scale = maxAbs(firstConv.filters);
-    const tiles: Uint8Array[] = [];
-    // HWIO: filter (i, o) is the k x k slice at stride inC * outC.
-    for (let i = 0; i < inC; i++) {
-      for (let o = 0; o < outC; o++) {
-        const f = new Float32Array(k * k);
-        for (let p = 0; p < k * k; p++) f[p] = firstConv.filters[p * inC * outC + i * outC + o];
-        tiles.push(symmetricToBytes(f, scale));
-      }
-    }
-    const index = model.layers.indexOf(firstConv) + 1;
+  const conv = firstConv(model);
+  if (conv) {
+    const k = conv.config.kernelSize;
+    const index = model.layers.indexOf(conv) + 1;
     write(
       `filters-layer${index}.png`,
-      tileGrid(tiles, k, k, { columns: outC, zoom: Math.max(4, Math.round(72 / k)), gap: 4 }),
+      tileGrid(filterTiles(conv), k, k, {
+        columns: conv.config.filters,
+        zoom: Math.max(4, Math.round(72 / k)),
+        gap: 4,
+      }),
     );
   }
 
   for (const act of layerActivations(model, pixels)) {
     if (act.shape.length !== 3) continue;
     const [ah, aw, ac] = act.shape;
-    const tiles = Array.from({ length: ac }, (_, ch) =>
-      minMaxToBytes(channelOf(act.data, ah, aw, ac, ch)),
-    );
     write(
       `layer${act.index + 1}-${act.kind}.png`,
-      tileGrid(tiles, ah, aw, {
+      tileGrid(featureMapTiles(act), ah, aw, {
         columns: Math.min(ac, 4),
         zoom: zoomFor(Math.max(ah, aw)),
         gap: 4,

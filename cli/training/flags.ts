@@ -1,9 +1,8 @@
 /** `cnn train`'s flags: parsed, each value checked, with one-line usage errors. */
-import { parseArgs } from 'node:util';
 import type { AugmentConfig } from '../../src/data/augment.js';
 import type { OptimizerSpec } from '../../src/optim/create.js';
 import type { ScheduleSpec } from '../../src/optim/schedule.js';
-import { choiceFlag, intFlag, positiveNumberFlag, UsageError, usageErrors } from '../args.js';
+import { choiceFlag, intFlag, parseFlags, positiveNumberFlag, UsageError } from '../args.js';
 import {
   MAX_BATCH_SIZE,
   validateAugment,
@@ -86,37 +85,31 @@ function yesNo(v: 'yes' | 'no' | undefined): boolean | undefined {
 }
 
 export function parseTrainFlags(args: string[]): TrainFlags {
-  const { values } = usageErrors(() =>
-    parseArgs({
-      args,
-      strict: true,
-      options: {
-        preset: { type: 'string' },
-        spec: { type: 'string' },
-        epochs: { type: 'string' },
-        'train-size': { type: 'string' },
-        'test-size': { type: 'string' },
-        lr: { type: 'string' },
-        'batch-size': { type: 'string' },
-        optimizer: { type: 'string' },
-        schedule: { type: 'string' },
-        shuffle: { type: 'string' },
-        augment: { type: 'string' },
-        'pool-ties': { type: 'string' },
-        seed: { type: 'string' },
-        data: { type: 'string' },
-        out: { type: 'string' },
-        plot: { type: 'string' },
-        checkpoint: { type: 'string' },
-        resume: { type: 'string' },
-        'stop-after': { type: 'string' },
-        'reshape-schedule': { type: 'boolean' },
-        threads: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
+  const { values } = parseFlags(args, {
+    strings: [
+      'preset',
+      'spec',
+      'epochs',
+      'train-size',
+      'test-size',
+      'lr',
+      'batch-size',
+      'optimizer',
+      'schedule',
+      'shuffle',
+      'augment',
+      'pool-ties',
+      'seed',
+      'data',
+      'out',
+      'plot',
+      'checkpoint',
+      'resume',
+      'stop-after',
+      'threads',
+    ],
+    booleans: ['reshape-schedule'],
+  });
   if (values.help) return { help: true, run: {}, json: false, reshapeSchedule: false };
   if (values.preset !== undefined && values.spec !== undefined)
     throw new UsageError('give --preset or --spec, not both');

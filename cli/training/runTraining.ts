@@ -10,7 +10,6 @@ import { type Checkpoint, encodeModel, type ModelMetadata } from '../../src/mode
 import type { Sequential } from '../../src/model/sequential.js';
 import type { OptimizerSpec } from '../../src/optim/create.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
-import { createParallelTrainer } from '../../src/parallel/parallelTrainer.js';
 import type { Random } from '../../src/random/prng.js';
 import {
   evaluate,
@@ -21,6 +20,7 @@ import {
 import { type Output, round4 } from '../output.js';
 import { catchInterrupts, eventLoopPauser } from './interrupts.js';
 import type { RunPlan } from './plan.js';
+import { parallelTrainerFor } from './threads.js';
 
 export interface TrainingRun {
   plan: RunPlan;
@@ -83,14 +83,7 @@ export async function runTraining(r: TrainingRun): Promise<TrainingOutcome> {
     };
     writeFileAtomic(file, encodeModel(model, r.metadataFor(epochsDone, test), checkpoint));
   };
-  const parallel =
-    r.threads > 1
-      ? await createParallelTrainer(model.spec, {
-          threads: r.threads,
-          maxBatch: training.batchSize,
-          model,
-        })
-      : null;
+  const parallel = await parallelTrainerFor(model, r.threads, training.batchSize);
   const interrupts = catchInterrupts((signal) =>
     out.line(
       `${signal}: stopping after the current step to save a checkpoint (again to quit at once)`,

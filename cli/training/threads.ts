@@ -1,5 +1,7 @@
 /** How many threads `cnn train` shares each mini-batch across. */
 import { availableParallelism } from 'node:os';
+import type { Sequential } from '../../src/model/sequential.js';
+import { createParallelTrainer, type ParallelTrainer } from '../../src/parallel/parallelTrainer.js';
 
 /**
  * Data parallelism splits a batch across threads (all cores by default), so a batch of one
@@ -8,4 +10,14 @@ import { availableParallelism } from 'node:os';
  */
 export function threadsFor(batchSize: number, asked?: number): number {
   return batchSize > 1 ? (asked ?? availableParallelism()) : 1;
+}
+
+/** Trainer threads sharing each batch of up to `maxBatch` samples of `model`, or null for one
+ * thread (the model trains on its own). */
+export async function parallelTrainerFor(
+  model: Sequential,
+  threads: number,
+  maxBatch: number,
+): Promise<ParallelTrainer | null> {
+  return threads > 1 ? createParallelTrainer(model.spec, { threads, maxBatch, model }) : null;
 }

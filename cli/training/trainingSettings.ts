@@ -6,7 +6,7 @@
 import type { AugmentConfig } from '../../src/data/augment.js';
 import type { OptimizerSpec } from '../../src/optim/create.js';
 import { type ScheduleSpec, scheduleTypes } from '../../src/optim/schedule.js';
-import type { TrainSettings } from '../../src/presets.js';
+import { FULL_MNIST_RUN, type TrainSettings } from '../../src/presets.js';
 
 type Obj = Record<string, unknown>;
 
@@ -186,10 +186,5 @@ export const specFileDefaults: TrainSettings = {
   epochs: 1,
   batchSize: 32,
   learningRate: 0.01,
-  shuffle: true,
-  trainSize: 60000,
-  testSize: 10000,
-  logEvery: 10000,
-  testEveryEpoch: true,
-  detailedOutput: true,
+  ...FULL_MNIST_RUN,
 };

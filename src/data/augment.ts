@@ -38,22 +38,26 @@ export function augmentBatch(
     if (dx === 0 && dy === 0 && angle === 0) continue;
     const off = b * px;
     scratch.set(batch.subarray(off, off + px), 0);
-    if (angle === 0) shiftImage(batch, off, scratch, h, w, c, dx, dy, background);
-    else rotateShiftImage(batch, off, scratch, h, w, c, angle, dx, dy, background);
+    const image = { out: batch, off, src: scratch, h, w, c, background };
+    if (angle === 0) shiftImage(image, dx, dy);
+    else rotateShiftImage(image, angle, dx, dy);
   }
 }
 
-function shiftImage(
-  out: FloatArray,
-  off: number,
-  src: FloatArray,
-  h: number,
-  w: number,
-  c: number,
-  dx: number,
-  dy: number,
-  background: number,
-): void {
+/** One image to transform: written to `out` from index `off`, read from its copy `src` (h x w x c);
+ * pixels from outside the image take `background`. */
+interface ImageInBatch {
+  out: FloatArray;
+  off: number;
+  src: FloatArray;
+  h: number;
+  w: number;
+  c: number;
+  background: number;
+}
+
+function shiftImage(image: ImageInBatch, dx: number, dy: number): void {
+  const { out, off, src, h, w, c, background } = image;
   for (let y = 0; y < h; y++) {
     const sy = y - dy;
     for (let x = 0; x < w; x++) {
@@ -67,18 +71,8 @@ function shiftImage(
 }
 
 /** Output pixel (x, y) samples the source at the inverse rotation of (x - dx, y - dy). */
-function rotateShiftImage(
-  out: FloatArray,
-  off: number,
-  src: FloatArray,
-  h: number,
-  w: number,
-  c: number,
-  angle: number,
-  dx: number,
-  dy: number,
-  background: number,
-): void {
+function rotateShiftImage(image: ImageInBatch, angle: number, dx: number, dy: number): void {
+  const { out, off, src, h, w, c, background } = image;
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   const cy = (h - 1) / 2;

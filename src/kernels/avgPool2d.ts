@@ -3,49 +3,35 @@
  * Global average pooling is the window that covers the whole image.
  */
 import type { FloatArray } from '../tensor/tensor.js';
-import type { ConvGeometry } from './convGeometry.js';
+import { type ConvGeometry, forEachWindow } from './convGeometry.js';
 
 /** out = mean of each window. Overwrites out [N, outH, outW, C]. */
 export function avgPoolForward(out: FloatArray, input: FloatArray, g: ConvGeometry): void {
-  const { batch, inH, inW, inC, outH, outW, kernelH, kernelW, stride } = g;
+  const { inW, inC, kernelH, kernelW } = g;
   const inv = 1 / (kernelH * kernelW);
-  let o = 0;
-  for (let n = 0; n < batch; n++) {
-    const imageOff = n * inH * inW * inC;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++, o += inC) {
-        const corner = imageOff + (oy * stride * inW + ox * stride) * inC;
-        for (let c = 0; c < inC; c++) out[o + c] = 0;
-        for (let ky = 0; ky < kernelH; ky++) {
-          let idx = corner + ky * inW * inC;
-          for (let kx = 0; kx < kernelW; kx++, idx += inC) {
-            for (let c = 0; c < inC; c++) out[o + c] += input[idx + c];
-          }
-        }
-        for (let c = 0; c < inC; c++) out[o + c] *= inv;
+  forEachWindow(g, (corner, o) => {
+    for (let c = 0; c < inC; c++) out[o + c] = 0;
+    for (let ky = 0; ky < kernelH; ky++) {
+      let idx = corner + ky * inW * inC;
+      for (let kx = 0; kx < kernelW; kx++, idx += inC) {
+        for (let c = 0; c < inC; c++) out[o + c] += input[idx + c];
       }
     }
-  }
+    for (let c = 0; c < inC; c++) out[o + c] *= inv;
+  });
 }
 
 /** Spreads each output gradient evenly over its window. Overwrites dIn [N, inH, inW, C]. */
 export function avgPoolBackward(dIn: FloatArray, dOut: FloatArray, g: ConvGeometry): void {
-  const { batch, inH, inW, inC, outH, outW, kernelH, kernelW, stride } = g;
+  const { batch, inH, inW, inC, kernelH, kernelW } = g;
   const inv = 1 / (kernelH * kernelW);
   dIn.fill(0, 0, batch * inH * inW * inC);
-  let o = 0;
-  for (let n = 0; n < batch; n++) {
-    const imageOff = n * inH * inW * inC;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++, o += inC) {
-        const corner = imageOff + (oy * stride * inW + ox * stride) * inC;
-        for (let ky = 0; ky < kernelH; ky++) {
-          let idx = corner + ky * inW * inC;
-          for (let kx = 0; kx < kernelW; kx++, idx += inC) {
-            for (let c = 0; c < inC; c++) dIn[idx + c] += dOut[o + c] * inv;
-          }
-        }
+  forEachWindow(g, (corner, o) => {
+    for (let ky = 0; ky < kernelH; ky++) {
+      let idx = corner + ky * inW * inC;
+      for (let kx = 0; kx < kernelW; kx++, idx += inC) {
+        for (let c = 0; c < inC; c++) dIn[idx + c] += dOut[o + c] * inv;
       }
     }
-  }
+  });
 }

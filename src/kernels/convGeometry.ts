@@ -72,3 +72,26 @@ export function convGeometry(
     padLeft: w.padBefore,
   };
 }
+
+/**
+ * Calls `visit(corner, o)` for every window of an unpadded (pooling) geometry in output order:
+ * `corner` is the input index of the window's top-left pixel, `o` the output index, both at
+ * channel 0 (NHWC, so channel c is at corner + c and o + c).
+ */
+export function forEachWindow(g: ConvGeometry, visit: (corner: number, o: number) => void): void {
+  const { batch, inH, inW, inC, outH, outW, stride } = g;
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
+    const imageOff = n * inH * inW * inC;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++, o += inC) {
+        visit(imageOff + (oy * stride * inW + ox * stride) * inC, o);
+      }
+    }
+  }
+}
+
+/** A pooling geometry as the WebAssembly kernels take it, after their pointers. */
+export function poolArgs(g: ConvGeometry) {
+  return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kernelH, g.kernelW, g.stride] as const;
+}

@@ -1,22 +1,15 @@
 /** Reference dense kernels: the sums written out by definition for tests to compare against. */
 import type { FloatArray } from '../tensor/tensor.js';
+import type { denseForward } from './dense.js';
 
-export function denseForwardReference(
-  out: FloatArray,
-  input: FloatArray,
-  weights: FloatArray,
-  bias: FloatArray | null,
-  N: number,
-  I: number,
-  U: number,
-): void {
+export const denseForwardReference: typeof denseForward = (out, input, weights, bias, N, I, U) => {
   for (let n = 0; n < N; n++)
     for (let u = 0; u < U; u++) {
       let s = bias ? bias[u] : 0;
       for (let i = 0; i < I; i++) s += input[n * I + i] * weights[i * U + u];
       out[n * U + u] = s;
     }
-}
+};
 
 export function denseBackwardReference(
   dIn: FloatArray,

@@ -1,53 +1,45 @@
 /** Reference matrix products: the textbook triple loops the tiled kernels in matmul.ts must match. */
 import type { FloatArray } from '../tensor/tensor.js';
 
-/** C[M x N] += A[M x K] . B[K x N] */
-export function matmulAccumulateReference(
+/**
+ * C[rows x cols] += a . b by definition, where a(i, k) = A[i * aRow + k * aInner] and
+ * b(k, j) = B[k * bInner + j * bCol]: the strides say which operand is transposed.
+ */
+function tripleLoop(
+  C: FloatArray,
+  rows: number,
+  inner: number,
+  cols: number,
+  A: FloatArray,
+  [aRow, aInner]: [number, number],
+  B: FloatArray,
+  [bInner, bCol]: [number, number],
+): void {
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let k = 0; k < inner; k++) s += A[i * aRow + k * aInner] * B[k * bInner + j * bCol];
+      C[i * cols + j] += s;
+    }
+}
+
+type Product = (
   C: FloatArray,
   A: FloatArray,
   B: FloatArray,
   M: number,
   K: number,
   N: number,
-): void {
-  for (let i = 0; i < M; i++)
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += A[i * K + k] * B[k * N + j];
-      C[i * N + j] += s;
-    }
-}
+) => void;
+
+/** C[M x N] += A[M x K] . B[K x N] */
+export const matmulAccumulateReference: Product = (C, A, B, M, K, N) =>
+  tripleLoop(C, M, K, N, A, [K, 1], B, [N, 1]);
 
 /** C[K x N] += A[M x K]^T . B[M x N] */
-export function matmulTransAAccumulateReference(
-  C: FloatArray,
-  A: FloatArray,
-  B: FloatArray,
-  M: number,
-  K: number,
-  N: number,
-): void {
-  for (let k = 0; k < K; k++)
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let i = 0; i < M; i++) s += A[i * K + k] * B[i * N + j];
-      C[k * N + j] += s;
-    }
-}
+export const matmulTransAAccumulateReference: Product = (C, A, B, M, K, N) =>
+  tripleLoop(C, K, M, N, A, [1, K], B, [N, 1]);
 
 /** C[M x P] += A[M x Q] . B[P x Q]^T */
-export function matmulTransBAccumulateReference(
-  C: FloatArray,
-  A: FloatArray,
-  B: FloatArray,
-  M: number,
-  Q: number,
-  P: number,
-): void {
-  for (let i = 0; i < M; i++)
-    for (let p = 0; p < P; p++) {
-      let s = 0;
-      for (let q = 0; q < Q; q++) s += A[i * Q + q] * B[p * Q + q];
-      C[i * P + p] += s;
-    }
-}
+export const matmulTransBAccumulateReference: Product = (C, A, B, M, Q, P) =>
+  tripleLoop(C, M, Q, P, A, [Q, 1], B, [1, Q]);

@@ -8,7 +8,7 @@
  * does (on MNIST's flat background that multiplies the gradient by up to 4).
  */
 import type { FloatArray } from '../tensor/tensor.js';
-import type { ConvGeometry } from './convGeometry.js';
+import { type ConvGeometry, forEachWindow, poolArgs } from './convGeometry.js';
 import { simdFor } from './wasm/simd.js';
 
 /** out = max over each window; argmax records the input index of each window's first maximum. */
@@ -20,48 +20,28 @@ export function maxPoolForward(
 ): void {
   const simd = simdFor(out, argmax, input);
   if (simd !== null) {
-    simd.maxPoolForward(
-      out.byteOffset,
-      argmax.byteOffset,
-      input.byteOffset,
-      g.batch,
-      g.inH,
-      g.inW,
-      g.inC,
-      g.outH,
-      g.outW,
-      g.kernelH,
-      g.kernelW,
-      g.stride,
-    );
+    simd.maxPoolForward(out.byteOffset, argmax.byteOffset, input.byteOffset, ...poolArgs(g));
     return;
   }
-  const { batch, inH, inW, inC, outH, outW, kernelH, kernelW, stride } = g;
-  let o = 0;
-  for (let n = 0; n < batch; n++) {
-    const imageOff = n * inH * inW * inC;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        const corner = imageOff + (oy * stride * inW + ox * stride) * inC;
-        for (let c = 0; c < inC; c++, o++) {
-          let best = corner + c;
-          let max = input[best];
-          for (let ky = 0; ky < kernelH; ky++) {
-            let idx = corner + ky * inW * inC + c;
-            for (let kx = 0; kx < kernelW; kx++, idx += inC) {
-              const v = input[idx];
-              if (v > max) {
-                max = v;
-                best = idx;
-              }
-            }
+  const { inW, inC, kernelH, kernelW } = g;
+  forEachWindow(g, (corner, o) => {
+    for (let c = 0; c < inC; c++) {
+      let best = corner + c;
+      let max = input[best];
+      for (let ky = 0; ky < kernelH; ky++) {
+        let idx = corner + ky * inW * inC + c;
+        for (let kx = 0; kx < kernelW; kx++, idx += inC) {
+          const v = input[idx];
+          if (v > max) {
+            max = v;
+            best = idx;
           }
-          out[o] = max;
-          argmax[o] = best;
         }
       }
+      out[o + c] = max;
+      argmax[o + c] = best;
     }
-  }
+  });
 }
 
 /** dIn = dOut routed to the recorded first maximum of each window. Overwrites dIn. */
@@ -84,44 +64,24 @@ export function maxPoolBackwardAllTies(
   out: FloatArray,
   g: ConvGeometry,
 ): void {
-  const { batch, inH, inW, inC, outH, outW, kernelH, kernelW, stride } = g;
+  const { batch, inH, inW, inC, kernelH, kernelW } = g;
   dIn.fill(0, 0, batch * inH * inW * inC);
   const simd = simdFor(dIn, dOut, input, out);
   if (simd !== null) {
-    simd.maxPoolBackwardAllTies(
-      dIn.byteOffset,
-      dOut.byteOffset,
-      input.byteOffset,
-      out.byteOffset,
-      batch,
-      g.inH,
-      g.inW,
-      g.inC,
-      g.outH,
-      g.outW,
-      g.kernelH,
-      g.kernelW,
-      g.stride,
-    );
+    const pointers = [dIn.byteOffset, dOut.byteOffset, input.byteOffset, out.byteOffset] as const;
+    simd.maxPoolBackwardAllTies(...pointers, ...poolArgs(g));
     return;
   }
-  let o = 0;
-  for (let n = 0; n < batch; n++) {
-    const imageOff = n * inH * inW * inC;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        const corner = imageOff + (oy * stride * inW + ox * stride) * inC;
-        for (let c = 0; c < inC; c++, o++) {
-          const max = out[o];
-          const d = dOut[o];
-          for (let ky = 0; ky < kernelH; ky++) {
-            let idx = corner + ky * inW * inC + c;
-            for (let kx = 0; kx < kernelW; kx++, idx += inC) {
-              if (input[idx] === max) dIn[idx] += d;
-            }
-          }
+  forEachWindow(g, (corner, o) => {
+    for (let c = 0; c < inC; c++) {
+      const max = out[o + c];
+      const d = dOut[o + c];
+      for (let ky = 0; ky < kernelH; ky++) {
+        let idx = corner + ky * inW * inC + c;
+        for (let kx = 0; kx < kernelW; kx++, idx += inC) {
+          if (input[idx] === max) dIn[idx] += d;
         }
       }
     }
-  }
+  });
 }

@@ -8,7 +8,7 @@ import { leakyReluOnnx, reluOnnx, sigmoidOnnx, tanhOnnx } from '../onnx/layers/a
 import type { OnnxLayerMapping } from '../onnx/mapping.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { fraction, optional } from './configCheck.js';
-import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import { BufferCache, batchOf, fromForward, type Layer, type Param } from './layer.js';
 import { defineLayer, type LayerEntry, type TorchModule } from './layerEntry.js';
 
 export class Activation implements Layer {
@@ -42,9 +42,8 @@ export class Activation implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.lastInput;
-    const output = this.lastOutput;
-    if (!input || !output) throw new Error(`${this.kind}.backward called before forward`);
+    const input = fromForward(this.lastInput, this.kind);
+    const output = fromForward(this.lastOutput, this.kind);
     const dIn = this.buffers.get('dIn', input.shape);
     activationKernels[this.kind].backward(
       dIn.data,

@@ -4,13 +4,15 @@
  */
 
 import { avgPoolBackward, avgPoolForward } from '../kernels/avgPool2d.js';
-import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.js';
+import type { ConvGeometry } from '../kernels/convGeometry.js';
 import { avgPool2dOnnx } from '../onnx/layers/avgPool2d.js';
 import { globalAvgPool2dOnnx } from '../onnx/layers/globalAvgPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { optional, positiveInt } from './configCheck.js';
-import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import type { Layer, Param } from './layer.js';
+import { BufferCache, batchOf, fromForward, windowGeometry } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { torchPool } from './maxPool2d.js';
 
 /** Average pooling window and stride, or `global` for one average per channel. */
 export interface AvgPool2DConfig {
@@ -24,47 +26,29 @@ export interface AvgPool2DConfig {
 export class AvgPool2D implements Layer {
   readonly kind: string;
   readonly outputShape: Shape;
-  private readonly kernelH: number;
-  private readonly kernelW: number;
-  private readonly stride: number;
   private readonly buffers: BufferCache;
+  private readonly geometry: (batch: number) => ConvGeometry;
   private lastInput: Tensor | null = null;
-  private lastGeometry: ConvGeometry | null = null;
 
   constructor(
     readonly inputShape: Shape,
     config: AvgPool2DConfig,
     readonly dtype: DType = 'float32',
   ) {
-    if (inputShape.length !== 3)
-      throw new Error(`avgPool2d needs an [H, W, C] input, got [${inputShape.join(', ')}]`);
     const global = config.global ?? false;
     this.kind = global ? 'globalAvgPool2d' : 'avgPool2d';
-    this.kernelH = global ? inputShape[0] : (config.poolSize ?? 2);
-    this.kernelW = global ? inputShape[1] : (config.poolSize ?? 2);
-    this.stride = global ? 1 : (config.stride ?? this.kernelH);
+    const kernelH = global ? inputShape[0] : (config.poolSize ?? 2);
+    const kernelW = global ? inputShape[1] : (config.poolSize ?? 2);
+    const stride = global ? 1 : (config.stride ?? kernelH);
+    const c = inputShape[2];
+    this.geometry = windowGeometry('avgPool2d', inputShape, c, kernelH, kernelW, stride, 'valid');
     const g = this.geometry(1);
-    this.outputShape = global ? [inputShape[2]] : [g.outH, g.outW, inputShape[2]];
+    this.outputShape = global ? [c] : [g.outH, g.outW, c];
     this.buffers = new BufferCache(dtype);
   }
 
   params(): Param[] {
     return [];
-  }
-
-  private geometry(batch: number): ConvGeometry {
-    if (this.lastGeometry?.batch !== batch) {
-      this.lastGeometry = convGeometry(
-        batch,
-        this.inputShape,
-        this.inputShape[2],
-        this.kernelH,
-        this.kernelW,
-        this.stride,
-        'valid',
-      );
-    }
-    return this.lastGeometry;
   }
 
   forward(input: Tensor, _training: boolean): Tensor {
@@ -76,8 +60,7 @@ export class AvgPool2D implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.lastInput;
-    if (!input) throw new Error(`${this.kind}.backward called before forward`);
+    const input = fromForward(this.lastInput, this.kind);
     const dIn = this.buffers.get('dIn', input.shape);
     avgPoolBackward(dIn.data, dOut.data, this.geometry(input.shape[0]));
     return dIn;
@@ -95,12 +78,7 @@ export const avgPool2dLayer = defineLayer({
     stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
   }),
   build: (spec, c) => new AvgPool2D(c.inputShape, spec, c.dtype),
-  torch: (spec) => {
-    const poolSize = spec.poolSize ?? 2;
-    return [
-      { module: 'AvgPool2d', args: { kernel_size: poolSize, stride: spec.stride ?? poolSize } },
-    ];
-  },
+  torch: (spec) => torchPool('AvgPool2d', spec),
   onnx: avgPool2dOnnx,
 });
 

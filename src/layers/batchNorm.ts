@@ -23,16 +23,11 @@ import {
   batchNormVariance,
 } from '../kernels/batchNorm.js';
 import { batchNormOnnx } from '../onnx/layers/batchNorm.js';
-import {
-  allocate,
-  type DType,
-  type FloatArray,
-  type Shape,
-  sizeOf,
-  type Tensor,
-} from '../tensor/tensor.js';
+import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
+import { allocate, sizeOf } from '../tensor/tensor.js';
 import { fraction, optional } from './configCheck.js';
-import { BufferCache, batchOf, type Layer, type Param, type StateTensor } from './layer.js';
+import type { Layer, Param, StateTensor } from './layer.js';
+import { BufferCache, batchOf, fromForward } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
 /** Batch normalisation settings. */
@@ -217,9 +212,9 @@ export class BatchNorm implements Layer {
       );
       return;
     }
-    if (!this.lastXhat) throw new Error('batchNorm.backward called before forward');
+    const xhat = fromForward(this.lastXhat, 'batchNorm');
     if (this.crossThreadSum) {
-      this.backwardSynchronised(dIn, dOut.data, this.lastXhat.data);
+      this.backwardSynchronised(dIn, dOut.data, xhat.data);
       return;
     }
     batchNormBackward(
@@ -227,7 +222,7 @@ export class BatchNorm implements Layer {
       this.gammaGrad,
       this.betaGrad,
       dOut.data,
-      this.lastXhat.data,
+      xhat.data,
       this.invStd,
       this.gamma,
       this.lastRows,

@@ -10,24 +10,15 @@ import {
   conv2dForward,
   im2colLength,
 } from '../kernels/conv2d.js';
-import {
-  type ConvGeometry,
-  convGeometry,
-  type Padding,
-  paddedOutput,
-} from '../kernels/convGeometry.js';
+import { type ConvGeometry, type Padding, paddedOutput } from '../kernels/convGeometry.js';
 import { conv2dOnnx } from '../onnx/layers/conv2d.js';
 import type { Random } from '../random/prng.js';
-import {
-  allocate,
-  type DType,
-  type FloatArray,
-  type Shape,
-  type Tensor,
-} from '../tensor/tensor.js';
+import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
+import { allocate } from '../tensor/tensor.js';
 import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
-import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import type { Layer, Param } from './layer.js';
+import { BufferCache, batchOf, biasFor, fromForward, windowGeometry, withBias } from './layer.js';
 import { defineLayer, type TorchModule, type TorchTensor } from './layerEntry.js';
 
 /** A convolution's filters, kernel size, stride, padding, bias and initialisation. */
@@ -52,8 +43,8 @@ export class Conv2D implements Layer {
   readonly padding: Padding;
   private readonly buffers: BufferCache;
   private readonly cols: FloatArray;
+  private readonly geometry: (batch: number) => ConvGeometry;
   private lastInput: Tensor | null = null;
-  private lastGeometry: ConvGeometry | null = null;
 
   constructor(
     readonly inputShape: Shape,
@@ -61,54 +52,30 @@ export class Conv2D implements Layer {
     rng: Random,
     readonly dtype: DType = 'float32',
   ) {
-    if (inputShape.length !== 3)
-      throw new Error(`conv2d needs an [H, W, C] input, got [${inputShape.join(', ')}]`);
     const { filters, kernelSize: k } = config;
     this.stride = config.stride ?? 1;
     this.padding = config.padding ?? 'valid';
-    const g = convGeometry(1, inputShape, filters, k, k, this.stride, this.padding);
+    this.geometry = windowGeometry('conv2d', inputShape, filters, k, k, this.stride, this.padding);
+    const g = this.geometry(1);
     this.outputShape = [g.outH, g.outW, filters];
     const inC = inputShape[2];
     this.filters = allocate(dtype, k * k * inC * filters);
     this.filterGrad = allocate(dtype, this.filters.length);
     initialise(this.filters, config.init ?? 'he', k * k * inC, k * k * filters, k * k, rng);
-    const useBias = config.useBias ?? true;
-    this.bias = useBias ? allocate(dtype, filters) : null;
-    this.biasGrad = useBias ? allocate(dtype, filters) : null;
+    ({ bias: this.bias, biasGrad: this.biasGrad } = biasFor(dtype, filters, config.useBias));
     this.cols = allocate(dtype, im2colLength(g));
     this.buffers = new BufferCache(dtype);
   }
 
   params(): Param[] {
     const k = this.config.kernelSize;
-    const p: Param[] = [
-      {
-        name: 'filters',
-        shape: [k, k, this.inputShape[2], this.config.filters],
-        value: this.filters,
-        grad: this.filterGrad,
-      },
-    ];
-    if (this.bias && this.biasGrad) {
-      p.push({ name: 'bias', shape: [this.config.filters], value: this.bias, grad: this.biasGrad });
-    }
-    return p;
-  }
-
-  private geometry(batch: number): ConvGeometry {
-    const k = this.config.kernelSize;
-    if (this.lastGeometry?.batch !== batch) {
-      this.lastGeometry = convGeometry(
-        batch,
-        this.inputShape,
-        this.config.filters,
-        k,
-        k,
-        this.stride,
-        this.padding,
-      );
-    }
-    return this.lastGeometry;
+    const filters = {
+      name: 'filters',
+      shape: [k, k, this.inputShape[2], this.config.filters],
+      value: this.filters,
+      grad: this.filterGrad,
+    };
+    return withBias(filters, this.bias, this.biasGrad);
   }
 
   forward(input: Tensor, _training: boolean): Tensor {
@@ -121,23 +88,23 @@ export class Conv2D implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.backwardParams(dOut);
-    const g = this.geometry(input.shape[0]);
+    this.backwardParamsOnly(dOut);
+    const input = fromForward(this.lastInput, 'conv2d');
     const dIn = this.buffers.get('dIn', input.shape);
-    conv2dBackwardInput(dIn.data, dOut.data, this.filters, g, this.cols);
+    conv2dBackwardInput(
+      dIn.data,
+      dOut.data,
+      this.filters,
+      this.geometry(input.shape[0]),
+      this.cols,
+    );
     return dIn;
   }
 
   backwardParamsOnly(dOut: Tensor): void {
-    this.backwardParams(dOut);
-  }
-
-  private backwardParams(dOut: Tensor): Tensor {
-    const input = this.lastInput;
-    if (!input) throw new Error('conv2d.backward called before forward');
+    const input = fromForward(this.lastInput, 'conv2d');
     const g = this.geometry(input.shape[0]);
     conv2dBackwardFilter(this.filterGrad, this.biasGrad, dOut.data, input.data, g, this.cols);
-    return input;
   }
 }
 

@@ -17,7 +17,8 @@ import {
 } from '../tensor/tensor.js';
 import { bool, inits, oneOf, optional, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
-import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import type { Layer, Param } from './layer.js';
+import { BufferCache, batchOf, biasFor, fromForward, withBias } from './layer.js';
 import { defineLayer, type TorchTensor } from './layerEntry.js';
 
 /** A fully connected layer's size and initialisation. */
@@ -57,24 +58,18 @@ export class Dense implements Layer {
       this.inputSize,
       rng,
     );
-    const useBias = config.useBias ?? true;
-    this.bias = useBias ? allocate(dtype, config.units) : null;
-    this.biasGrad = useBias ? allocate(dtype, config.units) : null;
+    ({ bias: this.bias, biasGrad: this.biasGrad } = biasFor(dtype, config.units, config.useBias));
     this.buffers = new BufferCache(dtype);
   }
 
   params(): Param[] {
-    const p: Param[] = [
-      {
-        name: 'weights',
-        shape: [this.inputSize, this.config.units],
-        value: this.weights,
-        grad: this.weightGrad,
-      },
-    ];
-    if (this.bias && this.biasGrad)
-      p.push({ name: 'bias', shape: [this.config.units], value: this.bias, grad: this.biasGrad });
-    return p;
+    const weights = {
+      name: 'weights',
+      shape: [this.inputSize, this.config.units],
+      value: this.weights,
+      grad: this.weightGrad,
+    };
+    return withBias(weights, this.bias, this.biasGrad);
   }
 
   forward(input: Tensor, _training: boolean): Tensor {
@@ -94,7 +89,8 @@ export class Dense implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.backwardParams(dOut);
+    this.backwardParamsOnly(dOut);
+    const input = fromForward(this.lastInput, 'dense');
     const dIn = this.buffers.get('dIn', input.shape);
     denseBackwardInput(
       dIn.data,
@@ -108,12 +104,7 @@ export class Dense implements Layer {
   }
 
   backwardParamsOnly(dOut: Tensor): void {
-    this.backwardParams(dOut);
-  }
-
-  private backwardParams(dOut: Tensor): Tensor {
-    const input = this.lastInput;
-    if (!input) throw new Error('dense.backward called before forward');
+    const input = fromForward(this.lastInput, 'dense');
     denseBackwardParams(
       this.weightGrad,
       this.biasGrad,
@@ -123,7 +114,6 @@ export class Dense implements Layer {
       this.inputSize,
       this.config.units,
     );
-    return input;
   }
 }
 

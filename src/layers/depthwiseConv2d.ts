@@ -5,7 +5,7 @@
  * numeric padding, optional bias. Filters are [kh, kw, C, M], as TensorFlow's depthwise_conv2d.
  */
 
-import { type ConvGeometry, convGeometry, type Padding } from '../kernels/convGeometry.js';
+import type { ConvGeometry, Padding } from '../kernels/convGeometry.js';
 import {
   depthwiseConv2dBackwardFilter,
   depthwiseConv2dBackwardInput,
@@ -13,17 +13,13 @@ import {
 } from '../kernels/depthwiseConv2d.js';
 import { depthwiseConv2dOnnx } from '../onnx/layers/depthwiseConv2d.js';
 import type { Random } from '../random/prng.js';
-import {
-  allocate,
-  type DType,
-  type FloatArray,
-  type Shape,
-  type Tensor,
-} from '../tensor/tensor.js';
+import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
+import { allocate } from '../tensor/tensor.js';
 import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
 import { torchConv2d } from './conv2d.js';
 import { type Init, initialise } from './init.js';
-import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
+import type { Layer, Param } from './layer.js';
+import { BufferCache, batchOf, biasFor, fromForward, windowGeometry, withBias } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
 /** A depthwise convolution's kernel size, stride, padding, depth multiplier, bias and init. */
@@ -58,8 +54,8 @@ export class DepthwiseConv2D implements Layer {
   readonly biasGrad: FloatArray | null;
   private readonly kernelSize: number;
   private readonly buffers: BufferCache;
+  private readonly geometry: (batch: number) => ConvGeometry;
   private lastInput: Tensor | null = null;
-  private lastGeometry: ConvGeometry | null = null;
 
   constructor(
     readonly inputShape: Shape,
@@ -67,55 +63,32 @@ export class DepthwiseConv2D implements Layer {
     rng: Random,
     readonly dtype: DType = 'float32',
   ) {
-    if (inputShape.length !== 3)
-      throw new Error(`depthwiseConv2d needs an [H, W, C] input, got [${inputShape.join(', ')}]`);
     const k = config.kernelSize;
     this.kernelSize = k;
     this.multiplier = config.depthMultiplier ?? 1;
     this.stride = config.stride ?? 1;
     this.padding = config.padding ?? 'valid';
+    const outC = inputShape[2] * this.multiplier;
+    this.geometry = windowGeometry(this.kind, inputShape, outC, k, k, this.stride, this.padding);
     const g = this.geometry(1);
     this.outputShape = [g.outH, g.outW, g.outC];
     this.filters = allocate(dtype, k * k * g.outC);
     this.filterGrad = allocate(dtype, this.filters.length);
     // Each output sees one input channel: fan-in k*k, fan-out k*k*M.
     initialise(this.filters, config.init ?? 'he', k * k, k * k * this.multiplier, k * k, rng);
-    const useBias = config.useBias ?? true;
-    this.bias = useBias ? allocate(dtype, g.outC) : null;
-    this.biasGrad = useBias ? allocate(dtype, g.outC) : null;
+    ({ bias: this.bias, biasGrad: this.biasGrad } = biasFor(dtype, g.outC, config.useBias));
     this.buffers = new BufferCache(dtype);
   }
 
   params(): Param[] {
     const k = this.kernelSize;
-    const p: Param[] = [
-      {
-        name: 'filters',
-        shape: [k, k, this.inputShape[2], this.multiplier],
-        value: this.filters,
-        grad: this.filterGrad,
-      },
-    ];
-    if (this.bias && this.biasGrad)
-      p.push({ name: 'bias', shape: [this.bias.length], value: this.bias, grad: this.biasGrad });
-    return p;
-  }
-
-  private geometry(batch: number): ConvGeometry {
-    if (this.lastGeometry?.batch !== batch) {
-      const k = this.kernelSize;
-      const outC = this.inputShape[2] * this.multiplier;
-      this.lastGeometry = convGeometry(
-        batch,
-        this.inputShape,
-        outC,
-        k,
-        k,
-        this.stride,
-        this.padding,
-      );
-    }
-    return this.lastGeometry;
+    const filters = {
+      name: 'filters',
+      shape: [k, k, this.inputShape[2], this.multiplier],
+      value: this.filters,
+      grad: this.filterGrad,
+    };
+    return withBias(filters, this.bias, this.biasGrad);
   }
 
   forward(input: Tensor, _training: boolean): Tensor {
@@ -134,7 +107,8 @@ export class DepthwiseConv2D implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.backwardParams(dOut);
+    this.backwardParamsOnly(dOut);
+    const input = fromForward(this.lastInput, this.kind);
     const dIn = this.buffers.get('dIn', input.shape);
     const g = this.geometry(input.shape[0]);
     depthwiseConv2dBackwardInput(dIn.data, dOut.data, this.filters, g, this.multiplier);
@@ -142,22 +116,10 @@ export class DepthwiseConv2D implements Layer {
   }
 
   backwardParamsOnly(dOut: Tensor): void {
-    this.backwardParams(dOut);
-  }
-
-  private backwardParams(dOut: Tensor): Tensor {
-    const input = this.lastInput;
-    if (!input) throw new Error('depthwiseConv2d.backward called before forward');
+    const input = fromForward(this.lastInput, this.kind);
+    const { filterGrad, biasGrad, multiplier } = this;
     const g = this.geometry(input.shape[0]);
-    depthwiseConv2dBackwardFilter(
-      this.filterGrad,
-      this.biasGrad,
-      dOut.data,
-      input.data,
-      g,
-      this.multiplier,
-    );
-    return input;
+    depthwiseConv2dBackwardFilter(filterGrad, biasGrad, dOut.data, input.data, g, multiplier);
   }
 }
 

@@ -5,13 +5,8 @@
  */
 import { dropoutOnnx } from '../onnx/layers/dropout.js';
 import type { Random } from '../random/prng.js';
-import {
-  allocate,
-  type DType,
-  type FloatArray,
-  type Shape,
-  type Tensor,
-} from '../tensor/tensor.js';
+import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
+import { allocate } from '../tensor/tensor.js';
 import { fraction } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';

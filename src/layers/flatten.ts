@@ -1,7 +1,7 @@
 /** Flatten: [N, H, W, C] -> [N, H*W*C] in NHWC order. A reshape, so it shares the data. */
 import { flattenOnnx } from '../onnx/layers/flatten.js';
 import { type DType, type Shape, sizeOf, type Tensor } from '../tensor/tensor.js';
-import { batchOf, type Layer, type Param } from './layer.js';
+import { batchOf, fromForward, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
 /** Reshapes each image to a vector. */
@@ -28,8 +28,7 @@ export class Flatten implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    if (!this.lastShape) throw new Error('flatten.backward called before forward');
-    return { shape: this.lastShape, data: dOut.data };
+    return { shape: fromForward(this.lastShape, 'flatten'), data: dOut.data };
   }
 
   backwardParamsOnly(_dOut: Tensor): void {}

@@ -5,14 +5,9 @@
  * A layer reuses its output buffers between calls of the same batch size, so a returned tensor
  * is valid until the layer's next call.
  */
-import {
-  allocate,
-  type DType,
-  type FloatArray,
-  release,
-  type Shape,
-  type Tensor,
-} from '../tensor/tensor.js';
+import { type ConvGeometry, convGeometry, type Padding } from '../kernels/convGeometry.js';
+import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
+import { allocate, release } from '../tensor/tensor.js';
 
 /** A trained tensor and its accumulated gradient. */
 export interface Param {
@@ -100,4 +95,54 @@ export function batchOf(input: Tensor, expected: Shape, layer: string): number {
     );
   }
   return shape[0];
+}
+
+/**
+ * The window geometry of a conv or pool layer over its image input [H, W, C] (checked here, with
+ * the layer's name in the error) for a batch size, recomputed only when the batch size changes.
+ */
+export function windowGeometry(
+  layer: string,
+  inputShape: Shape,
+  outC: number,
+  kernelH: number,
+  kernelW: number,
+  stride: number,
+  padding: Padding,
+): (batch: number) => ConvGeometry {
+  if (inputShape.length !== 3)
+    throw new Error(`${layer} needs an [H, W, C] input, got [${inputShape.join(', ')}]`);
+  let last: ConvGeometry | null = null;
+  return (batch) => {
+    if (last?.batch !== batch)
+      last = convGeometry(batch, inputShape, outC, kernelH, kernelW, stride, padding);
+    return last;
+  };
+}
+
+/** A bias of `size` values and its gradient, or nulls for a layer without one (useBias false;
+ * layers have a bias unless told otherwise). */
+export function biasFor(
+  dtype: DType,
+  size: number,
+  useBias = true,
+): { bias: FloatArray | null; biasGrad: FloatArray | null } {
+  if (!useBias) return { bias: null, biasGrad: null };
+  return { bias: allocate(dtype, size), biasGrad: allocate(dtype, size) };
+}
+
+/** A layer's parameters: its weights and, if it has one, its bias. */
+export function withBias(
+  weights: Param,
+  bias: FloatArray | null,
+  biasGrad: FloatArray | null,
+): Param[] {
+  if (!bias || !biasGrad) return [weights];
+  return [weights, { name: 'bias', shape: [bias.length], value: bias, grad: biasGrad }];
+}
+
+/** What `forward` kept for `backward`; an error if there was no forward yet. */
+export function fromForward<T>(kept: T | null, layer: string): T {
+  if (kept === null) throw new Error(`${layer}.backward called before forward`);
+  return kept;
 }

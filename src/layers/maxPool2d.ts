@@ -5,7 +5,7 @@
  * tied maximum gets it, as the tutorial's code does). See kernels/maxPool2d.ts.
  */
 
-import { type ConvGeometry, convGeometry } from '../kernels/convGeometry.js';
+import type { ConvGeometry } from '../kernels/convGeometry.js';
 import {
   maxPoolBackwardAllTies,
   maxPoolBackwardFirst,
@@ -15,8 +15,9 @@ import { allocateInt32 } from '../kernels/wasm/simd.js';
 import { maxPool2dOnnx } from '../onnx/layers/maxPool2d.js';
 import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { oneOf, optional, positiveInt } from './configCheck.js';
-import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
-import { defineLayer } from './layerEntry.js';
+import type { Layer, Param } from './layer.js';
+import { BufferCache, batchOf, fromForward, windowGeometry } from './layer.js';
+import { defineLayer, type TorchModule } from './layerEntry.js';
 
 /** Where max-pool routes the gradient when a window has several maxima: the `first` (PyTorch, TF.js) or `all` (the tutorial). */
 export type PoolTies = 'first' | 'all';
@@ -39,43 +40,27 @@ export class MaxPool2D implements Layer {
   private argmax: Int32Array = new Int32Array(0);
   private lastInput: Tensor | null = null;
   private lastOutput: Tensor | null = null;
-  private lastGeometry: ConvGeometry | null = null;
+  private readonly geometry: (batch: number) => ConvGeometry;
 
   constructor(
     readonly inputShape: Shape,
     config: MaxPool2DConfig,
     readonly dtype: DType = 'float32',
   ) {
-    if (inputShape.length !== 3)
-      throw new Error(`maxPool2d needs an [H, W, C] input, got [${inputShape.join(', ')}]`);
     this.poolSize = config.poolSize ?? 2;
     this.stride = config.stride ?? this.poolSize;
+    const [s, c] = [this.poolSize, inputShape[2]];
+    this.geometry = windowGeometry('maxPool2d', inputShape, c, s, s, this.stride, 'valid');
     this.ties = config.ties ?? 'first';
     if (this.ties !== 'first' && this.ties !== 'all')
       throw new Error(`pool ties must be 'first' or 'all', got '${this.ties}'`);
     const g = this.geometry(1);
-    this.outputShape = [g.outH, g.outW, inputShape[2]];
+    this.outputShape = [g.outH, g.outW, c];
     this.buffers = new BufferCache(dtype);
   }
 
   params(): Param[] {
     return [];
-  }
-
-  private geometry(batch: number): ConvGeometry {
-    if (this.lastGeometry?.batch !== batch) {
-      const s = this.poolSize;
-      this.lastGeometry = convGeometry(
-        batch,
-        this.inputShape,
-        this.inputShape[2],
-        s,
-        s,
-        this.stride,
-        'valid',
-      );
-    }
-    return this.lastGeometry;
   }
 
   forward(input: Tensor, _training: boolean): Tensor {
@@ -90,9 +75,8 @@ export class MaxPool2D implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    const input = this.lastInput;
-    const out = this.lastOutput;
-    if (!input || !out) throw new Error('maxPool2d.backward called before forward');
+    const input = fromForward(this.lastInput, 'maxPool2d');
+    const out = fromForward(this.lastOutput, 'maxPool2d');
     const g = this.geometry(input.shape[0]);
     const dIn = this.buffers.get('dIn', input.shape);
     if (this.ties === 'all') maxPoolBackwardAllTies(dIn.data, dOut.data, input.data, out.data, g);
@@ -101,6 +85,15 @@ export class MaxPool2D implements Layer {
   }
 
   backwardParamsOnly(_dOut: Tensor): void {}
+}
+
+/** PyTorch's MaxPool2d or AvgPool2d for a pooling layer's window and stride. */
+export function torchPool(
+  module: 'MaxPool2d' | 'AvgPool2d',
+  spec: { poolSize?: number; stride?: number },
+): TorchModule[] {
+  const poolSize = spec.poolSize ?? 2;
+  return [{ module, args: { kernel_size: poolSize, stride: spec.stride ?? poolSize } }];
 }
 
 export const maxPool2dLayer = defineLayer({
@@ -113,11 +106,6 @@ export const maxPool2dLayer = defineLayer({
     ties: optional(v, 'ties', oneOf(['first', 'all'] as const, `${where} ties`)),
   }),
   build: (spec, c) => new MaxPool2D(c.inputShape, spec, c.dtype),
-  torch: (spec) => {
-    const poolSize = spec.poolSize ?? 2;
-    return [
-      { module: 'MaxPool2d', args: { kernel_size: poolSize, stride: spec.stride ?? poolSize } },
-    ];
-  },
+  torch: (spec) => torchPool('MaxPool2d', spec),
   onnx: maxPool2dOnnx,
 });

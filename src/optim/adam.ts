@@ -8,13 +8,8 @@
  */
 import type { Param } from '../layers/layer.js';
 import type { FloatArray } from '../tensor/tensor.js';
-import {
-  decays,
-  ensureSlots,
-  type Optimizer,
-  type OptimizerState,
-  restoreSlots,
-} from './optimizer.js';
+import type { Optimizer, OptimizerState } from './optimizer.js';
+import { decays, ensureSlots, restoreSlots } from './optimizer.js';
 
 /** Adam's betas, epsilon and weight decay (decoupled for AdamW). */
 export interface AdamConfig {

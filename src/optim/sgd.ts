@@ -6,13 +6,8 @@
 import { sgdUpdate } from '../kernels/sgd.js';
 import type { Param } from '../layers/layer.js';
 import type { FloatArray } from '../tensor/tensor.js';
-import {
-  decays,
-  ensureSlots,
-  type Optimizer,
-  type OptimizerState,
-  restoreSlots,
-} from './optimizer.js';
+import type { Optimizer, OptimizerState } from './optimizer.js';
+import { decays, ensureSlots, restoreSlots } from './optimizer.js';
 
 export type { Optimizer } from './optimizer.js';
 

@@ -4,9 +4,9 @@
  * layer's output channels as tiles, each min-max scaled on its own.
  */
 import { layerActivations } from '../../src/image/activations.js';
-import { maxAbs, minMaxToBytes, symmetricToBytes } from '../../src/image/displayScale.js';
-import { channelOf, tileGrid } from '../../src/image/tileGrid.js';
-import type { Conv2D, Sequential } from '../../src/index.js';
+import { featureMapTiles, filterTiles, firstConv } from '../../src/image/networkTiles.js';
+import { tileGrid } from '../../src/image/tileGrid.js';
+import type { Sequential } from '../../src/index.js';
 import { grayCanvas } from './grayCanvas.js';
 
 /** About 56 px per tile (a 26x26 map at 2x, 13x13 at 4x). */
@@ -23,23 +23,12 @@ function figure(canvas: HTMLCanvasElement, caption: string): HTMLElement {
 }
 
 function filtersFigure(model: Sequential): HTMLElement | null {
-  const conv = model.layers.find((l) => l.kind === 'conv2d') as Conv2D | undefined;
+  const conv = firstConv(model);
   if (!conv) return null;
   const k = conv.config.kernelSize;
-  const inC = conv.inputShape[2];
   const outC = conv.config.filters;
-  const scale = maxAbs(conv.filters);
-  const tiles: Uint8Array[] = [];
-  // HWIO: filter (i, o) is the k x k slice at stride inC * outC.
-  for (let i = 0; i < inC; i++) {
-    for (let o = 0; o < outC; o++) {
-      const f = new Float32Array(k * k);
-      for (let p = 0; p < k * k; p++) f[p] = conv.filters[p * inC * outC + i * outC + o];
-      tiles.push(symmetricToBytes(f, scale));
-    }
-  }
   const layer = model.layers.indexOf(conv) + 1;
-  const grid = tileGrid(tiles, k, k, {
+  const grid = tileGrid(filterTiles(conv), k, k, {
     columns: Math.min(outC, 8),
     zoom: Math.max(4, Math.round(40 / k)),
     gap: 3,
@@ -63,10 +52,7 @@ export function renderNetwork(
       if (act.shape.length !== 3) continue;
       if (act.kind !== 'conv2d' && act.kind !== 'maxPool2d' && act.kind !== 'avgPool2d') continue;
       const [h, w, c] = act.shape;
-      const tiles = Array.from({ length: c }, (_, ch) =>
-        minMaxToBytes(channelOf(act.data, h, w, c, ch)),
-      );
-      const grid = tileGrid(tiles, h, w, {
+      const grid = tileGrid(featureMapTiles(act), h, w, {
         columns: Math.min(c, 8),
         zoom: zoomFor(Math.max(h, w)),
         gap: 2,

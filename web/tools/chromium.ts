@@ -15,7 +15,7 @@ import { serveStatic } from './staticServer.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -30,17 +30,27 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Fails early, with the command that fixes it, where Debian's chromium is not installed. */
+export function requireChromium(): void {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
+}
+
+type LaunchOptions = Parameters<typeof Playwright.chromium.launchPersistentContext>[1];
+
+/** Headless Chromium with a fresh profile, removed again by `close()`; `options` are
+ * playwright's, by default those the playground tests use. */
+export async function launchChromium(
+  options: LaunchOptions = { acceptDownloads: true, viewport: { width: 1280, height: 900 } },
+): Promise<Browser> {
+  requireChromium();
   const { chromium } = requirePeer<typeof Playwright>('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'cnn-ts-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
+    ...options,
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
   });
   return {
     context,

@@ -99,24 +99,15 @@ async function loadDefault(baseUrl: string): Promise<void> {
     fetchGzip(new URL(`data/${name}.gz`, baseUrl).href, name, (fraction) =>
       post({ type: 'data-progress', file: name, fraction }),
     );
+  /** MNIST's images and labels of one split (`t10k` or `train`), fetched one after the other. */
+  const split = async (prefix: string) => {
+    const [images, labels] = [`${prefix}-images-idx3-ubyte`, `${prefix}-labels-idx1-ubyte`];
+    return datasetFromIdx(await load(images), await load(labels), images, labels);
+  };
   dataSource = 'MNIST';
-  const testImages = await load('t10k-images-idx3-ubyte');
-  const testLabels = await load('t10k-labels-idx1-ubyte');
-  testSet = datasetFromIdx(
-    testImages,
-    testLabels,
-    't10k-images-idx3-ubyte',
-    't10k-labels-idx1-ubyte',
-  );
+  testSet = await split('t10k');
   postTestSet(testSet);
-  const trainImages = await load('train-images-idx3-ubyte');
-  const trainLabels = await load('train-labels-idx1-ubyte');
-  trainSet = datasetFromIdx(
-    trainImages,
-    trainLabels,
-    'train-images-idx3-ubyte',
-    'train-labels-idx1-ubyte',
-  );
+  trainSet = await split('train');
   post({ type: 'train-set', count: trainSet.count, source: dataSource });
 }
 
@@ -304,21 +295,22 @@ function metadata(): Record<string, unknown> {
   };
 }
 
+/** Loads data; a failure goes to the page as a data error instead of ending the worker. */
+async function reportDataErrors(load: () => Promise<void>): Promise<void> {
+  try {
+    await load();
+  } catch (e) {
+    post({ type: 'data-error', message: (e as Error).message });
+  }
+}
+
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'load-default':
-      try {
-        await loadDefault(message.baseUrl);
-      } catch (e) {
-        post({ type: 'data-error', message: (e as Error).message });
-      }
+      await reportDataErrors(() => loadDefault(message.baseUrl));
       return;
     case 'load-files':
-      try {
-        await loadFiles(message.files);
-      } catch (e) {
-        post({ type: 'data-error', message: (e as Error).message });
-      }
+      await reportDataErrors(() => loadFiles(message.files));
       return;
     case 'reset':
       reset(message.settings);
