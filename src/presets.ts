@@ -2,7 +2,7 @@
  * Named experiments for `cnn train --preset NAME`: a model spec plus training settings.
  */
 import type { AugmentConfig } from './data/augment.js';
-import type { ModelSpec } from './model/spec.js';
+import type { LayerSpec, ModelSpec } from './model/spec.js';
 import type { OptimizerSpec } from './optim/create.js';
 import type { ScheduleSpec } from './optim/schedule.js';
 
@@ -139,6 +139,31 @@ export const lenet5Preset: Preset = {
 };
 
 /**
+ * The conv stem of `best` and `fast`: conv 16@5x5 same, then conv 32 of the given kernel size
+ * valid, each followed by max-pool 2, batch norm and ReLU. Pooling before BN+ReLU gives the same
+ * kind of features at a quarter of their cost.
+ */
+function batchNormConvBlocks(secondKernel: number): LayerSpec[] {
+  return [
+    { type: 'conv2d', filters: 16, kernelSize: 5, padding: 'same', useBias: false, init: 'he' },
+    { type: 'maxPool2d', poolSize: 2 },
+    { type: 'batchNorm' },
+    { type: 'relu' },
+    {
+      type: 'conv2d',
+      filters: 32,
+      kernelSize: secondKernel,
+      padding: 'valid',
+      useBias: false,
+      init: 'he',
+    },
+    { type: 'maxPool2d', poolSize: 2 },
+    { type: 'batchNorm' },
+    { type: 'relu' },
+  ];
+}
+
+/**
  * The most accurate net we could train in well under an hour on 2 CPU cores: two conv blocks with
  * batch norm, dropout before the classifier, shift and rotation augmentation, AdamW with a
  * one-cycle schedule. Measured: 99.53% test accuracy in 10 epochs, 1,160 s wall time on the
@@ -151,15 +176,7 @@ export const bestPreset: Preset = {
   spec: {
     input: STANDARDISED_INPUT,
     layers: [
-      // Pooling before BN+ReLU gives the same kind of features at a quarter of their cost.
-      { type: 'conv2d', filters: 16, kernelSize: 5, padding: 'same', useBias: false, init: 'he' },
-      { type: 'maxPool2d', poolSize: 2 },
-      { type: 'batchNorm' },
-      { type: 'relu' },
-      { type: 'conv2d', filters: 32, kernelSize: 3, padding: 'valid', useBias: false, init: 'he' },
-      { type: 'maxPool2d', poolSize: 2 },
-      { type: 'batchNorm' },
-      { type: 'relu' },
+      ...batchNormConvBlocks(3),
       { type: 'flatten' },
       { type: 'dense', units: 128, useBias: false, init: 'he' },
       { type: 'batchNorm' },
@@ -192,14 +209,7 @@ export const fastPreset: Preset = {
   spec: {
     input: STANDARDISED_INPUT,
     layers: [
-      { type: 'conv2d', filters: 16, kernelSize: 5, padding: 'same', useBias: false, init: 'he' },
-      { type: 'maxPool2d', poolSize: 2 },
-      { type: 'batchNorm' },
-      { type: 'relu' },
-      { type: 'conv2d', filters: 32, kernelSize: 5, padding: 'valid', useBias: false, init: 'he' },
-      { type: 'maxPool2d', poolSize: 2 },
-      { type: 'batchNorm' },
-      { type: 'relu' },
+      ...batchNormConvBlocks(5),
       { type: 'flatten' },
       { type: 'dense', units: 10, init: 'glorot' },
     ],

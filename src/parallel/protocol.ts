@@ -70,6 +70,12 @@ export function reportFailure(
   Atomics.notify(control, doneSlot(threads, worker));
 }
 
+/** reportFailure for the worker that `init` starts, from its own buffers (any thread may call it). */
+export function reportWorkerFailure(init: WorkerInit, status: number, message: string): void {
+  const control = new Int32Array(init.control);
+  reportFailure(control, new Uint8Array(init.errors), init.threads, init.worker, status, message);
+}
+
 /** The failure message worker w recorded. */
 export function failureMessage(errors: Uint8Array, worker: number): string {
   const area = errors.subarray((worker - 1) * ERROR_BYTES, worker * ERROR_BYTES);

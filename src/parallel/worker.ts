@@ -1,22 +1,18 @@
 /** Entry point of a worker_threads worker of the data-parallel trainer (see workerLoop.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { reportFailure, WORKER_STATUS, type WorkerFault, type WorkerInit } from './protocol.js';
+import {
+  reportWorkerFailure,
+  WORKER_STATUS,
+  type WorkerFault,
+  type WorkerInit,
+} from './protocol.js';
 import { runWorker } from './workerLoop.js';
 
 const init = workerData as WorkerInit;
 
 // process.exit() in a worker stops only this thread; record it where the blocked main thread
 // looks (an exit without this, e.g. out of memory, is caught by the main thread's time limit).
-process.on('exit', (code) =>
-  reportFailure(
-    new Int32Array(init.control),
-    new Uint8Array(init.errors),
-    init.threads,
-    init.worker,
-    WORKER_STATUS.exited,
-    `exit code ${code}`,
-  ),
-);
+process.on('exit', (code) => reportWorkerFailure(init, WORKER_STATUS.exited, `exit code ${code}`));
 
 /** Test-only: fail on purpose at the start of the chosen step. */
 function injectFault(fault: WorkerFault): void {

@@ -5,7 +5,11 @@
  * shared memory.
  */
 import { initSimdKernels } from '../../src/index.js';
-import { reportFailure, WORKER_STATUS, type WorkerInit } from '../../src/parallel/protocol.js';
+import {
+  reportWorkerFailure,
+  WORKER_STATUS,
+  type WorkerInit,
+} from '../../src/parallel/protocol.js';
 import type { WorkerMessage } from '../../src/parallel/transport.js';
 import { runWorker } from '../../src/parallel/workerLoop.js';
 import { workerScope } from './workerScope.js';
@@ -16,14 +20,5 @@ workerScope.addEventListener('message', (event: MessageEvent<WorkerInit>) => {
   // The SIMD kernels must be compiled before the worker builds its model replica.
   initSimdKernels()
     .then(() => runWorker(init, () => workerScope.postMessage(ready)))
-    .catch((e: Error) =>
-      reportFailure(
-        new Int32Array(init.control),
-        new Uint8Array(init.errors),
-        init.threads,
-        init.worker,
-        WORKER_STATUS.threw,
-        e.message,
-      ),
-    );
+    .catch((e: Error) => reportWorkerFailure(init, WORKER_STATUS.threw, e.message));
 });

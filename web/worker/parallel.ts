@@ -6,7 +6,11 @@
  * runs the optimizer, so a run is deterministic for a given worker count.
  */
 import type { Sequential } from '../../src/index.js';
-import { reportFailure, WORKER_STATUS, type WorkerInit } from '../../src/parallel/protocol.js';
+import {
+  reportWorkerFailure,
+  WORKER_STATUS,
+  type WorkerInit,
+} from '../../src/parallel/protocol.js';
 import {
   createShardedGradients,
   type ShardedGradients,
@@ -24,15 +28,7 @@ function spawnWebWorker(init: WorkerInit): WorkerHandle {
     worker.onerror = (e) => {
       if (!started) reject(new Error(`a gradient worker failed to start: ${e.message}`));
       // Later errors go where the blocked training worker looks for them.
-      else
-        reportFailure(
-          new Int32Array(init.control),
-          new Uint8Array(init.errors),
-          init.threads,
-          init.worker,
-          WORKER_STATUS.threw,
-          e.message,
-        );
+      else reportWorkerFailure(init, WORKER_STATUS.threw, e.message);
     };
     worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
       if (e.data.type === 'ready') {
