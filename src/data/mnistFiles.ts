@@ -21,15 +21,17 @@ export function readMaybeGzip(dir: string, name: string): { bytes: Uint8Array; p
   const plain = join(dir, name);
   const gz = `${plain}.gz`;
   if (existsSync(plain)) return { bytes: readFileOrThrow(plain, 'data file'), path: plain };
-  if (existsSync(gz)) {
-    const packed = readFileOrThrow(gz, 'data file');
-    try {
-      return { bytes: gunzipSync(packed), path: gz };
-    } catch (e) {
-      throw new Error(`${gz}: not a valid gzip file (${(e as Error).message})`);
-    }
-  }
+  if (existsSync(gz)) return { bytes: gunzipData(readFileOrThrow(gz, 'data file'), gz), path: gz };
   throw new Error(`data folder ${dir} has no ${name} (nor ${name}.gz)`);
+}
+
+/** The contents of gzip bytes; `name` starts the one-line error when they are not gzip. */
+export function gunzipData(packed: Uint8Array, name: string): Uint8Array {
+  try {
+    return gunzipSync(packed);
+  } catch (e) {
+    throw new Error(`${name}: not a valid gzip file (${(e as Error).message})`);
+  }
 }
 
 export function loadSplit(dir: string, split: 'train' | 't10k'): Dataset {
