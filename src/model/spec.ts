@@ -44,9 +44,20 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * An untrusted value as an error message can show it: short, one line, and never a whole nested
+ * structure (JSON.stringify would quote megabytes, overflow the stack, and write NaN as null).
+ */
+function shown(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  return String(v);
+}
+
 function positiveInt(v: unknown, what: string, max = 1 << 20): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
-    throw new Error(`${what} must be a whole number from 1 to ${max}, got ${JSON.stringify(v)}`);
+    throw new Error(`${what} must be a whole number from 1 to ${max}, got ${shown(v)}`);
   }
   return v;
 }
@@ -54,9 +65,7 @@ function positiveInt(v: unknown, what: string, max = 1 << 20): number {
 /** A number in [0, 1), or [0, 1] when `closed`. */
 function fraction(v: unknown, what: string, closed: boolean): number {
   if (typeof v !== 'number' || !(v >= 0 && (closed ? v <= 1 : v < 1))) {
-    throw new Error(
-      `${what} must be a number in [0, 1${closed ? ']' : ')'}, got ${JSON.stringify(v)}`,
-    );
+    throw new Error(`${what} must be a number in [0, 1${closed ? ']' : ')'}, got ${shown(v)}`);
   }
   return v;
 }
@@ -68,7 +77,7 @@ function optional<T>(o: Obj, key: string, check: (v: unknown) => T): T | undefin
 function oneOf<T extends string>(values: readonly T[], what: string): (v: unknown) => T {
   return (v) => {
     if (typeof v !== 'string' || !values.includes(v as T)) {
-      throw new Error(`${what} must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
+      throw new Error(`${what} must be one of ${values.join(', ')}, got ${shown(v)}`);
     }
     return v as T;
   };
@@ -94,7 +103,7 @@ function validateLayer(v: unknown, i: number): LayerSpec {
           if (x === 'valid' || x === 'same') return x;
           if (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 64) return x;
           throw new Error(
-            `${where} padding must be 'valid', 'same' or a whole number, got ${JSON.stringify(x)}`,
+            `${where} padding must be 'valid', 'same' or a whole number, got ${shown(x)}`,
           );
         }),
         useBias: optional(v, 'useBias', bool('useBias')),
@@ -125,9 +134,7 @@ function validateLayer(v: unknown, i: number): LayerSpec {
         momentum: optional(v, 'momentum', (x) => fraction(x, `${where} momentum`, false)),
         epsilon: optional(v, 'epsilon', (x) => {
           if (typeof x !== 'number' || !(x > 0 && x < 1))
-            throw new Error(
-              `${where} epsilon must be a number in (0, 1), got ${JSON.stringify(x)}`,
-            );
+            throw new Error(`${where} epsilon must be a number in (0, 1), got ${shown(x)}`);
           return x;
         }),
       };
@@ -139,7 +146,7 @@ function validateLayer(v: unknown, i: number): LayerSpec {
         init: optional(v, 'init', oneOf(inits, `${where} init`)),
       };
     default:
-      throw new Error(`${where} has unknown type ${JSON.stringify(v.type)}`);
+      throw new Error(`${where} has unknown type ${shown(v.type)}`);
   }
 }
 
