@@ -51,32 +51,69 @@ const STRANGE: unknown[] = [
   undefined,
 ];
 
+/** A deep copy, without recursion (mutants can be thousands deep). */
 function clone(v: Json): Json {
-  if (Array.isArray(v)) return v.map(clone);
-  if (typeof v === 'object' && v !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = clone(x);
-    return out;
+  const out: Record<string, unknown> = {};
+  const stack: [Json, Record<string | number, unknown>, string | number][] = [[v, out, 'v']];
+  while (stack.length > 0) {
+    const [x, into, key] = stack.pop()!;
+    if (Array.isArray(x)) {
+      const copy: unknown[] = new Array(x.length);
+      into[key] = copy;
+      x.forEach((y, i) => {
+        stack.push([y, copy as unknown as Record<number, unknown>, i]);
+      });
+    } else if (typeof x === 'object' && x !== null) {
+      const copy: Record<string, unknown> = {};
+      into[key] = copy;
+      for (const [k, y] of Object.entries(x)) {
+        copy[k] = undefined; // keeps the key order
+        stack.push([y, copy, k]);
+      }
+    } else into[key] = x;
   }
-  return v;
+  return out.v;
 }
 
 /** Every (container, key) slot in the value, so a node can be replaced in place. */
-function slots(v: Json, out: [Container, string | number][] = []): [Container, string | number][] {
-  if (Array.isArray(v)) {
-    v.forEach((x, i) => {
-      out.push([v, i]);
-      slots(x, out);
-    });
-  } else if (typeof v === 'object' && v !== null) {
-    const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
-      out.push([o, k]);
-      slots(o[k], out);
+function slots(v: Json): [Container, string | number][] {
+  const out: [Container, string | number][] = [];
+  const stack: Json[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (Array.isArray(x)) {
+      x.forEach((y, i) => {
+        out.push([x, i]);
+        stack.push(y);
+      });
+    } else if (typeof x === 'object' && x !== null) {
+      const o = x as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        out.push([o, k]);
+        stack.push(o[k]);
+      }
     }
   }
   return out;
 }
+
+/** Nodes in a value and its depth, counted without recursion (mutants can be thousands deep). */
+function measure(v: Json): { nodes: number; depth: number } {
+  let nodes = 0;
+  let depth = 0;
+  const stack: [Json, number][] = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    nodes++;
+    depth = Math.max(depth, d);
+    if (typeof x === 'object' && x !== null)
+      for (const y of Object.values(x)) stack.push([y, d + 1]);
+  }
+  return { nodes, depth };
+}
+
+/** Mutants stay below this depth so the mutator's own recursion and JSON.stringify cope. */
+const MAX_DEPTH = 3000;
 
 function nest(v: unknown, depth: number, asObject: boolean): unknown {
   let out = v;
@@ -128,7 +165,8 @@ function mutateOnce(rng: Random, root: { v: Json }, donors: Json[]): string {
       return `delete ${at}`;
     case 5: {
       if (Array.isArray(parent)) {
-        const n = [1, 2, 100, 10_000][rng.int(4)];
+        const big = measure(parent[key as number]).nodes > 100;
+        const n = big ? 1 : [1, 2, 100, 10_000][rng.int(4)];
         const copies = Array.from({ length: n }, () => clone(parent[key as number]));
         parent.splice(key as number, 0, ...copies);
         return `repeat the entry ${at} ${n} more times`;
@@ -137,7 +175,7 @@ function mutateOnce(rng: Random, root: { v: Json }, donors: Json[]): string {
       return `add an unknown key beside ${at}`;
     }
     case 6: {
-      const depth = [3, 100, 2000][rng.int(3)];
+      const depth = Math.min([3, 100, 2000][rng.int(3)], MAX_DEPTH - measure(root.v).depth);
       const asObject = rng.int(2) === 0;
       p[key] = nest(p[key], depth, asObject);
       return `nest ${at} ${depth} levels deep in ${asObject ? 'objects' : 'arrays'}`;
