@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { judgeRejection } from '../fuzz/harness.js';
 import { parseIdx } from '../src/data/idx.js';
-import { validateModelSpec } from '../src/model/spec.js';
+import { decodeModel, encodeModel } from '../src/model/modelFile.js';
+import { Sequential } from '../src/model/sequential.js';
+import { type ModelSpec, validateModelSpec } from '../src/model/spec.js';
+import { specSize } from '../src/model/specSize.js';
+import { presets } from '../src/presets.js';
 
 /** Asserts that `read` refuses the input properly and that the message matches `pattern`. */
 function refusesCleanly(read: () => unknown, pattern: RegExp): void {
@@ -68,4 +72,78 @@ test('a spec value nested thousands deep is refused in one short line, not quote
     () => validateModelSpec(nan),
     /^layer 2 units must be a whole number from 1 to 1048576, got NaN$/,
   );
+});
+
+/** A real model file whose JSON header is changed by `edit`, its length field kept right. */
+function withHeader(file: Uint8Array, edit: (header: { spec: ModelSpec }) => void): Uint8Array {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const length = view.getUint32(12, true);
+  const header = JSON.parse(new TextDecoder().decode(file.subarray(16, 16 + length)));
+  edit(header);
+  const text = new TextEncoder().encode(JSON.stringify(header));
+  const dataStart = Math.ceil((16 + text.length) / 4) * 4;
+  const out = new Uint8Array(dataStart + file.length - Math.ceil((16 + length) / 4) * 4);
+  out.set(file.subarray(0, 12));
+  new DataView(out.buffer).setUint32(12, text.length, true);
+  out.set(text, 16);
+  out.set(file.subarray(Math.ceil((16 + length) / 4) * 4), dataStart);
+  return out;
+}
+
+test('a model file whose spec asks for more weights than the file holds is refused before building', () => {
+  const tutorial = encodeModel(new Sequential(presets.tutorial.spec));
+  // fuzz model file, seed 1, input 3640: dense units 16385 built 22 million weights (3.5 s) before
+  // the length check; 2^20 units would have been 5.6 GB.
+  for (const units of [16_385, 2 ** 20]) {
+    const file = withHeader(tutorial, (h) => {
+      h.spec.layers[2] = { type: 'dense', units };
+    });
+    const t0 = performance.now();
+    refusesCleanly(
+      () => decodeModel(file),
+      /^model file is truncated: \d+ bytes, its header describes \d+$/,
+    );
+    assert.ok(performance.now() - t0 < 100, `refusing took ${performance.now() - t0} ms`);
+  }
+  // A 1x1 convolution of a 16384x16384 input needs a 2^28-value buffer per image, yet 8 weights.
+  const wide = withHeader(tutorial, (h) => {
+    h.spec = {
+      input: { shape: [16384, 16384, 1], scale: 1, offset: 0 },
+      layers: [
+        { type: 'conv2d', filters: 1, kernelSize: 1 },
+        { type: 'globalAvgPool2d' },
+        { type: 'dense', units: 3 },
+      ],
+    };
+  });
+  refusesCleanly(
+    () => decodeModel(wide),
+    /^model file spec is invalid: one image needs a buffer of 268435456 values, more than the limit of 67108864$/,
+  );
+});
+
+test('the sizes worked out from a spec are those of the model it builds', () => {
+  const specs: ModelSpec[] = [
+    ...Object.values(presets).map((p) => p.spec),
+    {
+      input: { shape: [7, 9, 2], scale: 1, offset: 0 },
+      layers: [
+        { type: 'conv2d', filters: 3, kernelSize: 3, stride: 2, padding: 'same', useBias: false },
+        { type: 'batchNorm' },
+        { type: 'avgPool2d', poolSize: 2, stride: 1 },
+        { type: 'conv2d', filters: 4, kernelSize: 2, padding: 1 },
+        { type: 'globalAvgPool2d' },
+        { type: 'dense', units: 5 },
+      ],
+    },
+  ];
+  for (const spec of specs) {
+    const model = new Sequential(spec);
+    const count = (ts: { shape: readonly number[] }[]) =>
+      ts.reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1), 0);
+    const size = specSize(validateModelSpec(spec));
+    assert.ok(size);
+    assert.equal(size.paramValues, count(model.params()));
+    assert.equal(size.storedValues, count([...model.params(), ...model.stateTensors()]));
+  }
 });
