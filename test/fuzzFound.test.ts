@@ -147,3 +147,16 @@ test('the sizes worked out from a spec are those of the model it builds', () => 
     assert.equal(size.storedValues, count([...model.params(), ...model.stateTensors()]));
   }
 });
+
+test('a model file tensor entry with a huge shape or id is refused in one short line', () => {
+  const tutorial = encodeModel(new Sequential(presets.tutorial.spec));
+  // fuzz model file, seed 1, input 1455: a shape of 10,001 dimensions made a 40,074-character line.
+  const file = withHeader(tutorial, (h) => {
+    const tensors = (h as unknown as { tensors: { id: string; shape: number[] }[] }).tensors;
+    tensors[1] = { id: 'x'.repeat(100_000), shape: new Array(10_001).fill(10) };
+  });
+  refusesCleanly(
+    () => decodeModel(file),
+    /^model file tensor 2 is x{60} of malformed shape, the spec needs 2\.dense\.weights \[1352, 10\]$/,
+  );
+});

@@ -169,6 +169,15 @@ function checkCheckpointHeader(c: unknown): CheckpointHeader {
   return c as unknown as CheckpointHeader;
 }
 
+/** A damaged header's tensor entry, briefly: its id and shape may be anything, of any size. */
+function describeEntry(entry: Record<string, unknown>): string {
+  const id = typeof entry.id === 'string' ? entry.id.slice(0, 60) : 'an entry without an id';
+  const shape = entry.shape;
+  const plain =
+    Array.isArray(shape) && shape.length <= 8 && shape.every((d) => typeof d === 'number');
+  return `${id} ${plain ? shapeString(shape) : 'of malformed shape'}`;
+}
+
 export function decodeModel(bytes: Uint8Array): DecodedModel {
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MODEL_MAGIC) {
     throw new Error('not a cnn-ts model file (bad magic number)');
@@ -254,9 +263,7 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
       !Array.isArray(entry.shape) ||
       !sameShape(entry.shape, p.shape)
     ) {
-      const got = isObj(entry)
-        ? `${entry.id} ${shapeString(Array.isArray(entry.shape) ? entry.shape : [])}`
-        : 'missing';
+      const got = isObj(entry) ? describeEntry(entry) : 'missing';
       throw new Error(
         `model file tensor ${t + 1} is ${got}, the spec needs ${p.id} ${shapeString(p.shape)}`,
       );
