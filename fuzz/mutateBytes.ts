@@ -144,7 +144,8 @@ export function mutateBytes(rng: Random, seeds: ByteSeed[]): Mutant<Uint8Array> 
   }
   const which = rng.int(seeds.length);
   const seed = seeds[which];
-  let bytes = seed.bytes;
+  // A plain copy: seeds may be Buffers, whose slice() is a view that would damage the seed itself.
+  let bytes: Uint8Array = new Uint8Array(seed.bytes);
   const steps = [`seed ${which}`];
   const count = 1 + rng.int(rng.int(2) === 0 ? 1 : 4);
   for (let i = 0; i < count; i++) {

@@ -111,3 +111,20 @@ export function pngSizeFields(bytes: Uint8Array): SizeField[] {
   }
   return fields;
 }
+
+/**
+ * Rewrites every whole chunk's CRC (in place) so a damaged PNG gets past the checksum test and
+ * into the decoder proper; returns how many chunks it fixed.
+ */
+export function fixPngCrcs(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let fixed = 0;
+  for (let p = 8; p + 12 <= bytes.length; ) {
+    const length = view.getUint32(p);
+    if (p + 12 + length > bytes.length) break;
+    view.setUint32(p + 8 + length, crc32(bytes.subarray(p + 4, p + 8 + length)));
+    fixed++;
+    p += 12 + length;
+  }
+  return fixed;
+}
