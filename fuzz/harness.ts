@@ -23,6 +23,8 @@ export interface FuzzResult {
   parsed: number;
   rejected: number;
   slowestMs: number;
+  /** The index of the slowest input. */
+  slowest: number;
   failures: Failure[];
 }
 
@@ -47,6 +49,14 @@ function peakRssBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
+/**
+ * Growth of the peak resident memory catches what a reader touched and freed; growth of the
+ * current one catches what it still holds, when an earlier, higher peak hides the first.
+ */
+function memoryNow(): { peak: number; now: number } {
+  return { peak: peakRssBytes(), now: process.memoryUsage.rss() };
+}
+
 export interface RunOptions {
   runSeed: number;
   /** First input index (default 0). */
@@ -60,14 +70,23 @@ export interface RunOptions {
 }
 
 export function fuzz(fuzzer: Fuzzer, options: RunOptions): FuzzResult {
-  const result: FuzzResult = { tried: 0, parsed: 0, rejected: 0, slowestMs: 0, failures: [] };
   const start = options.start ?? 0;
+  const result: FuzzResult = {
+    tried: 0,
+    parsed: 0,
+    rejected: 0,
+    slowestMs: 0,
+    slowest: start,
+    failures: [],
+  };
   const end = start + (options.count ?? Number.POSITIVE_INFINITY);
   const maxFailures = options.maxFailures ?? 10;
   for (let index = start; index < end; index++) {
     if (options.until !== undefined && Date.now() >= options.until) break;
     const { input, steps } = fuzzer.mutate(inputRandom(options.runSeed, index));
+    const before = result.slowestMs;
     const problem = readOne(fuzzer, input, result);
+    if (result.slowestMs > before) result.slowest = index;
     result.tried++;
     if (problem) {
       result.failures.push({ index, steps, problem });
@@ -79,7 +98,7 @@ export function fuzz(fuzzer: Fuzzer, options: RunOptions): FuzzResult {
 
 /** Reads one input, counting the outcome; returns what went wrong, or null. */
 export function readOne(fuzzer: Fuzzer, input: unknown, result?: FuzzResult): string | null {
-  const peakBefore = peakRssBytes();
+  const before = memoryNow();
   const t0 = performance.now();
   let problem: string | null = null;
   try {
@@ -91,7 +110,8 @@ export function readOne(fuzzer: Fuzzer, input: unknown, result?: FuzzResult): st
   }
   const ms = performance.now() - t0;
   if (result) result.slowestMs = Math.max(result.slowestMs, ms);
-  const grew = peakRssBytes() - peakBefore;
+  const after = memoryNow();
+  const grew = Math.max(after.peak - before.peak, after.now - before.now);
   const allowed = fuzzer.memoryAllowance(input);
   if (!problem && ms > MAX_INPUT_MS) problem = `took ${Math.round(ms)} ms`;
   if (!problem && grew > allowed)

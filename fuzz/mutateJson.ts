@@ -165,8 +165,12 @@ function mutateOnce(rng: Random, root: { v: Json }, donors: Json[]): string {
       return `delete ${at}`;
     case 5: {
       if (Array.isArray(parent)) {
-        const big = measure(parent[key as number]).nodes > 100;
-        const n = big ? 1 : [1, 2, 100, 10_000][rng.int(4)];
+        // At most about 20,000 new nodes: bigger mutants only time JSON.parse, not the reader.
+        const nodes = measure(parent[key as number]).nodes;
+        const n = Math.max(
+          1,
+          Math.min([1, 2, 100, 10_000][rng.int(4)], Math.floor(20_000 / nodes)),
+        );
         const copies = Array.from({ length: n }, () => clone(parent[key as number]));
         parent.splice(key as number, 0, ...copies);
         return `repeat the entry ${at} ${n} more times`;

@@ -9,8 +9,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type FuzzResult, fuzz, inputRandom, readOne } from './harness.js';
-import { type Fuzzer, readers } from './readers.js';
+import { type FuzzResult, inputRandom, readOne } from './harness.js';
+import { readers } from './readers.js';
+import { fuzzInWorker } from './watchdog.js';
 
 function fail(message: string): never {
   process.stderr.write(`fuzz: ${message}\n`);
@@ -68,24 +69,25 @@ process.stdout.write(
   `run seed ${runSeed}; ${minutes ? `${minutes} minutes shared by` : `${count} inputs for each of`} ${rows.length} readers\n`,
 );
 
-const fuzzers: Fuzzer[] = rows.map((r) => r.load());
 const totals: FuzzResult[] = rows.map(() => ({
   tried: 0,
   parsed: 0,
   rejected: 0,
   slowestMs: 0,
+  slowest: 0,
   failures: [],
 }));
 const deadline = minutes === undefined ? undefined : Date.now() + minutes * 60_000;
-// Time-limited runs take turns of a few seconds so every reader gets its share.
-const turnMs = 5_000;
+// Time-limited runs take turns of half a minute so every reader gets its share; each turn runs in
+// a worker thread under a watchdog, so a hang is reported, not waited for.
+const turnMs = Math.min(30_000, ((minutes ?? 0) * 60_000) / rows.length);
 do {
-  rows.forEach((_, r) => {
+  for (const [r, row] of rows.entries()) {
     const t = totals[r];
     const until = deadline === undefined ? undefined : Math.min(deadline, Date.now() + turnMs);
     const left = count === undefined ? undefined : count - t.tried;
-    if (left === 0 || (until !== undefined && Date.now() >= until)) return;
-    const got = fuzz(fuzzers[r], {
+    if (left === 0 || (until !== undefined && Date.now() >= until)) continue;
+    const got = await fuzzInWorker(row.name, {
       runSeed,
       start: t.tried,
       count: left,
@@ -95,9 +97,9 @@ do {
     t.tried += got.tried;
     t.parsed += got.parsed;
     t.rejected += got.rejected;
-    t.slowestMs = Math.max(t.slowestMs, got.slowestMs);
+    if (got.slowestMs > t.slowestMs) [t.slowestMs, t.slowest] = [got.slowestMs, got.slowest];
     t.failures.push(...got.failures);
-  });
+  }
 } while (
   deadline !== undefined &&
   Date.now() < deadline &&
@@ -108,7 +110,7 @@ let failed = 0;
 rows.forEach((row, r) => {
   const t = totals[r];
   process.stdout.write(
-    `${row.name.padEnd(11)} ${String(t.tried).padStart(9)} inputs: ${t.parsed} parsed, ${t.rejected} refused, ${t.failures.length} failed; slowest ${t.slowestMs.toFixed(1)} ms\n`,
+    `${row.name.padEnd(11)} ${String(t.tried).padStart(9)} inputs: ${t.parsed} parsed, ${t.rejected} refused, ${t.failures.length} failed; slowest ${t.slowestMs.toFixed(1)} ms (input ${t.slowest})\n`,
   );
   for (const f of t.failures) {
     failed++;
