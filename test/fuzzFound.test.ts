@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { judgeRejection } from '../fuzz/harness.js';
 import { parseIdx } from '../src/data/idx.js';
+import { decodeImage, encodeJpeg } from '../src/io/imageFiles.js';
 import { decodeModel, encodeModel } from '../src/model/modelFile.js';
 import { Sequential } from '../src/model/sequential.js';
 import { type ModelSpec, validateModelSpec } from '../src/model/spec.js';
 import { specSize } from '../src/model/specSize.js';
 import { presets } from '../src/presets.js';
+import { renderScene } from './fixtures/scene.js';
 
 /** Asserts that `read` refuses the input properly and that the message matches `pattern`. */
 function refusesCleanly(read: () => unknown, pattern: RegExp): void {
@@ -158,5 +160,37 @@ test('a model file tensor entry with a huge shape or id is refused in one short 
   refusesCleanly(
     () => decodeModel(file),
     /^model file tensor 2 is x{60} of malformed shape, the spec needs 2\.dense\.weights \[1352, 10\]$/,
+  );
+});
+
+test('a JPEG with a second frame header or absurd sampling factors is refused before decoding', () => {
+  const jpeg = encodeJpeg(16, 12, renderScene(16, 12), 90);
+  const sof = jpeg.findIndex((b, i) => b === 0xff && jpeg[i + 1] === 0xc0);
+  // fuzz jpeg, seed 5, input 5325: 115 bytes (holding the frame header) copied into the scan data;
+  // jpeg-js then built a second frame 10594 pixels wide with 36 components: 330 ms and 150 MB
+  // for a 987-byte file whose first frame header says 16x12.
+  const copied = new Uint8Array(jpeg.length + 115);
+  copied.set(jpeg.subarray(0, 731));
+  copied.set(jpeg.subarray(46, 161), 731);
+  copied.set(jpeg.subarray(731), 846);
+  assert.ok(copied.some((b, i) => i > 731 && b === 0xff && copied[i + 1] === 0xc0));
+  const t0 = performance.now();
+  refusesCleanly(
+    () => decodeImage(copied, 'x.jpg'),
+    /^x\.jpg: corrupt JPEG \(a second frame header\)$/,
+  );
+  assert.ok(performance.now() - t0 < 50, `refusing took ${performance.now() - t0} ms`);
+  // Sampling factors multiply the blocks a decoder holds; the standard allows 1 to 4.
+  const sampled = jpeg.slice();
+  sampled[sof + 11] = 0xff;
+  refusesCleanly(
+    () => decodeImage(sampled, 'x.jpg'),
+    /^x\.jpg: corrupt JPEG \(sampling factors 15x15, expected 1 to 4\)$/,
+  );
+  const components = jpeg.slice();
+  components[sof + 9] = 36;
+  refusesCleanly(
+    () => decodeImage(components, 'x.jpg'),
+    /^x\.jpg: corrupt JPEG \(36 colour components, expected 1 to 4\)$/,
   );
 });
