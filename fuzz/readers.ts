@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { parseIdx } from '../src/data/idx.js';
-import { gunzipData } from '../src/data/mnistFiles.js';
+import { gunzipIdx } from '../src/data/mnistFiles.js';
 import { decodeImage } from '../src/io/imageFiles.js';
 import { decodeModel } from '../src/model/modelFile.js';
 import { validateModelSpec } from '../src/model/spec.js';
@@ -57,7 +57,7 @@ function byteFuzzer(
 function gzipFuzzer(): Fuzzer {
   const packed = gzipSeeds();
   const plain = idxSeeds();
-  const read = (b: Uint8Array) => parseIdx(gunzipData(b, 'x.gz'), 'x.gz');
+  const read = (b: Uint8Array) => parseIdx(gunzipIdx(b, 'x.gz'), 'x.gz');
   return byteFuzzer(packed, read, 1100, (rng) => {
     if (rng.int(2) === 0) return mutateBytes(rng, packed);
     const m = mutateBytes(rng, plain);

@@ -5,8 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { judgeRejection } from '../fuzz/harness.js';
 import { parseIdx } from '../src/data/idx.js';
+import { gunzipIdx } from '../src/data/mnistFiles.js';
 import { decodeImage, encodeJpeg } from '../src/io/imageFiles.js';
 import { decodeModel, encodeModel } from '../src/model/modelFile.js';
 import { Sequential } from '../src/model/sequential.js';
@@ -193,4 +195,30 @@ test('a JPEG with a second frame header or absurd sampling factors is refused be
     () => decodeImage(components, 'x.jpg'),
     /^x\.jpg: corrupt JPEG \(36 colour components, expected 1 to 4\)$/,
   );
+});
+
+test('a gzipped IDX file that unpacks to far more than its header declares is refused unpacked', () => {
+  // Found by reading the code, not by mutation: gunzip allocated everything before the IDX check.
+  // 5 labels declared, then 64 MB of zeros, which gzip packs into about 64 KB.
+  const bomb = new Uint8Array(64 * 2 ** 20);
+  bomb.set([0, 0, 8, 1, 0, 0, 0, 5]);
+  const packed = gzipSync(bomb);
+  const peak = process.resourceUsage().maxRSS;
+  refusesCleanly(
+    () => parseIdx(gunzipIdx(packed, 'x.gz'), 'x.gz'),
+    /^x\.gz: unpacks to more than the 14 bytes its IDX header declares$/,
+  );
+  assert.ok(
+    process.resourceUsage().maxRSS - peak < 20 * 1024,
+    'unpacking raised peak memory by 20 MB',
+  );
+  // A header that declares more than the gzip bytes could ever unpack to.
+  const liar = gzipSync(Uint8Array.from([0, 0, 8, 3, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0]));
+  refusesCleanly(
+    () => gunzipIdx(liar, 'x.gz'),
+    /^x\.gz: its IDX header declares 4294967312 bytes, more than \d+ bytes of gzip can hold$/,
+  );
+  // Real files still unpack exactly.
+  const labels = Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]);
+  assert.deepEqual(Array.from(gunzipIdx(gzipSync(labels), 'x.gz')), Array.from(labels));
 });
