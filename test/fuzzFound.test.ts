@@ -222,3 +222,17 @@ test('a gzipped IDX file that unpacks to far more than its header declares is re
   const labels = Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]);
   assert.deepEqual(Array.from(gunzipIdx(gzipSync(labels), 'x.gz')), Array.from(labels));
 });
+
+test('a decoder tripping over damaged bytes is reported as a corrupt file', () => {
+  // fuzz jpeg, seed 1, input 54: 8 flipped bits, one of them in the scan's first component id;
+  // jpeg-js threw a TypeError ("Cannot set properties of undefined (setting 'huffmanTableDC')"),
+  // passed on as if it said what was wrong.
+  const jpeg = encodeJpeg(9, 7, renderScene(9, 7, 2), 30);
+  const sos = jpeg.findIndex((b, i) => b === 0xff && jpeg[i + 1] === 0xda);
+  const damaged = jpeg.slice();
+  damaged[sos + 5] ^= 0x80; // the scan's first component names one the frame does not have
+  refusesCleanly(
+    () => decodeImage(damaged, 'x.jpg'),
+    /^x\.jpg: cannot decode JPEG: the file is corrupt \(the decoder failed: .+\)$/,
+  );
+});
