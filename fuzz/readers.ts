@@ -10,6 +10,7 @@ import { decodeImage } from '../src/io/imageFiles.js';
 import { decodeModel } from '../src/model/modelFile.js';
 import { validateModelSpec } from '../src/model/spec.js';
 import type { Random } from '../src/random/prng.js';
+import { modelFileParts, modelFileWith } from '../test/fixtures/modelHeader.js';
 import { type ByteSeed, type Mutant, mutateBytes } from './mutateBytes.js';
 import { mutateJson } from './mutateJson.js';
 import { fixPngCrcs } from './pngChunks.js';
@@ -65,29 +66,10 @@ function gzipFuzzer(): Fuzzer {
   });
 }
 
-/** Splits a model file into its JSON header and its float data. */
-function splitModel(b: Uint8Array): { header: unknown; data: Uint8Array } {
-  const length = new DataView(b.buffer, b.byteOffset).getUint32(12, true);
-  const header = JSON.parse(new TextDecoder().decode(b.subarray(16, 16 + length)));
-  return { header, data: b.subarray(Math.ceil((16 + length) / 4) * 4) };
-}
-
-/** A model file with this header text and data, its length fields right. */
-function joinModel(like: Uint8Array, headerText: string, data: Uint8Array): Uint8Array {
-  const header = new TextEncoder().encode(headerText);
-  const dataStart = Math.ceil((16 + header.length) / 4) * 4;
-  const out = new Uint8Array(dataStart + data.length);
-  out.set(like.subarray(0, 12));
-  new DataView(out.buffer).setUint32(12, header.length, true);
-  out.set(header, 16);
-  out.set(data, dataStart);
-  return out;
-}
-
 /** Half the time the bytes are damaged; half the time the JSON header, written back correctly. */
 function modelFuzzer(): Fuzzer {
   const seeds = modelSeeds();
-  const parts = seeds.map((s) => splitModel(s.bytes));
+  const parts = seeds.map((s) => modelFileParts(s.bytes));
   const headers = parts.map((p) => p.header);
   return byteFuzzer(seeds, decodeModel, 16, (rng) => {
     if (rng.int(2) === 0) return mutateBytes(rng, seeds);
@@ -100,7 +82,7 @@ function modelFuzzer(): Fuzzer {
       text = '"too deep to write"';
     }
     return {
-      input: joinModel(seeds[which].bytes, text, parts[which].data),
+      input: modelFileWith(seeds[which].bytes, text, parts[which].data),
       steps: ['header of', ...m.steps],
     };
   });

@@ -15,6 +15,7 @@ import { Sequential } from '../src/model/sequential.js';
 import { type ModelSpec, validateModelSpec } from '../src/model/spec.js';
 import { specSize } from '../src/model/specSize.js';
 import { presets } from '../src/presets.js';
+import { withHeader } from './fixtures/modelHeader.js';
 import { renderScene } from './fixtures/scene.js';
 
 /** Asserts that `read` refuses the input properly and that the message matches `pattern`. */
@@ -78,29 +79,13 @@ test('a spec value nested thousands deep is refused in one short line, not quote
   );
 });
 
-/** A real model file whose JSON header is changed by `edit`, its length field kept right. */
-function withHeader(file: Uint8Array, edit: (header: { spec: ModelSpec }) => void): Uint8Array {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const length = view.getUint32(12, true);
-  const header = JSON.parse(new TextDecoder().decode(file.subarray(16, 16 + length)));
-  edit(header);
-  const text = new TextEncoder().encode(JSON.stringify(header));
-  const dataStart = Math.ceil((16 + text.length) / 4) * 4;
-  const out = new Uint8Array(dataStart + file.length - Math.ceil((16 + length) / 4) * 4);
-  out.set(file.subarray(0, 12));
-  new DataView(out.buffer).setUint32(12, text.length, true);
-  out.set(text, 16);
-  out.set(file.subarray(Math.ceil((16 + length) / 4) * 4), dataStart);
-  return out;
-}
-
 test('a model file whose spec asks for more weights than the file holds is refused before building', () => {
   const tutorial = encodeModel(new Sequential(presets.tutorial.spec));
   // fuzz model file, seed 1, input 3640: dense units 16385 built 22 million weights (3.5 s) before
   // the length check; 2^20 units would have been 5.6 GB.
   for (const units of [16_385, 2 ** 20]) {
     const file = withHeader(tutorial, (h) => {
-      h.spec.layers[2] = { type: 'dense', units };
+      (h.spec as ModelSpec).layers[2] = { type: 'dense', units };
     });
     const t0 = performance.now();
     refusesCleanly(
