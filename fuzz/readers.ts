@@ -36,7 +36,12 @@ export interface ReaderRow {
 
 const MB = 1 << 20;
 
-/** A decoded image is at most about 2 KB per input byte (8x8 pixels per JPEG bit, 4 bytes each). */
+/**
+ * What reading may add to peak memory: 64 MB of slack (compiled code, heap growth) plus `factor`
+ * bytes per input byte. IDX: 1 (a view). gzip: 1100 (deflate unpacks at most 1032:1). Model file:
+ * 16 (weights and gradients, each stored float twice at most). PNG: 4 x 1100 (RGBA of what
+ * deflate unpacks). JPEG: 2048 (every bit can be an 8x8 block, 4 bytes a pixel).
+ */
 const perByte = (factor: number) => (input: unknown) =>
   64 * MB + factor * (input as Uint8Array).length;
 
