@@ -20,7 +20,7 @@ import {
   sizeOf,
   type Tensor,
 } from '../tensor/tensor.js';
-import { fraction, optional } from './configCheck.js';
+import { fraction, optional, shown } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param, type StateTensor } from './layer.js';
 import { defineLayer } from './layerEntry.js';
 
@@ -187,7 +187,7 @@ export const batchNormLayer = defineLayer({
     momentum: optional(v, 'momentum', (x) => fraction(x, `${where} momentum`, false)),
     epsilon: optional(v, 'epsilon', (x) => {
       if (typeof x !== 'number' || !(x > 0 && x < 1))
-        throw new Error(`${where} epsilon must be a number in (0, 1), got ${JSON.stringify(x)}`);
+        throw new Error(`${where} epsilon must be a number in (0, 1), got ${shown(x)}`);
       return x;
     }),
   }),

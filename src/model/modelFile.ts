@@ -27,10 +27,14 @@ import type { OptimizerState } from '../optim/optimizer.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { sameShape, shapeString, sizeOf } from '../tensor/tensor.js';
 import { Sequential } from './sequential.js';
-import { validateModelSpec } from './spec.js';
+import { type ModelSpec, validateModelSpec } from './spec.js';
+import { specSize } from './specSize.js';
 
 export const MODEL_MAGIC = 'CNNTSMDL';
 export const MODEL_FORMAT_VERSION = 1;
+
+/** 2^26 values (256 MB of float32) for one image in one layer: far past any model of this library. */
+export const MAX_BUFFER_VALUES = 2 ** 26;
 
 /** Free-form facts about how a model was trained (preset, epochs, seed, accuracy, ...). */
 export type ModelMetadata = Record<string, unknown>;
@@ -165,6 +169,15 @@ function checkCheckpointHeader(c: unknown): CheckpointHeader {
   return c as unknown as CheckpointHeader;
 }
 
+/** A damaged header's tensor entry, briefly: its id and shape may be anything, of any size. */
+function describeEntry(entry: Record<string, unknown>): string {
+  const id = typeof entry.id === 'string' ? entry.id.slice(0, 60) : 'an entry without an id';
+  const shape = entry.shape;
+  const plain =
+    Array.isArray(shape) && shape.length <= 8 && shape.every((d) => typeof d === 'number');
+  return `${id} ${plain ? shapeString(shape) : 'of malformed shape'}`;
+}
+
 export function decodeModel(bytes: Uint8Array): DecodedModel {
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MODEL_MAGIC) {
     throw new Error('not a cnn-ts model file (bad magic number)');
@@ -190,9 +203,33 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
   if (!isObj(header) || !Array.isArray(header.tensors)) {
     throw new Error('model file header has no tensor list');
   }
+  let spec: ModelSpec;
+  try {
+    spec = validateModelSpec(header.spec);
+  } catch (e) {
+    throw new Error(`model file spec is invalid: ${(e as Error).message}`);
+  }
+  const ck = header.checkpoint === undefined ? undefined : checkCheckpointHeader(header.checkpoint);
+  const dataStart = Math.ceil((16 + headerLength) / 4) * 4;
+  const fileLength = (stored: number, params: number) =>
+    dataStart + (stored + (ck?.optimizer.slots.length ?? 0) * params) * 4;
+  const lengthError = (expected: number) =>
+    new Error(
+      `model file is ${bytes.length < expected ? 'truncated' : 'too long'}: ${bytes.length} bytes, its header describes ${expected}`,
+    );
+  // Sizes first, from the spec alone: building allocates every weight, and a few bytes of spec
+  // can ask for gigabytes that the file then does not hold.
+  const size = specSize(spec);
+  if (size && size.largestBuffer > MAX_BUFFER_VALUES) {
+    throw new Error(
+      `model file spec is invalid: one image needs a buffer of ${size.largestBuffer} values, more than the limit of ${MAX_BUFFER_VALUES}`,
+    );
+  }
+  if (size && bytes.length !== fileLength(size.storedValues, size.paramValues))
+    throw lengthError(fileLength(size.storedValues, size.paramValues));
   let model: Sequential;
   try {
-    model = new Sequential(validateModelSpec(header.spec));
+    model = new Sequential(spec);
   } catch (e) {
     throw new Error(`model file spec is invalid: ${(e as Error).message}`);
   }
@@ -203,17 +240,12 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
       `model file has ${header.tensors.length} tensors, its spec needs ${tensors.length}`,
     );
   }
-  const ck = header.checkpoint === undefined ? undefined : checkCheckpointHeader(header.checkpoint);
   const paramValues = params.reduce((s, p) => s + sizeOf(p.shape), 0);
-  const slotValues = (ck?.optimizer.slots.length ?? 0) * paramValues;
-  const dataStart = Math.ceil((16 + headerLength) / 4) * 4;
-  const expected = dataStart + (tensors.reduce((s, p) => s + sizeOf(p.shape), 0) + slotValues) * 4;
-  if (bytes.length !== expected) {
-    const what = bytes.length < expected ? 'truncated' : 'too long';
-    throw new Error(
-      `model file is ${what}: ${bytes.length} bytes, its header describes ${expected}`,
-    );
-  }
+  const expected = fileLength(
+    tensors.reduce((s, p) => s + sizeOf(p.shape), 0),
+    paramValues,
+  );
+  if (bytes.length !== expected) throw lengthError(expected);
   let off = dataStart;
   const readInto = (target: FloatArray, id: string) => {
     for (let i = 0; i < target.length; i++, off += 4) {
@@ -231,9 +263,7 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
       !Array.isArray(entry.shape) ||
       !sameShape(entry.shape, p.shape)
     ) {
-      const got = isObj(entry)
-        ? `${entry.id} ${shapeString(Array.isArray(entry.shape) ? entry.shape : [])}`
-        : 'missing';
+      const got = isObj(entry) ? describeEntry(entry) : 'missing';
       throw new Error(
         `model file tensor ${t + 1} is ${got}, the spec needs ${p.id} ${shapeString(p.shape)}`,
       );
