@@ -121,8 +121,16 @@ test('the sizes worked out from a spec are those of the model it builds', () => 
         { type: 'batchNorm' },
         { type: 'avgPool2d', poolSize: 2, stride: 1 },
         { type: 'conv2d', filters: 4, kernelSize: 2, padding: 1 },
+        { type: 'leakyRelu', alpha: 0.1 },
+        { type: 'depthwiseConv2d', kernelSize: 3, depthMultiplier: 2, padding: 'same' },
+        { type: 'sigmoid' },
+        { type: 'depthwiseConv2d', kernelSize: 2, stride: 2, useBias: false },
+        { type: 'tanh' },
+        { type: 'maxPool2d', poolSize: 1 },
         { type: 'globalAvgPool2d' },
+        { type: 'dropout', rate: 0.5 },
         { type: 'dense', units: 5 },
+        { type: 'relu' },
       ],
     },
   ];
@@ -219,5 +227,32 @@ test('a decoder tripping over damaged bytes is reported as a corrupt file', () =
   refusesCleanly(
     () => decodeImage(damaged, 'x.jpg'),
     /^x\.jpg: cannot decode JPEG: the file is corrupt \(the decoder failed: .+\)$/,
+  );
+});
+
+test('a model file claiming a huge depthwiseConv2d is refused before any weight is allocated', () => {
+  const tutorial = encodeModel(new Sequential(presets.tutorial.spec));
+  const depthwise = (channels: number, kernelSize: number, depthMultiplier: number) =>
+    withHeader(tutorial, (h) => {
+      h.spec = {
+        input: { shape: [1, 1, channels], scale: 1, offset: 0 },
+        layers: [
+          { type: 'depthwiseConv2d', kernelSize, depthMultiplier, padding: 'same' },
+          { type: 'flatten' },
+          { type: 'dense', units: 1 },
+        ],
+      };
+    });
+  // 1024 channels x 16 filters of 32x32: 16.8 million weights (and as many gradients) to build.
+  const t0 = performance.now();
+  refusesCleanly(
+    () => decodeModel(depthwise(1024, 32, 16)),
+    /^model file is truncated: \d+ bytes, its header describes \d+$/,
+  );
+  assert.ok(performance.now() - t0 < 100, `refusing took ${performance.now() - t0} ms`);
+  // 2^34 weights (64 GB): building would fail on the allocation itself; the length check comes first.
+  refusesCleanly(
+    () => decodeModel(depthwise(16384, 64, 256)),
+    /^model file is truncated: \d+ bytes, its header describes \d+$/,
   );
 });

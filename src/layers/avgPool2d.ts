@@ -11,6 +11,7 @@ import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { optional, positiveInt } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { pooledSize, sameSize } from './layerSize.js';
 
 export interface AvgPool2DConfig {
   poolSize?: number;
@@ -93,6 +94,7 @@ export const avgPool2dLayer = defineLayer({
     stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
   }),
   build: (spec, c) => new AvgPool2D(c.inputShape, spec, c.dtype),
+  size: (spec, input) => pooledSize(input, spec.poolSize, spec.stride),
   torch: (spec) => {
     const poolSize = spec.poolSize ?? 2;
     return [
@@ -107,6 +109,8 @@ export const globalAvgPool2dLayer = defineLayer({
   description: 'the mean of each channel over the whole image: [H, W, C] -> [C]',
   validate: (): { type: 'globalAvgPool2d' } => ({ type: 'globalAvgPool2d' }),
   build: (_spec, c) => new AvgPool2D(c.inputShape, { global: true }, c.dtype),
+  size: (_spec, input) =>
+    input.length === 3 ? { ...sameSize(input), output: [input[2]] } : undefined,
   torch: () => [{ module: 'AdaptiveAvgPool2d', args: { output_size: 1 } }, { module: 'Flatten' }],
   onnx: globalAvgPool2dOnnx,
 });

@@ -23,6 +23,7 @@ import {
 import { fraction, optional, shown } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param, type StateTensor } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { sameSize } from './layerSize.js';
 
 export interface BatchNormConfig {
   /** Weight of the old running statistics in each update (default 0.9). */
@@ -192,6 +193,10 @@ export const batchNormLayer = defineLayer({
     }),
   }),
   build: (spec, c) => new BatchNorm(c.inputShape, spec, c.dtype),
+  size: (_spec, input) => {
+    const channels = input[input.length - 1];
+    return { ...sameSize(input), params: 2 * channels, state: 2 * channels };
+  },
   torch: (spec, { inputShape }) => [
     {
       module: inputShape.length === 3 ? 'BatchNorm2d' : 'BatchNorm1d',

@@ -29,6 +29,7 @@ import { bool, inits, oneOf, optional, padding, positiveInt } from './configChec
 import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer, type TorchModule, type TorchTensor } from './layerEntry.js';
+import { windowed } from './layerSize.js';
 
 export interface Conv2DConfig {
   filters: number;
@@ -192,6 +193,18 @@ export const conv2dLayer = defineLayer({
     init: optional(v, 'init', oneOf(inits, `${where} init`)),
   }),
   build: (spec, c) => new Conv2D(c.inputShape, spec, c.rng, c.dtype),
+  size: (spec, input) => {
+    const k = spec.kernelSize;
+    const out = windowed(input, k, spec.stride ?? 1, spec.padding ?? 'valid');
+    if (!out) return undefined;
+    const bias = (spec.useBias ?? true) ? spec.filters : 0;
+    return {
+      output: [out[0], out[1], spec.filters],
+      params: k * k * input[2] * spec.filters + bias,
+      state: 0,
+      buffer: out[0] * out[1] * k * k * input[2],
+    };
+  },
   torch: (spec, { inputShape }) =>
     torchConv2d(inputShape, spec, spec.filters, 1, { name: 'weight', permute: [3, 2, 0, 1] }),
   onnx: conv2dOnnx,

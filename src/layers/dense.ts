@@ -19,6 +19,7 @@ import { bool, inits, oneOf, optional, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer, type TorchTensor } from './layerEntry.js';
+import { sameSize } from './layerSize.js';
 
 export interface DenseConfig {
   units: number;
@@ -135,6 +136,11 @@ export const denseLayer = defineLayer({
     init: optional(v, 'init', oneOf(inits, `${where} init`)),
   }),
   build: (spec, c) => new Dense(c.inputShape, spec, c.rng, c.dtype),
+  size: (spec, input) => ({
+    ...sameSize(input),
+    output: [spec.units],
+    params: (sizeOf(input) + ((spec.useBias ?? true) ? 1 : 0)) * spec.units,
+  }),
   torch: (spec, { inputShape }) => {
     const useBias = spec.useBias ?? true;
     const inputs = sizeOf(inputShape);

@@ -25,6 +25,7 @@ import { torchConv2d } from './conv2d.js';
 import { type Init, initialise } from './init.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { windowed } from './layerSize.js';
 
 export interface DepthwiseConv2DConfig {
   kernelSize: number;
@@ -167,6 +168,19 @@ export const depthwiseConv2dLayer = defineLayer({
     init: optional(v, 'init', oneOf(inits, `${where} init`)),
   }),
   build: (spec, c) => new DepthwiseConv2D(c.inputShape, spec, c.rng, c.dtype),
+  size: (spec, input) => {
+    const k = spec.kernelSize;
+    const out = windowed(input, k, spec.stride ?? 1, spec.padding ?? 'valid');
+    if (!out) return undefined;
+    const channels = input[2] * (spec.depthMultiplier ?? 1);
+    const bias = (spec.useBias ?? true) ? channels : 0;
+    return {
+      output: [out[0], out[1], channels],
+      params: k * k * channels + bias,
+      state: 0,
+      buffer: 0,
+    };
+  },
   torch: (spec, { inputShape }) => {
     const k = spec.kernelSize;
     const C = inputShape[2];

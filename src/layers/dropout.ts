@@ -15,6 +15,7 @@ import {
 import { fraction } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { sameSize } from './layerSize.js';
 
 export interface DropoutConfig {
   /** Fraction of values dropped in training, in [0, 1). */
@@ -81,6 +82,7 @@ export const dropoutLayer = defineLayer({
     rate: fraction(v.rate, `${where} rate`, false),
   }),
   build: (spec, c) => new Dropout(c.inputShape, spec, c.noise, c.dtype),
+  size: (_spec, input) => sameSize(input),
   torch: (spec) => [{ module: 'Dropout', args: { p: spec.rate } }],
   onnx: dropoutOnnx,
 });

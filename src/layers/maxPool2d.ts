@@ -17,6 +17,7 @@ import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { oneOf, optional, positiveInt } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { pooledSize } from './layerSize.js';
 
 export type PoolTies = 'first' | 'all';
 
@@ -110,6 +111,7 @@ export const maxPool2dLayer = defineLayer({
     ties: optional(v, 'ties', oneOf(['first', 'all'] as const, `${where} ties`)),
   }),
   build: (spec, c) => new MaxPool2D(c.inputShape, spec, c.dtype),
+  size: (spec, input) => pooledSize(input, spec.poolSize, spec.stride),
   torch: (spec) => {
     const poolSize = spec.poolSize ?? 2;
     return [
