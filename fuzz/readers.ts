@@ -9,12 +9,21 @@ import { gunzipIdx } from '../src/data/mnistFiles.js';
 import { decodeImage } from '../src/io/imageFiles.js';
 import { decodeModel } from '../src/model/modelFile.js';
 import { validateModelSpec } from '../src/model/spec.js';
+import { importOnnx } from '../src/onnx/importOnnx.js';
 import type { Random } from '../src/random/prng.js';
 import { modelFileParts, modelFileWith } from '../test/fixtures/modelHeader.js';
 import { type ByteSeed, type Mutant, mutateBytes } from './mutateBytes.js';
 import { mutateJson } from './mutateJson.js';
 import { fixPngCrcs } from './pngChunks.js';
-import { gzipSeeds, idxSeeds, jpegSeeds, modelSeeds, pngSeeds, specSeeds } from './seeds.js';
+import {
+  gzipSeeds,
+  idxSeeds,
+  jpegSeeds,
+  modelSeeds,
+  onnxSeeds,
+  pngSeeds,
+  specSeeds,
+} from './seeds.js';
 
 /** A reader with its seeds loaded: makes the n-th input from a generator and reads it. */
 export interface Fuzzer {
@@ -39,7 +48,7 @@ const MB = 1 << 20;
 /**
  * What reading may add to peak memory: 64 MB of slack (compiled code, heap growth) plus `factor`
  * bytes per input byte. IDX: 1 (a view). gzip: 1100 (deflate unpacks at most 1032:1). Model file:
- * 16 (weights and gradients, each stored float twice at most). PNG: 4 x 1100 (RGBA of what
+ * 16 (weights and gradients, each stored float twice at most); ONNX alike. PNG: 4 x 1100 (RGBA of what
  * deflate unpacks). JPEG: 2048 (every bit can be an 8x8 block, 4 bytes a pixel).
  */
 const perByte = (factor: number) => (input: unknown) =>
@@ -57,6 +66,25 @@ function byteFuzzer(
     bytes: (input) => input as Uint8Array,
     memoryAllowance: perByte(factor),
   };
+}
+
+/**
+ * importOnnx, given the input scaling when the graph does not carry its own (PyTorch's). It
+ * rewrites every refusal as one line; the original goes on as its cause, and a cause that is
+ * not a plain Error (a TypeError from reading past a field, say) is a bug, so it is thrown.
+ */
+function readOnnx(b: Uint8Array): unknown {
+  try {
+    try {
+      return importOnnx(b);
+    } catch (e) {
+      if (!/takes its input as given/.test((e as Error).message)) throw e;
+      return importOnnx(b, { scale: 1 / 255, offset: 0 });
+    }
+  } catch (e) {
+    const cause = (e as Error).cause;
+    throw cause instanceof Error && cause.constructor !== Error ? cause : e;
+  }
 }
 
 /** Half the time the bytes are damaged; half the time the IDX inside is damaged, then gzipped. */
@@ -134,6 +162,12 @@ export const readers: ReaderRow[] = [
     name: 'jpeg',
     seeds: 'docs/img/photo-3.jpg made small, generated scenes, Exif orientations',
     load: () => byteFuzzer(jpegSeeds(), (b) => decodeImage(b, 'x.jpg'), 4 * 8 * 64),
+  },
+  {
+    name: 'onnx',
+    seeds:
+      'exportOnnx of the presets, two tiny nets and a net with every layer type; the PyTorch fixtures',
+    load: () => byteFuzzer(onnxSeeds(), readOnnx, 16),
   },
   {
     name: 'model spec',

@@ -14,6 +14,7 @@ import { decodeImage, encodeGrayPng, encodeJpeg, encodeRgbPng } from '../src/io/
 import { encodeModel } from '../src/model/modelFile.js';
 import { Sequential } from '../src/model/sequential.js';
 import type { ModelSpec } from '../src/model/spec.js';
+import { exportOnnx } from '../src/onnx/exportOnnx.js';
 import { Adam } from '../src/optim/adam.js';
 import { presets } from '../src/presets.js';
 import { Random } from '../src/random/prng.js';
@@ -157,6 +158,48 @@ export function pngSeeds(): ByteSeed[] {
     randomPng(rng, { width: 7, height: 3, bitDepth: 8, colorType: 4, interlaced: false }),
   ];
   return [...files.map((bytes) => ({ bytes, sizeFields: pngSizeFields(bytes) })), ...drawn];
+}
+
+/** A net with every layer type (depthwise, leaky ReLU, sigmoid, tanh...), for ONNX export. */
+const everyLayerSpec: ModelSpec = {
+  input: { shape: [8, 8, 2], scale: 1 / 255, offset: -0.5 },
+  layers: [
+    { type: 'conv2d', filters: 3, kernelSize: 3, padding: 'same' },
+    { type: 'batchNorm' },
+    { type: 'leakyRelu', alpha: 0.1 },
+    { type: 'depthwiseConv2d', kernelSize: 3, depthMultiplier: 2, padding: 1 },
+    { type: 'sigmoid' },
+    { type: 'maxPool2d', poolSize: 2 },
+    { type: 'depthwiseConv2d', kernelSize: 2, useBias: false },
+    { type: 'tanh' },
+    { type: 'avgPool2d', poolSize: 1 },
+    { type: 'relu' },
+    { type: 'globalAvgPool2d' },
+    { type: 'dropout', rate: 0.5 },
+    { type: 'dense', units: 4 },
+  ],
+};
+
+/**
+ * ONNX files: exportOnnx of the presets (untrained, same layout), of the tiny nets and a net with
+ * every layer type, with and without a softmax output; and the PyTorch-written fixtures.
+ */
+export function onnxSeeds(): ByteSeed[] {
+  const digits = Array.from({ length: 10 }, (_, i) => String(i));
+  const exported = [
+    ...Object.entries(presets).map(([name, p], i) =>
+      exportOnnx(new Sequential(p.spec, { seed: i + 1 }), { name, classNames: digits }),
+    ),
+    exportOnnx(new Sequential(tinySpec, { seed: 5 }), { softmax: true }),
+    exportOnnx(new Sequential(poolSpec, { seed: 6 }), { name: 'pool' }),
+    exportOnnx(new Sequential(everyLayerSpec, { seed: 7 }), { softmax: true, name: 'every' }),
+  ];
+  const dir = join(root, 'test', 'fixtures', 'onnx');
+  const torch = ['sequential', 'batchnorm', 'view', 'depthwise'].map((f) =>
+    readFileSync(join(dir, `${f}.onnx`)),
+  );
+  // Protobuf lengths are varints, not fixed fields: truncations and flips reach them.
+  return [...exported, ...torch].map((bytes) => ({ bytes: new Uint8Array(bytes), sizeFields: [] }));
 }
 
 /** Segment lengths and the frame's height and width: the size fields of a JPEG. */

@@ -1,5 +1,5 @@
 /**
- * Every reader of untrusted bytes (fuzz/readers.ts: IDX, gzipped IDX, model files, PNG, JPEG,
+ * Every reader of untrusted bytes (fuzz/readers.ts: IDX, gzipped IDX, model files, ONNX, PNG, JPEG,
  * model specs) against 10,000 damaged inputs made from real files: each must be parsed or refused
  * with a plain one-line Error, within a second, without raising peak memory past what the input
  * justifies. `npm run fuzz -- --minutes N` runs the same fuzzers longer, from fresh seeds.

@@ -97,7 +97,8 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
   try {
     return importChecked(bytes, options);
   } catch (e) {
-    throw new Error(oneLine((e as Error).message));
+    // The cause keeps the original (a TypeError would be a bug here; fuzz/readers.ts looks).
+    throw new Error(oneLine((e as Error).message), { cause: e });
   }
 }
 
