@@ -4,7 +4,10 @@
  * with a plain Error whose message is one short line.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { judgeRejection } from '../fuzz/harness.js';
 import { parseIdx } from '../src/data/idx.js';
@@ -14,9 +17,13 @@ import { decodeModel, encodeModel } from '../src/model/modelFile.js';
 import { Sequential } from '../src/model/sequential.js';
 import { type ModelSpec, validateModelSpec } from '../src/model/spec.js';
 import { specSize } from '../src/model/specSize.js';
+import { importOnnx } from '../src/onnx/importOnnx.js';
+import { decodeOnnxModel, encodeOnnxModel, type OnnxModel } from '../src/onnx/onnxProto.js';
 import { presets } from '../src/presets.js';
 import { withHeader } from './fixtures/modelHeader.js';
 import { renderScene } from './fixtures/scene.js';
+
+const onnxFixtures = fileURLToPath(new URL('../../test/fixtures/onnx/', import.meta.url));
 
 /** Asserts that `read` refuses the input properly and that the message matches `pattern`. */
 function refusesCleanly(read: () => unknown, pattern: RegExp): void {
@@ -254,5 +261,37 @@ test('a model file claiming a huge depthwiseConv2d is refused before any weight 
   refusesCleanly(
     () => decodeModel(depthwise(16384, 64, 256)),
     /^model file is truncated: \d+ bytes, its header describes \d+$/,
+  );
+});
+
+/** The PyTorch depthwise fixture with `edit` applied to its decoded graph. */
+function editedTorchOnnx(edit: (m: OnnxModel) => void): Uint8Array {
+  const m = decodeOnnxModel(readFileSync(join(onnxFixtures, 'depthwise.onnx')));
+  edit(m);
+  return encodeOnnxModel(m);
+}
+
+/** Like refusesCleanly, for importOnnx, which rewrites every refusal as one line: its cause too. */
+function onnxRefusesCleanly(bytes: Uint8Array, pattern: RegExp): void {
+  try {
+    importOnnx(bytes, { scale: 1 / 255, offset: 0 });
+  } catch (e) {
+    assert.equal(judgeRejection(e), null);
+    assert.equal(judgeRejection((e as Error).cause), null, String((e as Error).cause));
+    assert.match((e as Error).message, pattern);
+    return;
+  }
+  assert.fail('the input was accepted');
+}
+
+test('an ONNX convolution whose window does not fit its input is refused where it is', () => {
+  // fuzz onnx, seed 77, input 29621: one flipped bit made the depthwise fixture's input 11x1,
+  // the second Conv's output width -1, and the Flatten after it threw a RangeError.
+  const narrow = editedTorchOnnx((m) => {
+    m.graph.inputs[0].dims = ['N', 3, 11, 1];
+  });
+  onnxRefusesCleanly(
+    narrow,
+    /^ONNX node '\/body\/body\.2\/Conv' \(Conv\): its output would be \[4, -1, 6\] from an input of \[6, 1, 6\] \(the window does not fit\)$/,
   );
 });

@@ -180,6 +180,12 @@ export function walk(g: CheckedGraph, input: { name: string; dims: number[] }): 
         reasons.push(r.declined);
         continue;
       }
+      // A window larger than its (padded) input leaves nothing: refuse it here, for every op,
+      // before a later layer sizes a buffer by it.
+      if (!r.outputShape.every((d) => Number.isInteger(d) && d >= 1))
+        fail(
+          `its output would be [${r.outputShape.join(', ')}] from an input of [${w.shape.join(', ')}] (the window does not fit)`,
+        );
       if (r.spec) {
         w.layers.push(r.spec);
         w.weights.push(r.weights);
