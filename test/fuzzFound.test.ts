@@ -17,7 +17,8 @@ import { decodeModel, encodeModel } from '../src/model/modelFile.js';
 import { Sequential } from '../src/model/sequential.js';
 import { type ModelSpec, validateModelSpec } from '../src/model/spec.js';
 import { specSize } from '../src/model/specSize.js';
-import { importOnnx } from '../src/onnx/importOnnx.js';
+import { exportOnnx } from '../src/onnx/exportOnnx.js';
+import { type ImportOnnxOptions, importOnnx } from '../src/onnx/importOnnx.js';
 import { decodeOnnxModel, encodeOnnxModel, type OnnxModel } from '../src/onnx/onnxProto.js';
 import { presets } from '../src/presets.js';
 import { withHeader } from './fixtures/modelHeader.js';
@@ -264,17 +265,23 @@ test('a model file claiming a huge depthwiseConv2d is refused before any weight 
   );
 });
 
-/** The PyTorch depthwise fixture with `edit` applied to its decoded graph. */
-function editedTorchOnnx(edit: (m: OnnxModel) => void): Uint8Array {
-  const m = decodeOnnxModel(readFileSync(join(onnxFixtures, 'depthwise.onnx')));
+const torchDepthwise = readFileSync(join(onnxFixtures, 'depthwise.onnx'));
+
+/** An ONNX file with `edit` applied to its decoded graph. */
+function edited(bytes: Uint8Array, edit: (m: OnnxModel) => void): Uint8Array {
+  const m = decodeOnnxModel(bytes);
   edit(m);
   return encodeOnnxModel(m);
 }
 
 /** Like refusesCleanly, for importOnnx, which rewrites every refusal as one line: its cause too. */
-function onnxRefusesCleanly(bytes: Uint8Array, pattern: RegExp): void {
+function onnxRefusesCleanly(
+  bytes: Uint8Array,
+  pattern: RegExp,
+  options: ImportOnnxOptions = { scale: 1 / 255, offset: 0 },
+): void {
   try {
-    importOnnx(bytes, { scale: 1 / 255, offset: 0 });
+    importOnnx(bytes, options);
   } catch (e) {
     assert.equal(judgeRejection(e), null);
     assert.equal(judgeRejection((e as Error).cause), null, String((e as Error).cause));
@@ -287,11 +294,43 @@ function onnxRefusesCleanly(bytes: Uint8Array, pattern: RegExp): void {
 test('an ONNX convolution whose window does not fit its input is refused where it is', () => {
   // fuzz onnx, seed 77, input 29621: one flipped bit made the depthwise fixture's input 11x1,
   // the second Conv's output width -1, and the Flatten after it threw a RangeError.
-  const narrow = editedTorchOnnx((m) => {
+  const narrow = edited(torchDepthwise, (m) => {
     m.graph.inputs[0].dims = ['N', 3, 11, 1];
   });
   onnxRefusesCleanly(
     narrow,
     /^ONNX node '\/body\/body\.2\/Conv' \(Conv\): its output would be \[4, -1, 6\] from an input of \[6, 1, 6\] \(the window does not fit\)$/,
   );
+});
+
+test('an ONNX graph whose shapes ask for huge buffers is refused before any is allocated', () => {
+  // A 3 KB file from a few changed dims; found by reading the importer after the fuzzer's find
+  // above: the graph's shapes, not the file's weights, size the flatten order and im2col rows.
+  const wide = edited(torchDepthwise, (m) => {
+    m.graph.inputs[0].dims = ['N', 3, 8000, 8000];
+  });
+  onnxRefusesCleanly(
+    wide,
+    /^ONNX node '\/body\/body\.0\/Conv' \(Conv\): its input of \[8000, 8000, 3\] is more than 67108864 values$/,
+  );
+  // 16 million input values are allowed, but a 5x5 convolution's im2col rows of them are not.
+  const pooled = exportOnnx(
+    new Sequential({
+      input: { shape: [8, 8, 1], scale: 1, offset: 0 },
+      layers: [
+        { type: 'conv2d', filters: 4, kernelSize: 5, padding: 'same' },
+        { type: 'globalAvgPool2d' },
+        { type: 'dense', units: 3 },
+      ],
+    }),
+  );
+  const t0 = performance.now();
+  onnxRefusesCleanly(
+    edited(pooled, (m) => {
+      m.graph.inputs[0].dims = ['N', 4000, 4000, 1];
+    }),
+    /^ONNX graph does not build a model: one image needs a buffer of 400000000 values, more than the limit of 67108864$/,
+    {},
+  );
+  assert.ok(performance.now() - t0 < 200, `refusing took ${performance.now() - t0} ms`);
 });

@@ -28,13 +28,12 @@ import type { FloatArray } from '../tensor/tensor.js';
 import { sameShape, shapeString, sizeOf } from '../tensor/tensor.js';
 import { Sequential } from './sequential.js';
 import { type ModelSpec, validateModelSpec } from './spec.js';
-import { specSize } from './specSize.js';
+import { MAX_BUFFER_VALUES, specSize } from './specSize.js';
+
+export { MAX_BUFFER_VALUES };
 
 export const MODEL_MAGIC = 'CNNTSMDL';
 export const MODEL_FORMAT_VERSION = 1;
-
-/** 2^26 values (256 MB of float32) for one image in one layer: far past any model of this library. */
-export const MAX_BUFFER_VALUES = 2 ** 26;
 
 /** Free-form facts about how a model was trained (preset, epochs, seed, accuracy, ...). */
 export type ModelMetadata = Record<string, unknown>;

@@ -9,6 +9,9 @@ import { entryFor } from '../layers/registry.js';
 import { type Shape, sizeOf } from '../tensor/tensor.js';
 import type { ModelSpec } from './spec.js';
 
+/** 2^26 values (256 MB of float32) for one image in one layer: far past any model of this library. */
+export const MAX_BUFFER_VALUES = 2 ** 26;
+
 export interface SpecSize {
   /** Parameters plus saved state (batch norm running statistics): the floats of a model file. */
   storedValues: number;

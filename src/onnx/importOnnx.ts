@@ -10,6 +10,7 @@
 import type { ModelMetadata } from '../model/modelFile.js';
 import { Sequential } from '../model/sequential.js';
 import { type ModelSpec, validateModelSpec } from '../model/spec.js';
+import { MAX_BUFFER_VALUES, specSize } from '../model/specSize.js';
 import { META, ONNX_OPSET } from './exportOnnx.js';
 import { graphInput, walk } from './onnxChain.js';
 import { CheckedGraph } from './onnxGraph.js';
@@ -134,6 +135,12 @@ function importChecked(bytes: Uint8Array, options: ImportOnnxOptions): ImportedO
     input: { shape: walked.inputShape, scale, offset },
     layers: walked.layers,
   };
+  // Weights come from the file, but buffers are sized by the graph's shapes alone.
+  const size = specSize(spec);
+  if (size && size.largestBuffer > MAX_BUFFER_VALUES)
+    throw new Error(
+      `ONNX graph does not build a model: one image needs a buffer of ${size.largestBuffer} values, more than the limit of ${MAX_BUFFER_VALUES}`,
+    );
   let model: Sequential;
   try {
     model = new Sequential(spec);
