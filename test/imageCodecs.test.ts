@@ -6,6 +6,7 @@ import { grayscale } from '../src/image/grayscale.js';
 import { readImageHeader } from '../src/image/imageHeader.js';
 import { decodeImage, encodeGrayPng, encodeJpeg, encodeRgbPng } from '../src/io/imageFiles.js';
 import { Random } from '../src/random/prng.js';
+import { withExifOrientation } from './fixtures/exif.js';
 import { assertClose } from './helpers.js';
 
 function randomBytes(n: number, seed: number): Uint8Array {
@@ -126,36 +127,6 @@ test('headers: format and size are read before decoding; bad ones are refused in
     (e: Error) => /^cut\.png: cannot decode PNG: /.test(e.message) && !e.message.includes('\n'),
   );
 });
-
-/** A JPEG with an Exif APP1 segment carrying `orientation`, inserted right after SOI. */
-function withExifOrientation(
-  jpegBytes: Uint8Array,
-  orientation: number,
-  bigEndian: boolean,
-): Uint8Array {
-  const tiff = new DataView(new ArrayBuffer(8 + 2 + 12 + 4));
-  const little = !bigEndian;
-  tiff.setUint16(0, bigEndian ? 0x4d4d : 0x4949);
-  tiff.setUint16(2, 42, little);
-  tiff.setUint32(4, 8, little);
-  tiff.setUint16(8, 1, little);
-  tiff.setUint16(10, 0x0112, little);
-  tiff.setUint16(12, 3, little);
-  tiff.setUint32(14, 1, little);
-  tiff.setUint16(18, orientation, little);
-  const payload = [...new TextEncoder().encode('Exif'), 0, 0, ...new Uint8Array(tiff.buffer)];
-  const length = payload.length + 2;
-  return Uint8Array.from([
-    0xff,
-    0xd8,
-    0xff,
-    0xe1,
-    length >> 8,
-    length & 0xff,
-    ...payload,
-    ...jpegBytes.subarray(2),
-  ]);
-}
 
 test('JPEGs are turned upright by their Exif orientation', () => {
   // 3x2 blocks of 8x8 pixels, each one flat gray level, so JPEG keeps them nearly exact.

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
-import { buildLayer, type LayerSpec, layerRegistry } from '../src/layers/registry.js';
+import { buildLayer, entryFor, type LayerSpec, layerRegistry } from '../src/layers/registry.js';
 import { decodeModel, encodeModel } from '../src/model/modelFile.js';
 import { Sequential } from '../src/model/sequential.js';
 import type { ModelSpec } from '../src/model/spec.js';
@@ -65,6 +65,17 @@ for (const entry of layerRegistry) {
     const name = `${entry.type} ${JSON.stringify(c.spec)} on [${c.batch}, ${c.input}]`;
     const training = c.training ?? true;
     const seed = 100 + i;
+
+    test(`${name}: its registry size is what the built layer holds`, () => {
+      const { layer } = setUp(c, seed);
+      const count = (ts: { shape: readonly number[] }[]) =>
+        ts.reduce((s, t) => s + sizeOf([...t.shape]), 0);
+      const size = entryFor(c.spec).size(c.spec, c.input);
+      assert.ok(size, 'the case input fits the layer');
+      assert.deepEqual([...size.output], [...layer.outputShape]);
+      assert.equal(size.params, count(layer.params()));
+      assert.equal(size.state, count(layer.stateTensors?.() ?? []));
+    });
 
     test(`${name}: gradients match central differences`, () => {
       const { layer, x, rng, resetNoise } = setUp(c, seed);

@@ -427,7 +427,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
       },
       {
         config: { type: 'leakyRelu', alpha: Number.NaN },
-        message: 'layer 1 alpha must be a number in [0, 1), got null',
+        message: 'layer 1 alpha must be a number in [0, 1), got NaN',
       },
     ],
   ),

@@ -14,6 +14,7 @@ import type { ModelSpec } from '../src/model/spec.js';
 import { Adam } from '../src/optim/adam.js';
 import { Random } from '../src/random/prng.js';
 import { assertOneLineError, cnn } from './cliRun.js';
+import { withHeader } from './fixtures/modelHeader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-modelfile-'));
 
@@ -95,22 +96,6 @@ test('a checkpoint carries optimizer slots, step count and generator states', ()
   assert.ok(Number.isNaN(decoded.noiseRng[4]), 'no spare Gaussian stays "none"');
   assert.deepEqual(decoded.settings, { preset: 'x', seed: 5 });
 });
-
-function withHeader(bytes: Uint8Array, edit: (h: Record<string, unknown>) => void): Uint8Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const h = view.getUint32(12, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + h)));
-  edit(header);
-  const data = bytes.subarray(Math.ceil((16 + h) / 4) * 4);
-  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
-  const start = Math.ceil((16 + headerBytes.length) / 4) * 4;
-  const out = new Uint8Array(start + data.length);
-  out.set(bytes.subarray(0, 12));
-  new DataView(out.buffer).setUint32(12, headerBytes.length, true);
-  out.set(headerBytes, 16);
-  out.set(data, start);
-  return out;
-}
 
 test('damaged model files give one line and exit code 1, never a stack trace', () => {
   const good = encodeModel(trainedModel(), { testSize: 10 });

@@ -41,14 +41,17 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX file', expectedRank?: nu
     count *= d;
   }
   const available = bytes.length - headerLength;
+  // A damaged rank byte can announce up to 255 dimensions: name a few, not a line of hundreds.
+  const shape =
+    rank <= 4 ? dims.join('x') : `${dims.slice(0, 3).join('x')}x... (${rank} dimensions)`;
   if (count > available) {
     throw new Error(
-      `${name}: header claims ${dims.join('x')} = ${count} values but the file holds ${available} (truncated?)`,
+      `${name}: header claims ${shape} = ${count} values but the file holds ${available} (truncated?)`,
     );
   }
   if (count < available) {
     throw new Error(
-      `${name}: header claims ${dims.join('x')} = ${count} values but the file holds ${available} (trailing bytes)`,
+      `${name}: header claims ${shape} = ${count} values but the file holds ${available} (trailing bytes)`,
     );
   }
   return { dims, data: bytes.subarray(headerLength) };

@@ -18,6 +18,9 @@ function decoderMessage(e: unknown): string {
   }
   // jpeg-js names the marker it missed; say what that usually means.
   if (/marker/i.test(m)) return `${m} (the file is truncated or corrupt)`;
+  // A TypeError or RangeError is the decoder tripping over bytes it did not expect.
+  if (e instanceof TypeError || e instanceof RangeError)
+    return `the file is corrupt (the decoder failed: ${m.split('\n')[0]})`;
   return m.split('\n')[0];
 }
 

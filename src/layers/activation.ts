@@ -10,6 +10,7 @@ import type { DType, Shape, Tensor } from '../tensor/tensor.js';
 import { fraction, optional } from './configCheck.js';
 import { BufferCache, batchOf, fromForward, type Layer, type Param } from './layer.js';
 import { defineLayer, type LayerEntry, type TorchModule } from './layerEntry.js';
+import { sameSize } from './layerSize.js';
 
 export class Activation implements Layer {
   readonly outputShape: Shape;
@@ -78,6 +79,7 @@ function plainActivation<T extends ActivationName>(
     description,
     validate: () => ({ type }),
     build: (_spec, c) => new Activation(c.inputShape, type, 0, c.dtype),
+    size: (_spec, input) => sameSize(input),
     torch: () => [torch],
     onnx,
   });
@@ -112,6 +114,7 @@ export const leakyReluLayer = defineLayer({
     alpha: optional(v, 'alpha', (x) => fraction(x, `${where} alpha`, false)),
   }),
   build: (spec, c) => new Activation(c.inputShape, 'leakyRelu', spec.alpha ?? 0.01, c.dtype),
+  size: (_spec, input) => sameSize(input),
   torch: (spec) => [{ module: 'LeakyReLU', args: { negative_slope: spec.alpha ?? 0.01 } }],
   onnx: leakyReluOnnx,
 });

@@ -12,6 +12,7 @@ import { optional, positiveInt } from './configCheck.js';
 import type { Layer, Param } from './layer.js';
 import { BufferCache, batchOf, fromForward, windowGeometry } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { pooledSize, sameSize } from './layerSize.js';
 import { torchPool } from './maxPool2d.js';
 
 /** Average pooling window and stride, or `global` for one average per channel. */
@@ -78,6 +79,7 @@ export const avgPool2dLayer = defineLayer({
     stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
   }),
   build: (spec, c) => new AvgPool2D(c.inputShape, spec, c.dtype),
+  size: (spec, input) => pooledSize(input, spec.poolSize, spec.stride),
   torch: (spec) => torchPool('AvgPool2d', spec),
   onnx: avgPool2dOnnx,
 });
@@ -87,6 +89,8 @@ export const globalAvgPool2dLayer = defineLayer({
   description: 'the mean of each channel over the whole image: [H, W, C] -> [C]',
   validate: (): { type: 'globalAvgPool2d' } => ({ type: 'globalAvgPool2d' }),
   build: (_spec, c) => new AvgPool2D(c.inputShape, { global: true }, c.dtype),
+  size: (_spec, input) =>
+    input.length === 3 ? { ...sameSize(input), output: [input[2]] } : undefined,
   torch: () => [{ module: 'AdaptiveAvgPool2d', args: { output_size: 1 } }, { module: 'Flatten' }],
   onnx: globalAvgPool2dOnnx,
 });

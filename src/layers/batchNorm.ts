@@ -25,10 +25,11 @@ import {
 import { batchNormOnnx } from '../onnx/layers/batchNorm.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
 import { allocate, sizeOf } from '../tensor/tensor.js';
-import { fraction, optional } from './configCheck.js';
+import { fraction, optional, shown } from './configCheck.js';
 import type { Layer, Param, StateTensor } from './layer.js';
 import { BufferCache, batchOf, fromForward } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { sameSize } from './layerSize.js';
 
 /** Batch normalisation settings. */
 export interface BatchNormConfig {
@@ -266,11 +267,15 @@ export const batchNormLayer = defineLayer({
     momentum: optional(v, 'momentum', (x) => fraction(x, `${where} momentum`, false)),
     epsilon: optional(v, 'epsilon', (x) => {
       if (typeof x !== 'number' || !(x > 0 && x < 1))
-        throw new Error(`${where} epsilon must be a number in (0, 1), got ${JSON.stringify(x)}`);
+        throw new Error(`${where} epsilon must be a number in (0, 1), got ${shown(x)}`);
       return x;
     }),
   }),
   build: (spec, c) => new BatchNorm(c.inputShape, spec, c.dtype),
+  size: (_spec, input) => {
+    const channels = input[input.length - 1];
+    return { ...sameSize(input), params: 2 * channels, state: 2 * channels };
+  },
   torch: (spec, { inputShape }) => [
     {
       module: inputShape.length === 3 ? 'BatchNorm2d' : 'BatchNorm1d',

@@ -9,9 +9,20 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * An untrusted value as an error message can show it: short, one line, and never a whole nested
+ * structure (JSON.stringify would quote megabytes, overflow the stack, and write NaN as null).
+ */
+export function shown(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  return String(v);
+}
+
 export function positiveInt(v: unknown, what: string, max = 1 << 20): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
-    throw new Error(`${what} must be a whole number from 1 to ${max}, got ${JSON.stringify(v)}`);
+    throw new Error(`${what} must be a whole number from 1 to ${max}, got ${shown(v)}`);
   }
   return v;
 }
@@ -19,9 +30,7 @@ export function positiveInt(v: unknown, what: string, max = 1 << 20): number {
 /** A number in [0, 1), or [0, 1] when `closed`. */
 export function fraction(v: unknown, what: string, closed: boolean): number {
   if (typeof v !== 'number' || !(v >= 0 && (closed ? v <= 1 : v < 1))) {
-    throw new Error(
-      `${what} must be a number in [0, 1${closed ? ']' : ')'}, got ${JSON.stringify(v)}`,
-    );
+    throw new Error(`${what} must be a number in [0, 1${closed ? ']' : ')'}, got ${shown(v)}`);
   }
   return v;
 }
@@ -34,7 +43,7 @@ export function optional<T>(o: Obj, key: string, check: (v: unknown) => T): T | 
 export function oneOf<T extends string>(values: readonly T[], what: string): (v: unknown) => T {
   return (v) => {
     if (typeof v !== 'string' || !values.includes(v as T)) {
-      throw new Error(`${what} must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
+      throw new Error(`${what} must be one of ${values.join(', ')}, got ${shown(v)}`);
     }
     return v as T;
   };
@@ -51,7 +60,7 @@ export function bool(what: string): (v: unknown) => boolean {
 export function padding(v: unknown, what: string): 'valid' | 'same' | number {
   if (v === 'valid' || v === 'same') return v;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 64) return v;
-  throw new Error(`${what} must be 'valid', 'same' or a whole number, got ${JSON.stringify(v)}`);
+  throw new Error(`${what} must be 'valid', 'same' or a whole number, got ${shown(v)}`);
 }
 
 export const inits = ['tutorial', 'he', 'glorot'] as const;

@@ -20,6 +20,7 @@ import { type Init, initialise } from './init.js';
 import type { Layer, Param } from './layer.js';
 import { BufferCache, batchOf, biasFor, fromForward, windowGeometry, withBias } from './layer.js';
 import { defineLayer, type TorchModule, type TorchTensor } from './layerEntry.js';
+import { windowed } from './layerSize.js';
 
 /** A convolution's filters, kernel size, stride, padding, bias and initialisation. */
 export interface Conv2DConfig {
@@ -161,6 +162,18 @@ export const conv2dLayer = defineLayer({
     init: optional(v, 'init', oneOf(inits, `${where} init`)),
   }),
   build: (spec, c) => new Conv2D(c.inputShape, spec, c.rng, c.dtype),
+  size: (spec, input) => {
+    const k = spec.kernelSize;
+    const out = windowed(input, k, spec.stride ?? 1, spec.padding ?? 'valid');
+    if (!out) return undefined;
+    const bias = (spec.useBias ?? true) ? spec.filters : 0;
+    return {
+      output: [out[0], out[1], spec.filters],
+      params: k * k * input[2] * spec.filters + bias,
+      state: 0,
+      buffer: out[0] * out[1] * k * k * input[2],
+    };
+  },
   torch: (spec, { inputShape }) =>
     torchConv2d(inputShape, spec, spec.filters, 1, { name: 'weight', permute: [3, 2, 0, 1] }),
   onnx: conv2dOnnx,

@@ -20,6 +20,7 @@ import { type Init, initialise } from './init.js';
 import type { Layer, Param } from './layer.js';
 import { BufferCache, batchOf, biasFor, fromForward, withBias } from './layer.js';
 import { defineLayer, type TorchTensor } from './layerEntry.js';
+import { sameSize } from './layerSize.js';
 
 /** A fully connected layer's size and initialisation. */
 export interface DenseConfig {
@@ -127,6 +128,11 @@ export const denseLayer = defineLayer({
     init: optional(v, 'init', oneOf(inits, `${where} init`)),
   }),
   build: (spec, c) => new Dense(c.inputShape, spec, c.rng, c.dtype),
+  size: (spec, input) => ({
+    ...sameSize(input),
+    output: [spec.units],
+    params: (sizeOf(input) + ((spec.useBias ?? true) ? 1 : 0)) * spec.units,
+  }),
   torch: (spec, { inputShape }) => {
     const useBias = spec.useBias ?? true;
     const inputs = sizeOf(inputShape);

@@ -21,6 +21,7 @@ import { type Init, initialise } from './init.js';
 import type { Layer, Param } from './layer.js';
 import { BufferCache, batchOf, biasFor, fromForward, windowGeometry, withBias } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { windowed } from './layerSize.js';
 
 /** A depthwise convolution's kernel size, stride, padding, depth multiplier, bias and init. */
 export interface DepthwiseConv2DConfig {
@@ -139,6 +140,19 @@ export const depthwiseConv2dLayer = defineLayer({
     init: optional(v, 'init', oneOf(inits, `${where} init`)),
   }),
   build: (spec, c) => new DepthwiseConv2D(c.inputShape, spec, c.rng, c.dtype),
+  size: (spec, input) => {
+    const k = spec.kernelSize;
+    const out = windowed(input, k, spec.stride ?? 1, spec.padding ?? 'valid');
+    if (!out) return undefined;
+    const channels = input[2] * (spec.depthMultiplier ?? 1);
+    const bias = (spec.useBias ?? true) ? channels : 0;
+    return {
+      output: [out[0], out[1], channels],
+      params: k * k * channels + bias,
+      state: 0,
+      buffer: 0,
+    };
+  },
   torch: (spec, { inputShape }) => {
     const k = spec.kernelSize;
     const C = inputShape[2];

@@ -10,6 +10,7 @@ import { allocate } from '../tensor/tensor.js';
 import { fraction } from './configCheck.js';
 import { BufferCache, batchOf, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { sameSize } from './layerSize.js';
 
 /** Dropout settings. */
 export interface DropoutConfig {
@@ -78,6 +79,7 @@ export const dropoutLayer = defineLayer({
     rate: fraction(v.rate, `${where} rate`, false),
   }),
   build: (spec, c) => new Dropout(c.inputShape, spec, c.noise, c.dtype),
+  size: (_spec, input) => sameSize(input),
   torch: (spec) => [{ module: 'Dropout', args: { p: spec.rate } }],
   onnx: dropoutOnnx,
 });

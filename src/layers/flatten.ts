@@ -3,6 +3,7 @@ import { flattenOnnx } from '../onnx/layers/flatten.js';
 import { type DType, type Shape, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { batchOf, fromForward, type Layer, type Param } from './layer.js';
 import { defineLayer } from './layerEntry.js';
+import { sameSize } from './layerSize.js';
 
 /** Reshapes each image to a vector. */
 export class Flatten implements Layer {
@@ -39,6 +40,7 @@ export const flattenLayer = defineLayer({
   description: '[H, W, C] -> [H*W*C] in HWC order, sharing the data',
   validate: (): { type: 'flatten' } => ({ type: 'flatten' }),
   build: (_spec, c) => new Flatten(c.inputShape, c.dtype),
+  size: (_spec, input) => ({ ...sameSize(input), output: [sizeOf(input)] }),
   torch: () => [{ module: 'Flatten' }],
   onnx: flattenOnnx,
 });

@@ -10,6 +10,7 @@ import type { Random } from '../random/prng.js';
 import type { DType, Shape } from '../tensor/tensor.js';
 import type { Obj } from './configCheck.js';
 import type { Layer } from './layer.js';
+import type { LayerSize } from './layerSize.js';
 
 /** What a builder gets besides the spec. */
 export interface BuildContext {
@@ -74,6 +75,11 @@ export interface LayerEntry<T extends string, S extends { type: T }> {
   validate(config: Obj, where: string): S;
   /** Builds the layer of a checked spec, with fresh weights drawn from `context.rng`. */
   build(spec: S, context: BuildContext): Layer;
+  /**
+   * What `build` would allocate for this input shape, without allocating: undefined when the
+   * input does not fit the layer (`build` then says why).
+   */
+  size(spec: S, inputShape: Shape): LayerSize | undefined;
   /** The PyTorch modules computing the same function (one layer may need several). */
   torch(spec: S, shapes: LayerShapes): TorchModule[];
   /** How the layer is written to and read from ONNX (src/onnx/layers/). */

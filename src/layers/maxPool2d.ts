@@ -18,6 +18,7 @@ import { oneOf, optional, positiveInt } from './configCheck.js';
 import type { Layer, Param } from './layer.js';
 import { BufferCache, batchOf, fromForward, windowGeometry } from './layer.js';
 import { defineLayer, type TorchModule } from './layerEntry.js';
+import { pooledSize } from './layerSize.js';
 
 /** Where max-pool routes the gradient when a window has several maxima: the `first` (PyTorch, TF.js) or `all` (the tutorial). */
 export type PoolTies = 'first' | 'all';
@@ -106,6 +107,7 @@ export const maxPool2dLayer = defineLayer({
     ties: optional(v, 'ties', oneOf(['first', 'all'] as const, `${where} ties`)),
   }),
   build: (spec, c) => new MaxPool2D(c.inputShape, spec, c.dtype),
+  size: (spec, input) => pooledSize(input, spec.poolSize, spec.stride),
   torch: (spec) => torchPool('MaxPool2d', spec),
   onnx: maxPool2dOnnx,
 });

@@ -7,7 +7,7 @@
 import { leakyReluLayer, reluLayer, sigmoidLayer, tanhLayer } from './activation.js';
 import { avgPool2dLayer, globalAvgPool2dLayer } from './avgPool2d.js';
 import { batchNormLayer } from './batchNorm.js';
-import { isObj } from './configCheck.js';
+import { isObj, shown } from './configCheck.js';
 import { conv2dLayer } from './conv2d.js';
 import { denseLayer } from './dense.js';
 import { depthwiseConv2dLayer } from './depthwiseConv2d.js';
@@ -59,7 +59,7 @@ const byType = new Map<string, LayerEntry<LayerType, LayerSpec>>(
  */
 export function entryFor(spec: LayerSpec): LayerEntry<LayerType, LayerSpec> {
   const entry = byType.get(spec.type);
-  if (!entry) throw new Error(`unknown layer type ${JSON.stringify(spec.type)}`);
+  if (!entry) throw new Error(`unknown layer type ${shown(spec.type)}`);
   return entry;
 }
 
@@ -68,7 +68,7 @@ export function validateLayerSpec(v: unknown, index: number): LayerSpec {
   const where = `layer ${index + 1}`;
   if (!isObj(v)) throw new Error(`${where} must be an object`);
   const entry = typeof v.type === 'string' ? byType.get(v.type) : undefined;
-  if (!entry) throw new Error(`${where} has unknown type ${JSON.stringify(v.type)}`);
+  if (!entry) throw new Error(`${where} has unknown type ${shown(v.type)}`);
   return entry.validate(v, where);
 }
 

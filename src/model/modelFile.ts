@@ -30,7 +30,10 @@ import type { OptimizerState } from '../optim/optimizer.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { sameShape, shapeString, sizeOf } from '../tensor/tensor.js';
 import { Sequential } from './sequential.js';
-import { validateModelSpec } from './spec.js';
+import { type ModelSpec, validateModelSpec } from './spec.js';
+import { MAX_BUFFER_VALUES, specSize } from './specSize.js';
+
+export { MAX_BUFFER_VALUES };
 
 export const MODEL_MAGIC = 'CNNTSMDL';
 /** The model file format version this build writes and reads. */
@@ -193,6 +196,15 @@ function checkCheckpointHeader(c: unknown): CheckpointHeader {
   return c as unknown as CheckpointHeader;
 }
 
+/** A damaged header's tensor entry, briefly: its id and shape may be anything, of any size. */
+function describeEntry(entry: Record<string, unknown>): string {
+  const id = typeof entry.id === 'string' ? entry.id.slice(0, 60) : 'an entry without an id';
+  const shape = entry.shape;
+  const plain =
+    Array.isArray(shape) && shape.length <= 8 && shape.every((d) => typeof d === 'number');
+  return `${id} ${plain ? shapeString(shape) : 'of malformed shape'}`;
+}
+
 /** Reads model file bytes with every check the format defines; throws one line on any failure. */
 export function decodeModel(bytes: Uint8Array): DecodedModel {
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MODEL_MAGIC) {
@@ -219,9 +231,33 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
   if (!isObj(header) || !Array.isArray(header.tensors)) {
     throw new Error('model file header has no tensor list');
   }
+  let spec: ModelSpec;
+  try {
+    spec = validateModelSpec(header.spec);
+  } catch (e) {
+    throw new Error(`model file spec is invalid: ${(e as Error).message}`);
+  }
+  const ck = header.checkpoint === undefined ? undefined : checkCheckpointHeader(header.checkpoint);
+  const dataStart = Math.ceil((16 + headerLength) / 4) * 4;
+  const fileLength = (stored: number, params: number) =>
+    dataStart + (stored + (ck?.optimizer.slots.length ?? 0) * params) * 4;
+  const lengthError = (expected: number) =>
+    new Error(
+      `model file is ${bytes.length < expected ? 'truncated' : 'too long'}: ${bytes.length} bytes, its header describes ${expected}`,
+    );
+  // Sizes first, from the spec alone: building allocates every weight, and a few bytes of spec
+  // can ask for gigabytes that the file then does not hold.
+  const size = specSize(spec);
+  if (size && size.largestBuffer > MAX_BUFFER_VALUES) {
+    throw new Error(
+      `model file spec is invalid: one image needs a buffer of ${size.largestBuffer} values, more than the limit of ${MAX_BUFFER_VALUES}`,
+    );
+  }
+  if (size && bytes.length !== fileLength(size.storedValues, size.paramValues))
+    throw lengthError(fileLength(size.storedValues, size.paramValues));
   let model: Sequential;
   try {
-    model = new Sequential(validateModelSpec(header.spec));
+    model = new Sequential(spec);
   } catch (e) {
     throw new Error(`model file spec is invalid: ${(e as Error).message}`);
   }
@@ -232,17 +268,12 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
       `model file has ${header.tensors.length} tensors, its spec needs ${tensors.length}`,
     );
   }
-  const ck = header.checkpoint === undefined ? undefined : checkCheckpointHeader(header.checkpoint);
   const paramValues = params.reduce((s, p) => s + sizeOf(p.shape), 0);
-  const slotValues = (ck?.optimizer.slots.length ?? 0) * paramValues;
-  const dataStart = Math.ceil((16 + headerLength) / 4) * 4;
-  const expected = dataStart + (tensors.reduce((s, p) => s + sizeOf(p.shape), 0) + slotValues) * 4;
-  if (bytes.length !== expected) {
-    const what = bytes.length < expected ? 'truncated' : 'too long';
-    throw new Error(
-      `model file is ${what}: ${bytes.length} bytes, its header describes ${expected}`,
-    );
-  }
+  const expected = fileLength(
+    tensors.reduce((s, p) => s + sizeOf(p.shape), 0),
+    paramValues,
+  );
+  if (bytes.length !== expected) throw lengthError(expected);
   let off = dataStart;
   const readInto = (target: FloatArray, id: string) => {
     for (let i = 0; i < target.length; i++, off += 4) {
@@ -260,9 +291,7 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
       !Array.isArray(entry.shape) ||
       !sameShape(entry.shape, p.shape)
     ) {
-      const got = isObj(entry)
-        ? `${entry.id} ${shapeString(Array.isArray(entry.shape) ? entry.shape : [])}`
-        : 'missing';
+      const got = isObj(entry) ? describeEntry(entry) : 'missing';
       throw new Error(
         `model file tensor ${t + 1} is ${got}, the spec needs ${p.id} ${shapeString(p.shape)}`,
       );

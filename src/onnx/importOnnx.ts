@@ -10,6 +10,7 @@
 import type { ModelMetadata } from '../model/modelFile.js';
 import { Sequential } from '../model/sequential.js';
 import { type ModelSpec, validateModelSpec } from '../model/spec.js';
+import { MAX_BUFFER_VALUES, specSize } from '../model/specSize.js';
 import { META, ONNX_OPSET } from './exportOnnx.js';
 import { graphInput, walk } from './onnxChain.js';
 import { CheckedGraph } from './onnxGraph.js';
@@ -101,7 +102,8 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
   try {
     return importChecked(bytes, options);
   } catch (e) {
-    throw new Error(oneLine((e as Error).message));
+    // The cause keeps the original (a TypeError would be a bug here; fuzz/readers.ts looks).
+    throw new Error(oneLine((e as Error).message), { cause: e });
   }
 }
 
@@ -137,6 +139,12 @@ function importChecked(bytes: Uint8Array, options: ImportOnnxOptions): ImportedO
     input: { shape: walked.inputShape, scale, offset },
     layers: walked.layers,
   };
+  // Weights come from the file, but buffers are sized by the graph's shapes alone.
+  const size = specSize(spec);
+  if (size && size.largestBuffer > MAX_BUFFER_VALUES)
+    throw new Error(
+      `ONNX graph does not build a model: one image needs a buffer of ${size.largestBuffer} values, more than the limit of ${MAX_BUFFER_VALUES}`,
+    );
   let model: Sequential;
   try {
     model = new Sequential(spec);

@@ -7,7 +7,8 @@
  * else fails with one line naming the node, its op and what the library cannot express.
  */
 import type { LayerSpec } from '../model/spec.js';
-import type { Shape } from '../tensor/tensor.js';
+import { MAX_BUFFER_VALUES } from '../model/specSize.js';
+import { type Shape, sizeOf } from '../tensor/tensor.js';
 import { mappingsForOp } from './layerMappings.js';
 import { type ImportContext, isDeclined, type OnnxLayout } from './mapping.js';
 import { type CheckedGraph, nodeLabel } from './onnxGraph.js';
@@ -171,6 +172,9 @@ export function walk(g: CheckedGraph, input: { name: string; dims: number[] }): 
 
     const mappings = mappingsForOp(op);
     if (mappings.length === 0) fail('the library has no layer for this op');
+    // Mappings size tables by their input (a flatten's reordering): bound it first.
+    if (sizeOf(w.shape) > MAX_BUFFER_VALUES)
+      fail(`its input of [${w.shape.join(', ')}] is more than ${MAX_BUFFER_VALUES} values`);
     const ctx = importContext(g, node, w.shape, layout, flatOrder, fail);
     const reasons: string[] = [];
     let taken = false;
@@ -180,6 +184,12 @@ export function walk(g: CheckedGraph, input: { name: string; dims: number[] }): 
         reasons.push(r.declined);
         continue;
       }
+      // A window larger than its (padded) input leaves nothing: refuse it here, for every op,
+      // before a later layer sizes a buffer by it.
+      if (!r.outputShape.every((d) => Number.isInteger(d) && d >= 1))
+        fail(
+          `its output would be [${r.outputShape.join(', ')}] from an input of [${w.shape.join(', ')}] (the window does not fit)`,
+        );
       if (r.spec) {
         w.layers.push(r.spec);
         w.weights.push(r.weights);
