@@ -51,6 +51,7 @@ export type {
   TorchModule,
   TorchTensor,
 } from './layers/layerEntry.js';
+export type { LayerSize } from './layers/layerSize.js';
 export { MaxPool2D, type MaxPool2DConfig, type PoolTies } from './layers/maxPool2d.js';
 export {
   buildLayer,

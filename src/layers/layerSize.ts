@@ -6,6 +6,10 @@
 import { type Padding, paddedOutput } from '../kernels/convGeometry.js';
 import type { Shape } from '../tensor/tensor.js';
 
+/**
+ * What one layer of a spec holds, worked out from the spec alone (nothing allocated): how model
+ * files are checked against their length before a model is built.
+ */
 export interface LayerSize {
   /** One output's shape, without the batch dimension. */
   output: Shape;
