@@ -4,6 +4,7 @@
  */
 import type { FloatArray } from '../tensor/tensor.js';
 import type { ConvGeometry } from './convGeometry.js';
+import { forEachPosition } from './forEachPosition.js';
 
 function inputIndex(g: ConvGeometry, n: number, y: number, x: number, c: number): number {
   return ((n * g.inH + y) * g.inW + x) * g.inC + c;
@@ -36,20 +37,17 @@ function outputSize(g: ConvGeometry): number {
  * both gradients are this one sum read three ways.
  */
 function forEachProduct(g: ConvGeometry, visit: (o: number, i: number, f: number) => void): void {
-  for (let n = 0; n < g.batch; n++)
-    for (let oy = 0; oy < g.outH; oy++)
-      for (let ox = 0; ox < g.outW; ox++)
-        for (let co = 0; co < g.outC; co++) {
-          const o = outputIndex(g, n, oy, ox, co);
-          for (let ky = 0; ky < g.kernelH; ky++)
-            for (let kx = 0; kx < g.kernelW; kx++) {
-              const p = tap(g, oy, ox, ky, kx);
-              if (!p) continue;
-              for (let ci = 0; ci < g.inC; ci++) {
-                visit(o, inputIndex(g, n, p[0], p[1], ci), filterIndex(g, ky, kx, ci, co));
-              }
-            }
+  forEachPosition(g.batch, g.outH, g.outW, g.outC, (n, oy, ox, co) => {
+    const o = outputIndex(g, n, oy, ox, co);
+    for (let ky = 0; ky < g.kernelH; ky++)
+      for (let kx = 0; kx < g.kernelW; kx++) {
+        const p = tap(g, oy, ox, ky, kx);
+        if (!p) continue;
+        for (let ci = 0; ci < g.inC; ci++) {
+          visit(o, inputIndex(g, n, p[0], p[1], ci), filterIndex(g, ky, kx, ci, co));
         }
+      }
+  });
 }
 
 export function conv2dForwardReference(
