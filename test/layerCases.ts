@@ -140,6 +140,19 @@ function activationRow<T extends keyof typeof activationKernels>(
   };
 }
 
+/** The row of an activation without a parameter: on an image and on a vector of `vectorLength`. */
+function plainActivationRow<T extends 'relu' | 'sigmoid' | 'tanh'>(
+  type: T,
+  tfForward: (tf: typeof TF, x: TF.Tensor) => TF.Tensor,
+  vectorLength: number,
+): LayerRow<LayerSpecOf<T>> {
+  const spec = () => ({ type }) as LayerSpecOf<T>;
+  return activationRow(type, () => 0, tfForward, [
+    { spec: spec(), input: [4, 4, 3], batch: 2 },
+    { spec: spec(), input: [vectorLength], batch: 3 },
+  ]);
+}
+
 /** Batch norm's running statistics: random means, variances in [0.5, ...). */
 function randomRunningStatistics(layer: Layer, rng: Random): void {
   const [mean, variance] = layer.stateTensors!();
@@ -393,15 +406,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
     },
   },
 
-  relu: activationRow(
-    'relu',
-    () => 0,
-    (tf, x) => tf.relu(x),
-    [
-      { spec: { type: 'relu' }, input: [4, 4, 3], batch: 2 },
-      { spec: { type: 'relu' }, input: [7], batch: 3 },
-    ],
-  ),
+  relu: plainActivationRow('relu', (tf, x) => tf.relu(x), 7),
 
   leakyRelu: activationRow(
     'leakyRelu',
@@ -432,25 +437,9 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
     ],
   ),
 
-  sigmoid: activationRow(
-    'sigmoid',
-    () => 0,
-    (tf, x) => tf.sigmoid(x),
-    [
-      { spec: { type: 'sigmoid' }, input: [4, 4, 3], batch: 2 },
-      { spec: { type: 'sigmoid' }, input: [8], batch: 3 },
-    ],
-  ),
+  sigmoid: plainActivationRow('sigmoid', (tf, x) => tf.sigmoid(x), 8),
 
-  tanh: activationRow(
-    'tanh',
-    () => 0,
-    (tf, x) => tf.tanh(x),
-    [
-      { spec: { type: 'tanh' }, input: [4, 4, 3], batch: 2 },
-      { spec: { type: 'tanh' }, input: [8], batch: 3 },
-    ],
-  ),
+  tanh: plainActivationRow('tanh', (tf, x) => tf.tanh(x), 8),
 
   flatten: {
     cases: [
