@@ -140,6 +140,19 @@ function activationRow<T extends keyof typeof activationKernels>(
   };
 }
 
+/** The TF.js twin of a convolution layer: tf[op] with the spec's stride and padding, plus the bias. */
+function tfConvLayer(op: 'conv2d' | 'depthwiseConv2d') {
+  return (
+    tf: typeof TF,
+    x: TF.Tensor,
+    [f, b]: TF.Tensor[],
+    { spec }: { spec: { stride?: number; padding?: Padding } },
+  ): TF.Tensor => {
+    const y = tf[op](x as TF.Tensor4D, f as TF.Tensor4D, spec.stride ?? 1, spec.padding ?? 'valid');
+    return b ? tf.add(y, b) : y;
+  };
+}
+
 /** The row of an activation without a parameter: on an image and on a vector of `vectorLength`. */
 function plainActivationRow<T extends 'relu' | 'sigmoid' | 'tanh'>(
   type: T,
@@ -220,15 +233,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
         grads: withBias({ filters: dFilters }, dBias),
       };
     },
-    tf: (tf, x, [f, b], { spec }) => {
-      const y = tf.conv2d(
-        x as TF.Tensor4D,
-        f as TF.Tensor4D,
-        spec.stride ?? 1,
-        spec.padding ?? 'valid',
-      );
-      return b ? tf.add(y, b) : y;
-    },
+    tf: tfConvLayer('conv2d'),
   },
 
   depthwiseConv2d: {
@@ -306,15 +311,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
         grads: withBias({ filters: d.dFilters }, bias ? d.dBias : null),
       };
     },
-    tf: (tf, x, [f, b], { spec }) => {
-      const y = tf.depthwiseConv2d(
-        x as TF.Tensor4D,
-        f as TF.Tensor4D,
-        spec.stride ?? 1,
-        spec.padding ?? 'valid',
-      );
-      return b ? tf.add(y, b) : y;
-    },
+    tf: tfConvLayer('depthwiseConv2d'),
   },
 
   maxPool2d: {
