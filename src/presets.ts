@@ -220,13 +220,9 @@ export const fastPreset: Preset = {
     learningRate: 0.004,
     optimizer: { type: 'adam' },
     schedule: { type: 'oneCycle', peak: 0.2 },
-    shuffle: true,
-    trainSize: 60000,
-    testSize: 10000,
+    ...FULL_MNIST_RUN,
     logEvery: 60000,
-    testEveryEpoch: true,
     targetAccuracy: 0.99,
-    detailedOutput: true,
   },
 };
 

@@ -140,6 +140,32 @@ function activationRow<T extends keyof typeof activationKernels>(
   };
 }
 
+/** The TF.js twin of a convolution layer: tf[op] with the spec's stride and padding, plus the bias. */
+function tfConvLayer(op: 'conv2d' | 'depthwiseConv2d') {
+  return (
+    tf: typeof TF,
+    x: TF.Tensor,
+    [f, b]: TF.Tensor[],
+    { spec }: { spec: { stride?: number; padding?: Padding } },
+  ): TF.Tensor => {
+    const y = tf[op](x as TF.Tensor4D, f as TF.Tensor4D, spec.stride ?? 1, spec.padding ?? 'valid');
+    return b ? tf.add(y, b) : y;
+  };
+}
+
+/** The row of an activation without a parameter: on an image and on a vector of `vectorLength`. */
+function plainActivationRow<T extends 'relu' | 'sigmoid' | 'tanh'>(
+  type: T,
+  tfForward: (tf: typeof TF, x: TF.Tensor) => TF.Tensor,
+  vectorLength: number,
+): LayerRow<LayerSpecOf<T>> {
+  const spec = () => ({ type }) as LayerSpecOf<T>;
+  return activationRow(type, () => 0, tfForward, [
+    { spec: spec(), input: [4, 4, 3], batch: 2 },
+    { spec: spec(), input: [vectorLength], batch: 3 },
+  ]);
+}
+
 /** Batch norm's running statistics: random means, variances in [0.5, ...). */
 function randomRunningStatistics(layer: Layer, rng: Random): void {
   const [mean, variance] = layer.stateTensors!();
@@ -207,15 +233,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
         grads: withBias({ filters: dFilters }, dBias),
       };
     },
-    tf: (tf, x, [f, b], { spec }) => {
-      const y = tf.conv2d(
-        x as TF.Tensor4D,
-        f as TF.Tensor4D,
-        spec.stride ?? 1,
-        spec.padding ?? 'valid',
-      );
-      return b ? tf.add(y, b) : y;
-    },
+    tf: tfConvLayer('conv2d'),
   },
 
   depthwiseConv2d: {
@@ -293,15 +311,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
         grads: withBias({ filters: d.dFilters }, bias ? d.dBias : null),
       };
     },
-    tf: (tf, x, [f, b], { spec }) => {
-      const y = tf.depthwiseConv2d(
-        x as TF.Tensor4D,
-        f as TF.Tensor4D,
-        spec.stride ?? 1,
-        spec.padding ?? 'valid',
-      );
-      return b ? tf.add(y, b) : y;
-    },
+    tf: tfConvLayer('depthwiseConv2d'),
   },
 
   maxPool2d: {
@@ -393,15 +403,7 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
     },
   },
 
-  relu: activationRow(
-    'relu',
-    () => 0,
-    (tf, x) => tf.relu(x),
-    [
-      { spec: { type: 'relu' }, input: [4, 4, 3], batch: 2 },
-      { spec: { type: 'relu' }, input: [7], batch: 3 },
-    ],
-  ),
+  relu: plainActivationRow('relu', (tf, x) => tf.relu(x), 7),
 
   leakyRelu: activationRow(
     'leakyRelu',
@@ -432,25 +434,9 @@ export const layerCases: { [T in LayerType]: LayerRow<LayerSpecOf<T>> } = {
     ],
   ),
 
-  sigmoid: activationRow(
-    'sigmoid',
-    () => 0,
-    (tf, x) => tf.sigmoid(x),
-    [
-      { spec: { type: 'sigmoid' }, input: [4, 4, 3], batch: 2 },
-      { spec: { type: 'sigmoid' }, input: [8], batch: 3 },
-    ],
-  ),
+  sigmoid: plainActivationRow('sigmoid', (tf, x) => tf.sigmoid(x), 8),
 
-  tanh: activationRow(
-    'tanh',
-    () => 0,
-    (tf, x) => tf.tanh(x),
-    [
-      { spec: { type: 'tanh' }, input: [4, 4, 3], batch: 2 },
-      { spec: { type: 'tanh' }, input: [8], batch: 3 },
-    ],
-  ),
+  tanh: plainActivationRow('tanh', (tf, x) => tf.tanh(x), 8),
 
   flatten: {
     cases: [

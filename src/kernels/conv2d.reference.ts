@@ -4,6 +4,7 @@
  */
 import type { FloatArray } from '../tensor/tensor.js';
 import type { ConvGeometry } from './convGeometry.js';
+import { forEachPosition } from './forEachPosition.js';
 
 function inputIndex(g: ConvGeometry, n: number, y: number, x: number, c: number): number {
   return ((n * g.inH + y) * g.inW + x) * g.inC + c;
@@ -27,6 +28,28 @@ function tap(
   return y >= 0 && y < g.inH && x >= 0 && x < g.inW ? [y, x] : null;
 }
 
+function outputSize(g: ConvGeometry): number {
+  return g.batch * g.outH * g.outW * g.outC;
+}
+/**
+ * Calls visit(o, i, f) for every multiply-add of the convolution, out[o] += input[i] * filters[f],
+ * in the order n, oy, ox, co, ky, kx, ci; taps over the padding are skipped. The forward pass and
+ * both gradients are this one sum read three ways.
+ */
+function forEachProduct(g: ConvGeometry, visit: (o: number, i: number, f: number) => void): void {
+  forEachPosition(g.batch, g.outH, g.outW, g.outC, (n, oy, ox, co) => {
+    const o = outputIndex(g, n, oy, ox, co);
+    for (let ky = 0; ky < g.kernelH; ky++)
+      for (let kx = 0; kx < g.kernelW; kx++) {
+        const p = tap(g, oy, ox, ky, kx);
+        if (!p) continue;
+        for (let ci = 0; ci < g.inC; ci++) {
+          visit(o, inputIndex(g, n, p[0], p[1], ci), filterIndex(g, ky, kx, ci, co));
+        }
+      }
+  });
+}
+
 export function conv2dForwardReference(
   out: FloatArray,
   input: FloatArray,
@@ -34,22 +57,13 @@ export function conv2dForwardReference(
   bias: FloatArray | null,
   g: ConvGeometry,
 ): void {
-  for (let n = 0; n < g.batch; n++)
-    for (let oy = 0; oy < g.outH; oy++)
-      for (let ox = 0; ox < g.outW; ox++)
-        for (let co = 0; co < g.outC; co++) {
-          let sum = bias ? bias[co] : 0;
-          for (let ky = 0; ky < g.kernelH; ky++)
-            for (let kx = 0; kx < g.kernelW; kx++) {
-              const p = tap(g, oy, ox, ky, kx);
-              if (!p) continue;
-              for (let ci = 0; ci < g.inC; ci++) {
-                sum +=
-                  input[inputIndex(g, n, p[0], p[1], ci)] * filters[filterIndex(g, ky, kx, ci, co)];
-              }
-            }
-          out[outputIndex(g, n, oy, ox, co)] = sum;
-        }
+  // Sums in float64 whatever the storage type, then one rounding per output.
+  const sum = new Float64Array(outputSize(g));
+  for (let o = 0; o < sum.length; o++) sum[o] = bias ? bias[o % g.outC] : 0;
+  forEachProduct(g, (o, i, f) => {
+    sum[o] += input[i] * filters[f];
+  });
+  out.set(sum);
 }
 
 /** dIn = sum over outputs of dOut * filter; overwrites dIn. */
@@ -60,21 +74,9 @@ export function conv2dBackwardInputReference(
   g: ConvGeometry,
 ): void {
   dIn.fill(0);
-  for (let n = 0; n < g.batch; n++)
-    for (let oy = 0; oy < g.outH; oy++)
-      for (let ox = 0; ox < g.outW; ox++)
-        for (let co = 0; co < g.outC; co++) {
-          const d = dOut[outputIndex(g, n, oy, ox, co)];
-          for (let ky = 0; ky < g.kernelH; ky++)
-            for (let kx = 0; kx < g.kernelW; kx++) {
-              const p = tap(g, oy, ox, ky, kx);
-              if (!p) continue;
-              for (let ci = 0; ci < g.inC; ci++) {
-                dIn[inputIndex(g, n, p[0], p[1], ci)] +=
-                  d * filters[filterIndex(g, ky, kx, ci, co)];
-              }
-            }
-        }
+  forEachProduct(g, (o, i, f) => {
+    dIn[i] += dOut[o] * filters[f];
+  });
 }
 
 /** dFilters += sum over outputs of dOut * input (tutorial 3.1.9); dBias += sum of dOut. Accumulates. */
@@ -85,20 +87,8 @@ export function conv2dBackwardFilterReference(
   input: FloatArray,
   g: ConvGeometry,
 ): void {
-  for (let n = 0; n < g.batch; n++)
-    for (let oy = 0; oy < g.outH; oy++)
-      for (let ox = 0; ox < g.outW; ox++)
-        for (let co = 0; co < g.outC; co++) {
-          const d = dOut[outputIndex(g, n, oy, ox, co)];
-          if (dBias) dBias[co] += d;
-          for (let ky = 0; ky < g.kernelH; ky++)
-            for (let kx = 0; kx < g.kernelW; kx++) {
-              const p = tap(g, oy, ox, ky, kx);
-              if (!p) continue;
-              for (let ci = 0; ci < g.inC; ci++) {
-                dFilters[filterIndex(g, ky, kx, ci, co)] +=
-                  d * input[inputIndex(g, n, p[0], p[1], ci)];
-              }
-            }
-        }
+  if (dBias) for (let o = 0; o < outputSize(g); o++) dBias[o % g.outC] += dOut[o];
+  forEachProduct(g, (o, i, f) => {
+    dFilters[f] += dOut[o] * input[i];
+  });
 }

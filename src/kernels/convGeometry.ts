@@ -95,3 +95,19 @@ export function forEachWindow(g: ConvGeometry, visit: (corner: number, o: number
 export function poolArgs(g: ConvGeometry) {
   return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kernelH, g.kernelW, g.stride] as const;
 }
+
+/** The geometry arguments of the WASM im2col and col2im kernels, in their order. */
+export function windowArgs(g: ConvGeometry) {
+  return [
+    g.inH,
+    g.inW,
+    g.inC,
+    g.outH,
+    g.outW,
+    g.kernelH,
+    g.kernelW,
+    g.stride,
+    g.padTop,
+    g.padLeft,
+  ] as const;
+}

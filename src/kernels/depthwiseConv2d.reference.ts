@@ -4,6 +4,7 @@
  *   out[n, oy, ox, c*M + m] = bias[c*M + m] + sum_{ky, kx} x[n, oy*s + ky - pt, ox*s + kx - pl, c] * f[ky, kx, c, m]
  */
 import type { ConvGeometry } from './convGeometry.js';
+import { forEachPosition } from './forEachPosition.js';
 
 /** The input value at (n, y, x, c), 0 in the padding. */
 function inputAt(
@@ -32,20 +33,17 @@ export function depthwiseConv2dForwardReference(
   multiplier: number,
 ): Float64Array {
   const out = new Float64Array(g.batch * g.outH * g.outW * g.outC);
-  for (let n = 0; n < g.batch; n++)
-    for (let oy = 0; oy < g.outH; oy++)
-      for (let ox = 0; ox < g.outW; ox++)
-        for (let j = 0; j < g.outC; j++) {
-          const c = Math.floor(j / multiplier);
-          let sum = bias ? bias[j] : 0;
-          for (let ky = 0; ky < g.kernelH; ky++)
-            for (let kx = 0; kx < g.kernelW; kx++) {
-              const y = oy * g.stride + ky - g.padTop;
-              const x = ox * g.stride + kx - g.padLeft;
-              sum += inputAt(g, input, n, y, x, c) * filters[filterIndex(g, ky, kx, j)];
-            }
-          out[outputIndex(g, n, oy, ox, j)] = sum;
-        }
+  forEachPosition(g.batch, g.outH, g.outW, g.outC, (n, oy, ox, j) => {
+    const c = Math.floor(j / multiplier);
+    let sum = bias ? bias[j] : 0;
+    for (let ky = 0; ky < g.kernelH; ky++)
+      for (let kx = 0; kx < g.kernelW; kx++) {
+        const y = oy * g.stride + ky - g.padTop;
+        const x = ox * g.stride + kx - g.padLeft;
+        sum += inputAt(g, input, n, y, x, c) * filters[filterIndex(g, ky, kx, j)];
+      }
+    out[outputIndex(g, n, oy, ox, j)] = sum;
+  });
   return out;
 }
 
@@ -57,27 +55,24 @@ export function depthwiseConv2dBackwardInputReference(
   multiplier: number,
 ): Float64Array {
   const dIn = new Float64Array(g.batch * g.inH * g.inW * g.inC);
-  for (let n = 0; n < g.batch; n++)
-    for (let y = 0; y < g.inH; y++)
-      for (let x = 0; x < g.inW; x++)
-        for (let c = 0; c < g.inC; c++) {
-          let sum = 0;
-          for (let ky = 0; ky < g.kernelH; ky++)
-            for (let kx = 0; kx < g.kernelW; kx++) {
-              // The output whose tap (ky, kx) reads (y, x), if the stride lands on one.
-              const sy = y + g.padTop - ky;
-              const sx = x + g.padLeft - kx;
-              if (sy % g.stride !== 0 || sx % g.stride !== 0) continue;
-              const oy = sy / g.stride;
-              const ox = sx / g.stride;
-              if (oy < 0 || oy >= g.outH || ox < 0 || ox >= g.outW) continue;
-              for (let m = 0; m < multiplier; m++) {
-                const j = c * multiplier + m;
-                sum += dOut[outputIndex(g, n, oy, ox, j)] * filters[filterIndex(g, ky, kx, j)];
-              }
-            }
-          dIn[((n * g.inH + y) * g.inW + x) * g.inC + c] = sum;
+  forEachPosition(g.batch, g.inH, g.inW, g.inC, (n, y, x, c) => {
+    let sum = 0;
+    for (let ky = 0; ky < g.kernelH; ky++)
+      for (let kx = 0; kx < g.kernelW; kx++) {
+        // The output whose tap (ky, kx) reads (y, x), if the stride lands on one.
+        const sy = y + g.padTop - ky;
+        const sx = x + g.padLeft - kx;
+        if (sy % g.stride !== 0 || sx % g.stride !== 0) continue;
+        const oy = sy / g.stride;
+        const ox = sx / g.stride;
+        if (oy < 0 || oy >= g.outH || ox < 0 || ox >= g.outW) continue;
+        for (let m = 0; m < multiplier; m++) {
+          const j = c * multiplier + m;
+          sum += dOut[outputIndex(g, n, oy, ox, j)] * filters[filterIndex(g, ky, kx, j)];
         }
+      }
+    dIn[((n * g.inH + y) * g.inW + x) * g.inC + c] = sum;
+  });
   return dIn;
 }
 

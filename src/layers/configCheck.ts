@@ -64,3 +64,20 @@ export function padding(v: unknown, what: string): 'valid' | 'same' | number {
 }
 
 export const inits = ['tutorial', 'he', 'glorot'] as const;
+
+/** A convolution's window: kernelSize, stride and padding (conv2d, depthwiseConv2d). */
+export function convWindow(v: Obj, where: string) {
+  return {
+    kernelSize: positiveInt(v.kernelSize, `${where} kernelSize`, 64),
+    stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
+    padding: optional(v, 'padding', (x) => padding(x, `${where} padding`)),
+  };
+}
+
+/** A weighted layer's useBias and init (conv2d, depthwiseConv2d, dense). */
+export function biasAndInit(v: Obj, where: string) {
+  return {
+    useBias: optional(v, 'useBias', bool(`${where} useBias`)),
+    init: optional(v, 'init', oneOf(inits, `${where} init`)),
+  };
+}

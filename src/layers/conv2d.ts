@@ -15,7 +15,7 @@ import { conv2dOnnx } from '../onnx/layers/conv2d.js';
 import type { Random } from '../random/prng.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
-import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
+import { biasAndInit, convWindow, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
 import type { Layer, Param } from './layer.js';
 import { BufferCache, batchOf, biasFor, fromForward, windowGeometry, withBias } from './layer.js';
@@ -155,11 +155,8 @@ export const conv2dLayer = defineLayer({
   validate: (v, where): { type: 'conv2d' } & Conv2DConfig => ({
     type: 'conv2d',
     filters: positiveInt(v.filters, `${where} filters`, 4096),
-    kernelSize: positiveInt(v.kernelSize, `${where} kernelSize`, 64),
-    stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
-    padding: optional(v, 'padding', (x) => padding(x, `${where} padding`)),
-    useBias: optional(v, 'useBias', bool(`${where} useBias`)),
-    init: optional(v, 'init', oneOf(inits, `${where} init`)),
+    ...convWindow(v, where),
+    ...biasAndInit(v, where),
   }),
   build: (spec, c) => new Conv2D(c.inputShape, spec, c.rng, c.dtype),
   size: (spec, input) => {

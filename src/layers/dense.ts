@@ -15,7 +15,7 @@ import {
   sizeOf,
   type Tensor,
 } from '../tensor/tensor.js';
-import { bool, inits, oneOf, optional, positiveInt } from './configCheck.js';
+import { biasAndInit, positiveInt } from './configCheck.js';
 import { type Init, initialise } from './init.js';
 import type { Layer, Param } from './layer.js';
 import { BufferCache, batchOf, biasFor, fromForward, withBias } from './layer.js';
@@ -124,8 +124,7 @@ export const denseLayer = defineLayer({
   validate: (v, where): { type: 'dense' } & DenseConfig => ({
     type: 'dense',
     units: positiveInt(v.units, `${where} units`),
-    useBias: optional(v, 'useBias', bool(`${where} useBias`)),
-    init: optional(v, 'init', oneOf(inits, `${where} init`)),
+    ...biasAndInit(v, where),
   }),
   build: (spec, c) => new Dense(c.inputShape, spec, c.rng, c.dtype),
   size: (spec, input) => ({

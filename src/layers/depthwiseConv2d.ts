@@ -15,7 +15,7 @@ import { depthwiseConv2dOnnx } from '../onnx/layers/depthwiseConv2d.js';
 import type { Random } from '../random/prng.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
-import { bool, inits, oneOf, optional, padding, positiveInt } from './configCheck.js';
+import { biasAndInit, convWindow, optional, positiveInt } from './configCheck.js';
 import { torchConv2d } from './conv2d.js';
 import { type Init, initialise } from './init.js';
 import type { Layer, Param } from './layer.js';
@@ -130,14 +130,11 @@ export const depthwiseConv2dLayer = defineLayer({
     'per-channel convolution: kernelSize, stride (1), padding (valid | same | n), depthMultiplier (1), useBias (true), init (he)',
   validate: (v, where): { type: 'depthwiseConv2d' } & DepthwiseConv2DConfig => ({
     type: 'depthwiseConv2d',
-    kernelSize: positiveInt(v.kernelSize, `${where} kernelSize`, 64),
-    stride: optional(v, 'stride', (x) => positiveInt(x, `${where} stride`, 64)),
-    padding: optional(v, 'padding', (x) => padding(x, `${where} padding`)),
+    ...convWindow(v, where),
     depthMultiplier: optional(v, 'depthMultiplier', (x) =>
       positiveInt(x, `${where} depthMultiplier`, 256),
     ),
-    useBias: optional(v, 'useBias', bool(`${where} useBias`)),
-    init: optional(v, 'init', oneOf(inits, `${where} init`)),
+    ...biasAndInit(v, where),
   }),
   build: (spec, c) => new DepthwiseConv2D(c.inputShape, spec, c.rng, c.dtype),
   size: (spec, input) => {
