@@ -1,5 +1,10 @@
-/** Creating the folder a command writes its pictures into, with a one-line error if it cannot. */
-import { mkdirSync } from 'node:fs';
+/**
+ * Making sure a command can write its outputs before it starts any work: the folder it writes
+ * pictures into, or the folder of a file it will write, created if missing, with a one-line error
+ * if that cannot be done.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describeFsError } from '../src/io/files.js';
 
 export function ensureFolder(dir: string): void {
@@ -10,5 +15,21 @@ export function ensureFolder(dir: string): void {
     const why =
       code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : describeFsError(e);
     throw new Error(`cannot create folder ${dir}: ${why}`);
+  }
+}
+
+/**
+ * Creates the folder of `file` and checks that a file can be written there, so that a long run
+ * does not end in `cannot write` (nothing is left behind; the file itself is written later).
+ */
+export function ensureWritableFile(file: string): void {
+  ensureFolder(dirname(file));
+  const probe = `${file}.${process.pid}.probe.tmp`;
+  try {
+    writeFileSync(probe, '');
+  } catch (e) {
+    throw new Error(`cannot write ${file}: ${describeFsError(e)}`);
+  } finally {
+    rmSync(probe, { force: true });
   }
 }

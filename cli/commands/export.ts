@@ -7,6 +7,7 @@ import { exportOnnx } from '../../src/onnx/exportOnnx.js';
 import { commandFlags, UsageError } from '../args.js';
 import { classNamesFlag } from '../classNamesFlag.js';
 import { Output } from '../output.js';
+import { ensureWritableFile } from '../outputFolder.js';
 
 export const exportHelp = `Usage: cnn export --model FILE --out FILE.onnx [--softmax] [--name NAME] [--classes A,B,...] [--json]
 
@@ -46,6 +47,7 @@ export function exportCommand(args: string[]): number {
   const { values } = flags;
   if (!values.model) throw new UsageError('export needs --model FILE');
   if (!values.out) throw new UsageError('export needs --out FILE.onnx');
+  ensureWritableFile(values.out);
   const out = new Output(values.json ?? false);
   const { model, metadata } = readModelFile(values.model);
   const numClasses = model.numClasses;

@@ -4,6 +4,7 @@ import { encodeModel } from '../../src/model/modelFile.js';
 import { importOnnx } from '../../src/onnx/importOnnx.js';
 import { commandFlags, UsageError } from '../args.js';
 import { Output } from '../output.js';
+import { ensureWritableFile } from '../outputFolder.js';
 
 export const importHelp = `Usage: cnn import FILE.onnx --out FILE [--scale S --offset O] [--json]
 
@@ -47,6 +48,7 @@ export function importCommand(args: string[]): number {
   const { values, positionals } = flags;
   if (positionals.length !== 1) throw new UsageError('import needs one FILE.onnx');
   if (!values.out) throw new UsageError('import needs --out FILE');
+  ensureWritableFile(values.out);
   const scale = numberOrFraction(values.scale, 'scale');
   const offset = numberOrFraction(values.offset, 'offset');
   if ((scale === undefined) !== (offset === undefined))

@@ -14,6 +14,7 @@ import { Random } from '../../src/random/prng.js';
 import { evaluate, type TrainResult } from '../../src/train/trainer.js';
 import { writeTrainingChart } from '../charts.js';
 import { Output, round4 } from '../output.js';
+import { ensureFolder, ensureWritableFile } from '../outputFolder.js';
 import { parseTrainFlags, type TrainFlags } from '../training/flags.js';
 import { planRun, type RunPlan, type RunSettings } from '../training/plan.js';
 import { runTraining } from '../training/runTraining.js';
@@ -220,6 +221,9 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 0;
   }
   const plan = planRun(flags);
+  // Every place the run writes, checked before the first step of work.
+  for (const file of [flags.out, flags.checkpoint]) if (file) ensureWritableFile(file);
+  if (flags.plot) ensureFolder(flags.plot);
   const run = plan.settings;
   const out = new Output(flags.json);
   const data = loadData(run);

@@ -1,0 +1,50 @@
+/**
+ * Output paths are checked before any work: a folder that is missing is created, and a place that
+ * cannot be written is a one-line error within a second, not after a whole training run.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { assertOneLineError, cnn } from './cliRun.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cnn-outputs-'));
+const inTheWay = join(dir, 'a-file');
+writeFileSync(inTheWay, 'not a folder');
+
+test('train refuses an --out, --checkpoint or --plot it cannot write before training', () => {
+  for (const flag of ['--out', '--checkpoint']) {
+    const started = performance.now();
+    // The best preset would train for minutes: the error must come before any of it.
+    const r = cnn('train', '--preset', 'best', flag, join(inTheWay, 'm.cnn'));
+    assertOneLineError(r, /cannot create folder .*a-file: a file is in the way/);
+    assert.ok(performance.now() - started < 5000, `${flag} took too long to fail`);
+  }
+  const r = cnn('train', '--preset', 'best', '--plot', join(inTheWay, 'charts'));
+  assertOneLineError(r, /cannot create folder .*charts/);
+});
+
+test('train and export create the folder of their output file', () => {
+  const model = join(dir, 'new', 'deeper', 'm.cnn');
+  const r = cnn(
+    'train',
+    '--train-size',
+    '100',
+    '--test-size',
+    '20',
+    '--epochs',
+    '1',
+    '--out',
+    model,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(existsSync(model));
+  const onnx = join(dir, 'onnx', 'm.onnx');
+  assert.equal(cnn('export', '--model', model, '--out', onnx).code, 0);
+  assert.ok(existsSync(onnx));
+  assertOneLineError(
+    cnn('export', '--model', model, '--out', join(inTheWay, 'm.onnx')),
+    /a file is in the way/,
+  );
+});
