@@ -26,6 +26,7 @@ import type {
   TfjsChildConfig,
 } from './protocol.js';
 import { type PeerKey, peerTitles, type Row, resultsTable, spliceReport } from './report.js';
+import { type TargetCheck, targetChecks, targetsTable } from './targets.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = resolve(here, '..', '..');
@@ -343,6 +344,8 @@ interface Report {
   measure: MeasureOptions;
   seconds: number;
   rows: Row[];
+  /** The speed targets, each with this run's figure. */
+  targets: TargetCheck[];
   notes: string[];
 }
 
@@ -359,6 +362,10 @@ function markdown(r: Report, versions: Map<string, Record<string, string>>): str
     `- Each figure: images/second, median of ${r.measure.runs} timed runs of at least ${r.measure.runSeconds} s each after a ${r.measure.warmupSeconds} s warm-up, each engine in its own process; \`(Nx)\` = cnn-ts / peer on the same row; peak RSS is the whole cnn-ts process (Node, MNIST bytes, model).`,
     '',
     resultsTable(r.rows),
+    '',
+    'Targets (ratios from this run; `—`: not measured in this run):',
+    '',
+    targetsTable(r.targets),
     ...(r.notes.length > 0 ? ['', 'Notes:', '', ...r.notes.map((n) => `- ${n}`)] : []),
     '',
   ];
@@ -421,6 +428,7 @@ async function main(): Promise<void> {
     measure: measureOptions,
     seconds: (performance.now() - started) / 1000,
     rows: plan.rows.map(({ net: _net, ...row }) => row),
+    targets: targetChecks(plan.rows),
     notes: plan.notes,
   };
   const text = markdown(report, versions);
