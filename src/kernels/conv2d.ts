@@ -14,7 +14,7 @@
 import { allocateFloat32 } from '../tensor/arena.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { addColumnSums } from './columnSums.js';
-import { type ConvGeometry, windowArgs } from './convGeometry.js';
+import { type ConvGeometry, geometryAddress } from './convGeometry.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
 import { simdFor } from './wasm/simd.js';
 
@@ -72,7 +72,7 @@ export function im2col(cols: FloatArray, input: FloatArray, n: number, g: ConvGe
   const simd = simdFor(cols, input);
   if (simd !== null) {
     const imageBytes = 4 * g.inH * g.inW * g.inC;
-    simd.im2col(cols.byteOffset, input.byteOffset + n * imageBytes, ...windowArgs(g));
+    simd.im2col(cols.byteOffset, input.byteOffset + n * imageBytes, geometryAddress(g));
     return;
   }
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
@@ -122,7 +122,7 @@ export function col2imAccumulate(
   const simd = simdFor(dIn, dCols);
   if (simd !== null) {
     const imageBytes = 4 * g.inH * g.inW * g.inC;
-    simd.col2imAccumulate(dIn.byteOffset + n * imageBytes, dCols.byteOffset, ...windowArgs(g));
+    simd.col2imAccumulate(dIn.byteOffset + n * imageBytes, dCols.byteOffset, geometryAddress(g));
     return;
   }
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
@@ -187,13 +187,7 @@ export function conv2dForward(
         image.address,
         filters.byteOffset,
         image.width,
-        g.inC,
-        g.outH,
-        g.outW,
-        g.kernelH,
-        g.kernelW,
-        g.stride,
-        outC,
+        geometryAddress(g),
       );
       continue;
     }
@@ -271,13 +265,7 @@ export function conv2dBackwardFilter(
         image.address,
         dOut.byteOffset + 4 * outOff,
         image.width,
-        g.inC,
-        g.outH,
-        g.outW,
-        g.kernelH,
-        g.kernelW,
-        g.stride,
-        outC,
+        geometryAddress(g),
       );
     } else {
       im2col(cols, input, n, g);
