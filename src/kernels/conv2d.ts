@@ -75,41 +75,7 @@ export function im2col(cols: FloatArray, input: FloatArray, n: number, g: ConvGe
     simd.im2col(cols.byteOffset, input.byteOffset + n * imageBytes, geometryAddress(g));
     return;
   }
-  const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
-  const rowLen = kernelW * inC;
-  let c = 0;
-  const imageOff = n * inH * inW * inC;
-  for (let oy = 0; oy < outH; oy++) {
-    const y0 = oy * stride - padTop;
-    for (let ox = 0; ox < outW; ox++) {
-      const x0 = ox * stride - padLeft;
-      for (let ky = 0; ky < kernelH; ky++) {
-        const y = y0 + ky;
-        if (y < 0 || y >= inH) {
-          cols.fill(0, c, c + rowLen);
-          c += rowLen;
-          continue;
-        }
-        const rowOff = imageOff + y * inW * inC;
-        if (x0 >= 0 && x0 + kernelW <= inW) {
-          // The whole kernel row is inside the image: one contiguous run in HWC.
-          const src = rowOff + x0 * inC;
-          for (let t = 0; t < rowLen; t++) cols[c + t] = input[src + t];
-          c += rowLen;
-        } else {
-          for (let kx = 0; kx < kernelW; kx++) {
-            const x = x0 + kx;
-            if (x < 0 || x >= inW) {
-              for (let ci = 0; ci < inC; ci++) cols[c++] = 0;
-            } else {
-              const src = rowOff + x * inC;
-              for (let ci = 0; ci < inC; ci++) cols[c++] = input[src + ci];
-            }
-          }
-        }
-      }
-    }
-  }
+  windows(input, cols, n, g, false);
 }
 
 /** Adds each row of dCols back onto the input pixels it was copied from (the adjoint of im2col). */
@@ -125,28 +91,52 @@ export function col2imAccumulate(
     simd.col2imAccumulate(dIn.byteOffset + n * imageBytes, dCols.byteOffset, geometryAddress(g));
     return;
   }
+  windows(dIn, dCols, n, g, true);
+}
+
+/**
+ * The walk im2col and its adjoint share: kernel row by kernel row of every window of image n, in
+ * the order of cols' rows, either copying the pixels into cols (zeros where the window hangs over
+ * the padding) or, `adjoint`, adding cols back onto those pixels.
+ */
+function windows(
+  image: FloatArray,
+  cols: FloatArray,
+  n: number,
+  g: ConvGeometry,
+  adjoint: boolean,
+): void {
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
+  const rowLen = kernelW * inC;
   let c = 0;
   const imageOff = n * inH * inW * inC;
   for (let oy = 0; oy < outH; oy++) {
     const y0 = oy * stride - padTop;
     for (let ox = 0; ox < outW; ox++) {
       const x0 = ox * stride - padLeft;
-      for (let ky = 0; ky < kernelH; ky++) {
+      for (let ky = 0; ky < kernelH; ky++, c += rowLen) {
         const y = y0 + ky;
         if (y < 0 || y >= inH) {
-          c += kernelW * inC;
+          if (!adjoint) cols.fill(0, c, c + rowLen);
           continue;
         }
         const rowOff = imageOff + y * inW * inC;
-        for (let kx = 0; kx < kernelW; kx++) {
+        if (!adjoint && x0 >= 0 && x0 + kernelW <= inW) {
+          // The whole kernel row is inside the image: one contiguous run in HWC.
+          const src = rowOff + x0 * inC;
+          for (let t = 0; t < rowLen; t++) cols[c + t] = image[src + t];
+          continue;
+        }
+        for (let kx = 0, col = c; kx < kernelW; kx++, col += inC) {
           const x = x0 + kx;
+          const pixel = rowOff + x * inC;
           if (x < 0 || x >= inW) {
-            c += inC;
-            continue;
+            if (!adjoint) cols.fill(0, col, col + inC);
+          } else if (adjoint) {
+            for (let ci = 0; ci < inC; ci++) image[pixel + ci] += cols[col + ci];
+          } else {
+            for (let ci = 0; ci < inC; ci++) cols[col + ci] = image[pixel + ci];
           }
-          const dst = rowOff + x * inC;
-          for (let ci = 0; ci < inC; ci++) dIn[dst + ci] += dCols[c++];
         }
       }
     }
