@@ -156,6 +156,7 @@ export function conv2dForward(
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
   const simd = simdFor(out, input, filters, cols);
+  const geometry = simd ? geometryAddress(g) : 0;
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
     if (bias) {
@@ -177,7 +178,7 @@ export function conv2dForward(
         image.address,
         filters.byteOffset,
         image.width,
-        geometryAddress(g),
+        geometry,
       );
       continue;
     }
@@ -246,6 +247,7 @@ export function conv2dBackwardFilter(
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
   const simd = simdFor(dFilters, dOut, input, cols);
+  const geometry = simd ? geometryAddress(g) : 0;
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
     const image = simd ? directImage(cols, input, n, g) : null;
@@ -255,7 +257,7 @@ export function conv2dBackwardFilter(
         image.address,
         dOut.byteOffset + 4 * outOff,
         image.width,
-        geometryAddress(g),
+        geometry,
       );
     } else {
       im2col(cols, input, n, g);

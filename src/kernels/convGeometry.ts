@@ -99,10 +99,11 @@ export function forEachWindow(g: ConvGeometry, visit: (corner: number, o: number
  * thread, so one record serves them all.
  */
 const record = allocateInt32(12);
+const recordAddress = record.byteOffset;
 
 /** Writes g into the record the WebAssembly kernels read and returns its address. */
 export function geometryAddress(g: ConvGeometry): number {
   const { batch, inH, inW, inC, outH, outW, outC, kernelH, kernelW, stride, padTop, padLeft } = g;
   record.set([batch, inH, inW, inC, outH, outW, outC, kernelH, kernelW, stride, padTop, padLeft]);
-  return record.byteOffset;
+  return recordAddress;
 }
