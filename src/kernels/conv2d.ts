@@ -69,12 +69,6 @@ export function im2colLength(g: ConvGeometry): number {
 
 /** Copies image n's receptive fields into cols, one row per output pixel. */
 export function im2col(cols: FloatArray, input: FloatArray, n: number, g: ConvGeometry): void {
-  const simd = simdFor(cols, input);
-  if (simd !== null) {
-    const imageBytes = 4 * g.inH * g.inW * g.inC;
-    simd.im2col(cols.byteOffset, input.byteOffset + n * imageBytes, geometryAddress(g));
-    return;
-  }
   windows(input, cols, n, g, false);
 }
 
@@ -85,19 +79,14 @@ export function col2imAccumulate(
   n: number,
   g: ConvGeometry,
 ): void {
-  const simd = simdFor(dIn, dCols);
-  if (simd !== null) {
-    const imageBytes = 4 * g.inH * g.inW * g.inC;
-    simd.col2imAccumulate(dIn.byteOffset + n * imageBytes, dCols.byteOffset, geometryAddress(g));
-    return;
-  }
   windows(dIn, dCols, n, g, true);
 }
 
 /**
  * The walk im2col and its adjoint share: kernel row by kernel row of every window of image n, in
  * the order of cols' rows, either copying the pixels into cols (zeros where the window hangs over
- * the padding) or, `adjoint`, adding cols back onto those pixels.
+ * the padding) or, `adjoint`, adding cols back onto those pixels; on the SIMD path when both
+ * arrays are in the arena.
  */
 function windows(
   image: FloatArray,
@@ -106,6 +95,13 @@ function windows(
   g: ConvGeometry,
   adjoint: boolean,
 ): void {
+  const simd = simdFor(image, cols);
+  if (simd !== null) {
+    const imageAddress = image.byteOffset + 4 * n * g.inH * g.inW * g.inC;
+    if (adjoint) simd.col2imAccumulate(imageAddress, cols.byteOffset, geometryAddress(g));
+    else simd.im2col(cols.byteOffset, imageAddress, geometryAddress(g));
+    return;
+  }
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
   const rowLen = kernelW * inC;
   let c = 0;
