@@ -65,10 +65,13 @@ export function im2col(cols: usize, input: usize, geometry: usize): void {
     // No padding anywhere: every kernel row is one contiguous run of kW*C floats.
     const stepBytes = (<usize>(g.stride * g.inC)) << 2;
     const lineBytes = (<usize>(g.inW * g.inC)) << 2;
+    const outH = g.outH;
+    const outW = g.outW;
+    const rowStepBytes = <usize>g.stride * lineBytes;
     let cp = cols;
-    for (let oy = 0; oy < g.outH; oy++) {
-      let src = input + <usize>(oy * g.stride) * lineBytes;
-      for (let ox = 0; ox < g.outW; ox++, src += stepBytes) {
+    for (let oy = 0, row = input; oy < outH; oy++, row += rowStepBytes) {
+      let src = row;
+      for (let ox = 0; ox < outW; ox++, src += stepBytes) {
         let line = src;
         for (let ky = 0; ky < kH; ky++, line += lineBytes) {
           for (let t = 0; t < rowLen; t++, cp += 4) store<f32>(cp, load<f32>(line + ((<usize>t) << 2)));
@@ -123,15 +126,15 @@ function windows(image: usize, cols: usize, g: Geometry, adjoint: bool): void {
           copy(cp, rowPtr + <usize>x0 * pixelBytes, rowBytes);
           continue;
         }
-        for (let kx = 0; kx < kW; kx++) {
-          const x = x0 + kx;
-          const col = cp + <usize>kx * pixelBytes;
+        let col = cp;
+        let pixel = rowPtr + <usize>x0 * pixelBytes;
+        for (let x = x0; x < x0 + kW; x++, col += pixelBytes, pixel += pixelBytes) {
           if (x < 0 || x >= inW) {
             if (!adjoint) zero(col, pixelBytes);
           } else if (adjoint) {
-            add(rowPtr + <usize>x * pixelBytes, col, pixelBytes);
+            add(pixel, col, pixelBytes);
           } else {
-            copy(col, rowPtr + <usize>x * pixelBytes, pixelBytes);
+            copy(col, pixel, pixelBytes);
           }
         }
       }
