@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { assertOneLineError, cnn } from './cliRun.js';
+import { assertOneLineError, cnn, trainSmallModel } from './cliRun.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-outputs-'));
 const inTheWay = join(dir, 'a-file');
@@ -27,17 +27,7 @@ test('train refuses an --out, --checkpoint or --plot it cannot write before trai
 
 test('train and export create the folder of their output file', () => {
   const model = join(dir, 'new', 'deeper', 'm.cnn');
-  const r = cnn(
-    'train',
-    '--train-size',
-    '100',
-    '--test-size',
-    '20',
-    '--epochs',
-    '1',
-    '--out',
-    model,
-  );
+  const r = trainSmallModel(model, 100);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(existsSync(model));
   const onnx = join(dir, 'onnx', 'm.onnx');

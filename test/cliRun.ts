@@ -24,6 +24,15 @@ export function cnnWithEnv(env: Record<string, string>, ...args: string[]): CliR
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Trains the default preset for one epoch on the first `trainSize` images (tested on 20) and
+ * saves it to `model`: a small real model for the commands that read one.
+ */
+export function trainSmallModel(model: string, trainSize: number): CliResult {
+  const sizes = ['--train-size', String(trainSize), '--test-size', '20', '--epochs', '1'];
+  return cnn('train', ...sizes, '--out', model);
+}
+
 /** The final JSON line that --json prints. */
 export function lastJson(r: CliResult): Record<string, unknown> {
   assert.equal(r.code, 0, `exit code; stderr: ${r.stderr}`);

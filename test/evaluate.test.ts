@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { classNamesFor, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../src/data/classNames.js';
 import { classMetrics } from '../src/train/metrics.js';
-import { assertOneLineError, cnn, lastJson } from './cliRun.js';
+import { assertOneLineError, cnn, lastJson, trainSmallModel } from './cliRun.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-evaluate-'));
 
@@ -111,17 +111,7 @@ test('Fashion-MNIST is recognised from its images and its class names printed', 
   const fashion = mkdtempSync(join(dir, 'fashion-'));
   writeSplit(fashion, 20, 75);
   const model = join(dir, 'tiny.model');
-  const t = cnn(
-    'train',
-    '--train-size',
-    '50',
-    '--test-size',
-    '20',
-    '--epochs',
-    '1',
-    '--out',
-    model,
-  );
+  const t = trainSmallModel(model, 50);
   assert.equal(t.code, 0, t.stderr);
   const r = cnn('evaluate', '--model', model, '--data', fashion);
   assert.equal(r.code, 0, r.stderr);

@@ -13,7 +13,8 @@
  *   peak.ts   not a kernel: a register-only loop that measures this core's SIMD ceiling (bench)
  *
  * Arguments are byte addresses into the imported memory (the arena of src/tensor/arena.ts, which
- * owns every buffer) and sizes. No allocation, no runtime, no static data.
+ * owns every buffer) and sizes; the convolution and pooling kernels read their sizes from a
+ * geometry record there (geometry.ts). No allocation, no runtime, no static data.
  */
 
 // @ts-nocheck: AssemblyScript types (f32, usize, v128) are not TypeScript's.

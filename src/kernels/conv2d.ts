@@ -14,7 +14,7 @@
 import { allocateFloat32 } from '../tensor/arena.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { addColumnSums } from './columnSums.js';
-import { type ConvGeometry, windowArgs } from './convGeometry.js';
+import { type ConvGeometry, geometryAddress } from './convGeometry.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
 import { simdFor } from './wasm/simd.js';
 
@@ -69,10 +69,37 @@ export function im2colLength(g: ConvGeometry): number {
 
 /** Copies image n's receptive fields into cols, one row per output pixel. */
 export function im2col(cols: FloatArray, input: FloatArray, n: number, g: ConvGeometry): void {
-  const simd = simdFor(cols, input);
+  windows(input, cols, n, g, false);
+}
+
+/** Adds each row of dCols back onto the input pixels it was copied from (the adjoint of im2col). */
+export function col2imAccumulate(
+  dIn: FloatArray,
+  dCols: FloatArray,
+  n: number,
+  g: ConvGeometry,
+): void {
+  windows(dIn, dCols, n, g, true);
+}
+
+/**
+ * The walk im2col and its adjoint share: kernel row by kernel row of every window of image n, in
+ * the order of cols' rows, either copying the pixels into cols (zeros where the window hangs over
+ * the padding) or, `adjoint`, adding cols back onto those pixels; on the SIMD path when both
+ * arrays are in the arena.
+ */
+function windows(
+  image: FloatArray,
+  cols: FloatArray,
+  n: number,
+  g: ConvGeometry,
+  adjoint: boolean,
+): void {
+  const simd = simdFor(image, cols);
   if (simd !== null) {
-    const imageBytes = 4 * g.inH * g.inW * g.inC;
-    simd.im2col(cols.byteOffset, input.byteOffset + n * imageBytes, ...windowArgs(g));
+    const imageAddress = image.byteOffset + 4 * n * g.inH * g.inW * g.inC;
+    if (adjoint) simd.col2imAccumulate(imageAddress, cols.byteOffset, geometryAddress(g));
+    else simd.im2col(cols.byteOffset, imageAddress, geometryAddress(g));
     return;
   }
   const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
@@ -83,70 +110,29 @@ export function im2col(cols: FloatArray, input: FloatArray, n: number, g: ConvGe
     const y0 = oy * stride - padTop;
     for (let ox = 0; ox < outW; ox++) {
       const x0 = ox * stride - padLeft;
-      for (let ky = 0; ky < kernelH; ky++) {
+      for (let ky = 0; ky < kernelH; ky++, c += rowLen) {
         const y = y0 + ky;
         if (y < 0 || y >= inH) {
-          cols.fill(0, c, c + rowLen);
-          c += rowLen;
+          if (!adjoint) cols.fill(0, c, c + rowLen);
           continue;
         }
         const rowOff = imageOff + y * inW * inC;
-        if (x0 >= 0 && x0 + kernelW <= inW) {
+        if (!adjoint && x0 >= 0 && x0 + kernelW <= inW) {
           // The whole kernel row is inside the image: one contiguous run in HWC.
           const src = rowOff + x0 * inC;
-          for (let t = 0; t < rowLen; t++) cols[c + t] = input[src + t];
-          c += rowLen;
-        } else {
-          for (let kx = 0; kx < kernelW; kx++) {
-            const x = x0 + kx;
-            if (x < 0 || x >= inW) {
-              for (let ci = 0; ci < inC; ci++) cols[c++] = 0;
-            } else {
-              const src = rowOff + x * inC;
-              for (let ci = 0; ci < inC; ci++) cols[c++] = input[src + ci];
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-/** Adds each row of dCols back onto the input pixels it was copied from (the adjoint of im2col). */
-export function col2imAccumulate(
-  dIn: FloatArray,
-  dCols: FloatArray,
-  n: number,
-  g: ConvGeometry,
-): void {
-  const simd = simdFor(dIn, dCols);
-  if (simd !== null) {
-    const imageBytes = 4 * g.inH * g.inW * g.inC;
-    simd.col2imAccumulate(dIn.byteOffset + n * imageBytes, dCols.byteOffset, ...windowArgs(g));
-    return;
-  }
-  const { inH, inW, inC, outH, outW, kernelH, kernelW, stride, padTop, padLeft } = g;
-  let c = 0;
-  const imageOff = n * inH * inW * inC;
-  for (let oy = 0; oy < outH; oy++) {
-    const y0 = oy * stride - padTop;
-    for (let ox = 0; ox < outW; ox++) {
-      const x0 = ox * stride - padLeft;
-      for (let ky = 0; ky < kernelH; ky++) {
-        const y = y0 + ky;
-        if (y < 0 || y >= inH) {
-          c += kernelW * inC;
+          for (let t = 0; t < rowLen; t++) cols[c + t] = image[src + t];
           continue;
         }
-        const rowOff = imageOff + y * inW * inC;
-        for (let kx = 0; kx < kernelW; kx++) {
+        for (let kx = 0, col = c; kx < kernelW; kx++, col += inC) {
           const x = x0 + kx;
+          const pixel = rowOff + x * inC;
           if (x < 0 || x >= inW) {
-            c += inC;
-            continue;
+            if (!adjoint) cols.fill(0, col, col + inC);
+          } else if (adjoint) {
+            for (let ci = 0; ci < inC; ci++) image[pixel + ci] += cols[col + ci];
+          } else {
+            for (let ci = 0; ci < inC; ci++) cols[col + ci] = image[pixel + ci];
           }
-          const dst = rowOff + x * inC;
-          for (let ci = 0; ci < inC; ci++) dIn[dst + ci] += dCols[c++];
         }
       }
     }
@@ -166,6 +152,7 @@ export function conv2dForward(
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
   const simd = simdFor(out, input, filters, cols);
+  const geometry = simd ? geometryAddress(g) : 0;
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
     if (bias) {
@@ -187,13 +174,7 @@ export function conv2dForward(
         image.address,
         filters.byteOffset,
         image.width,
-        g.inC,
-        g.outH,
-        g.outW,
-        g.kernelH,
-        g.kernelW,
-        g.stride,
-        outC,
+        geometry,
       );
       continue;
     }
@@ -262,6 +243,7 @@ export function conv2dBackwardFilter(
   const patch = g.kernelH * g.kernelW * g.inC;
   const outC = g.outC;
   const simd = simdFor(dFilters, dOut, input, cols);
+  const geometry = simd ? geometryAddress(g) : 0;
   for (let n = 0; n < g.batch; n++) {
     const outOff = n * pixels * outC;
     const image = simd ? directImage(cols, input, n, g) : null;
@@ -271,13 +253,7 @@ export function conv2dBackwardFilter(
         image.address,
         dOut.byteOffset + 4 * outOff,
         image.width,
-        g.inC,
-        g.outH,
-        g.outW,
-        g.kernelH,
-        g.kernelW,
-        g.stride,
-        outC,
+        geometry,
       );
     } else {
       im2col(cols, input, n, g);

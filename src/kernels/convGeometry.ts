@@ -1,3 +1,5 @@
+import { allocateInt32 } from '../tensor/arena.js';
+
 /**
  * Output size and padding of a 2-D convolution or pooling window (tutorial 3.1.3.2).
  * `valid` adds no padding; `same` pads so that out = ceil(in / stride), splitting the padding as
@@ -91,23 +93,17 @@ export function forEachWindow(g: ConvGeometry, visit: (corner: number, o: number
   }
 }
 
-/** A pooling geometry as the WebAssembly kernels take it, after their pointers. */
-export function poolArgs(g: ConvGeometry) {
-  return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kernelH, g.kernelW, g.stride] as const;
-}
+/**
+ * Where the WebAssembly kernels read a geometry: one record in the arena (wasm/geometry.ts),
+ * rewritten before each call, in place of a dozen arguments. Kernels run one at a time per
+ * thread, so one record serves them all.
+ */
+const record = allocateInt32(12);
+const recordAddress = record.byteOffset;
 
-/** The geometry arguments of the WASM im2col and col2im kernels, in their order. */
-export function windowArgs(g: ConvGeometry) {
-  return [
-    g.inH,
-    g.inW,
-    g.inC,
-    g.outH,
-    g.outW,
-    g.kernelH,
-    g.kernelW,
-    g.stride,
-    g.padTop,
-    g.padLeft,
-  ] as const;
+/** Writes g into the record the WebAssembly kernels read and returns its address. */
+export function geometryAddress(g: ConvGeometry): number {
+  const { batch, inH, inW, inC, outH, outW, outC, kernelH, kernelW, stride, padTop, padLeft } = g;
+  record.set([batch, inH, inW, inC, outH, outW, outC, kernelH, kernelW, stride, padTop, padLeft]);
+  return recordAddress;
 }

@@ -102,8 +102,11 @@ function stridedProduct(
   }
 }
 
-/** C[M x N] += A[M x K] . B[K x N] */
-export function matmulAccumulate(
+/**
+ * A matrix product of this module: C += op(A) . op(B) on the matrices starting at elements cOff,
+ * aOff and bOff of C, A and B. Each product's comment says which sizes M, K and N are.
+ */
+export type MatrixProduct = (
   C: FloatArray,
   cOff: number,
   A: FloatArray,
@@ -113,51 +116,31 @@ export function matmulAccumulate(
   M: number,
   K: number,
   N: number,
-): void {
-  const simd = simdFor(C, A, B);
-  if (simd !== null) {
-    simd.gemmNN(C.byteOffset + 4 * cOff, A.byteOffset + 4 * aOff, B.byteOffset + 4 * bOff, M, K, N);
-    return;
-  }
-  stridedProduct(C, cOff, A, aOff, K, 1, B, bOff, N, 1, M, K, N);
+) => void;
+
+/** A product that runs the SIMD kernel `gemm` when all three arrays are in the arena, else `loop`. */
+function product(gemm: 'gemmNN' | 'gemmTN' | 'gemmNT', loop: MatrixProduct): MatrixProduct {
+  return (C, cOff, A, aOff, B, bOff, M, K, N) => {
+    const simd = simdFor(C, A, B);
+    if (simd === null) {
+      loop(C, cOff, A, aOff, B, bOff, M, K, N);
+      return;
+    }
+    simd[gemm](C.byteOffset + 4 * cOff, A.byteOffset + 4 * aOff, B.byteOffset + 4 * bOff, M, K, N);
+  };
 }
+
+/** C[M x N] += A[M x K] . B[K x N] */
+export const matmulAccumulate = product('gemmNN', (C, cOff, A, aOff, B, bOff, M, K, N) =>
+  stridedProduct(C, cOff, A, aOff, K, 1, B, bOff, N, 1, M, K, N),
+);
 
 /** C[K x N] += A[M x K]^T . B[M x N]  (weight gradients: inputs^T . dOut) */
-export function matmulTransAAccumulate(
-  C: FloatArray,
-  cOff: number,
-  A: FloatArray,
-  aOff: number,
-  B: FloatArray,
-  bOff: number,
-  M: number,
-  K: number,
-  N: number,
-): void {
-  const simd = simdFor(C, A, B);
-  if (simd !== null) {
-    simd.gemmTN(C.byteOffset + 4 * cOff, A.byteOffset + 4 * aOff, B.byteOffset + 4 * bOff, M, K, N);
-    return;
-  }
-  stridedProduct(C, cOff, A, aOff, 1, K, B, bOff, N, 1, K, M, N);
-}
+export const matmulTransAAccumulate = product('gemmTN', (C, cOff, A, aOff, B, bOff, M, K, N) =>
+  stridedProduct(C, cOff, A, aOff, 1, K, B, bOff, N, 1, K, M, N),
+);
 
 /** C[M x P] += A[M x Q] . B[P x Q]^T  (input gradients: dOut . weights^T) */
-export function matmulTransBAccumulate(
-  C: FloatArray,
-  cOff: number,
-  A: FloatArray,
-  aOff: number,
-  B: FloatArray,
-  bOff: number,
-  M: number,
-  Q: number,
-  P: number,
-): void {
-  const simd = simdFor(C, A, B);
-  if (simd !== null) {
-    simd.gemmNT(C.byteOffset + 4 * cOff, A.byteOffset + 4 * aOff, B.byteOffset + 4 * bOff, M, Q, P);
-    return;
-  }
-  stridedProduct(C, cOff, A, aOff, Q, 1, B, bOff, 1, Q, M, Q, P);
-}
+export const matmulTransBAccumulate = product('gemmNT', (C, cOff, A, aOff, B, bOff, M, Q, P) =>
+  stridedProduct(C, cOff, A, aOff, Q, 1, B, bOff, 1, Q, M, Q, P),
+);

@@ -8,7 +8,7 @@
  * does (on MNIST's flat background that multiplies the gradient by up to 4).
  */
 import type { FloatArray } from '../tensor/tensor.js';
-import { type ConvGeometry, forEachWindow, poolArgs } from './convGeometry.js';
+import { type ConvGeometry, forEachWindow, geometryAddress } from './convGeometry.js';
 import { simdFor } from './wasm/simd.js';
 
 /** out = max over each window; argmax records the input index of each window's first maximum. */
@@ -20,7 +20,7 @@ export function maxPoolForward(
 ): void {
   const simd = simdFor(out, argmax, input);
   if (simd !== null) {
-    simd.maxPoolForward(out.byteOffset, argmax.byteOffset, input.byteOffset, ...poolArgs(g));
+    simd.maxPoolForward(out.byteOffset, argmax.byteOffset, input.byteOffset, geometryAddress(g));
     return;
   }
   const { inW, inC, kernelH, kernelW } = g;
@@ -69,7 +69,7 @@ export function maxPoolBackwardAllTies(
   const simd = simdFor(dIn, dOut, input, out);
   if (simd !== null) {
     const pointers = [dIn.byteOffset, dOut.byteOffset, input.byteOffset, out.byteOffset] as const;
-    simd.maxPoolBackwardAllTies(...pointers, ...poolArgs(g));
+    simd.maxPoolBackwardAllTies(...pointers, geometryAddress(g));
     return;
   }
   forEachWindow(g, (corner, o) => {
