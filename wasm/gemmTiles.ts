@@ -27,7 +27,7 @@ function loadB(cols: i32, p: usize): v128 {
   return cols == 1 ? v128.load32_zero(p) : v128.load(p);
 }
 
-/** The A element at p, in every lane a B vector of `cols` columns uses. */
+/** The A element at p in every lane of a `cols`-column tile (lane 0 alone when cols is 1). */
 // @ts-ignore: decorator
 @inline
 function loadA(cols: i32, p: usize): v128 {
