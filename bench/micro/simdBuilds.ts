@@ -1,11 +1,12 @@
 /**
  * The two builds of the SIMD kernels side by side: plain (multiply, then add) and relaxed SIMD
- * (fused multiply-add), on the bench's training rows for the Keras-style CNN and the `best` net,
- * each figure measured by the bench's own cnn-ts process (bench/oursChild.ts: images/second,
- * median of 5 timed runs of 1 s after a 0.5 s warm-up). The builds alternate row by row and round
- * by round, so both see the same machine load; a cell is the median over the rounds. The relaxed
- * runs add `--experimental-wasm-relaxed-simd` where this Node needs it (Node 20); the plain runs
- * set CNN_TS_NO_RELAXED=1.
+ * (fused multiply-add), on the bench's training rows for the Keras-style CNN and the `best` net
+ * (bench batch sizes, one thread), each figure measured by the bench's own cnn-ts process
+ * (bench/oursChild.ts: median of 5 timed runs of 1 s after a 0.5 s warm-up) in images per
+ * CPU-second, which other jobs on a shared machine distort less than wall time. The builds
+ * alternate row by row and round by round, so both see the same machine load; a cell is the
+ * median over the rounds. The relaxed runs add `--experimental-wasm-relaxed-simd` where this Node
+ * needs it (Node 20); the plain runs set CNN_TS_NO_RELAXED=1.
  * Run: node dist/bench/micro/simdBuilds.js [rounds=3]
  */
 import { loadavg } from 'node:os';
@@ -28,23 +29,21 @@ const builds = {
 
 const rows = benchNetworks
   .filter((n) => n.key === 'keras' || n.key === 'best')
-  .flatMap((net) =>
-    [1, 2].map((threads) => ({
-      label: `${net.title}, training, batch ${net.trainBatches[0]}, ${threads} thread(s)`,
-      config: {
-        kind: 'throughput',
-        spec: net.spec,
-        case: {
-          id: net.key,
-          task: 'train',
-          batch: net.trainBatches[0] ?? 32,
-          learningRate: net.learningRate,
-        },
-        threads,
-        measure: { warmupSeconds: 0.5, runSeconds: 1, runs: 5 },
-      } satisfies OursChildConfig,
-    })),
-  );
+  .map((net) => ({
+    label: `${net.title}, training, batch ${net.trainBatches[0]}, 1 thread`,
+    config: {
+      kind: 'throughput',
+      spec: net.spec,
+      case: {
+        id: net.key,
+        task: 'train',
+        batch: net.trainBatches[0] ?? 32,
+        learningRate: net.learningRate,
+      },
+      threads: 1,
+      measure: { warmupSeconds: 0.5, runSeconds: 1, runs: 5, clock: 'cpu' },
+    } satisfies OursChildConfig,
+  }));
 
 const figures = rows.map(() => ({ plain: [] as number[], relaxed: [] as number[] }));
 console.log(
@@ -75,7 +74,7 @@ for (let round = 0; round < rounds; round++) {
     }
   }
 }
-console.log('| row | plain img/s | relaxed img/s | relaxed / plain |');
+console.log('| row | plain, img per CPU-s | relaxed, img per CPU-s | relaxed / plain |');
 console.log('|---|---:|---:|---:|');
 for (const [i, row] of rows.entries()) {
   const plain = median(figures[i]?.plain ?? []);
