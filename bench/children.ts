@@ -10,11 +10,15 @@ export interface ChildRun {
   wallSeconds: number;
 }
 
-/** Never rejects: a missing program, a crash or a timeout become `skipped` with the reason. */
+/**
+ * Never rejects: a missing program, a crash or a timeout become `skipped` with the reason. `env`
+ * adds to (or, as undefined, removes from) this process's environment.
+ */
 export function runChild(
   command: string,
   args: readonly string[],
   timeoutSeconds: number,
+  env: Record<string, string | undefined> = {},
 ): Promise<ChildRun> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -23,7 +27,10 @@ export function runChild(
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');

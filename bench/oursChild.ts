@@ -7,6 +7,7 @@
 import { parallelTrainerFor } from '../cli/training/threads.js';
 import { type Dataset, fillBatch, take } from '../src/data/dataset.js';
 import { defaultMnistDir, loadMnist, loadSplit } from '../src/data/mnistFiles.js';
+import { simdBuild } from '../src/kernels/wasm/simd.js';
 import { Sequential } from '../src/model/sequential.js';
 import { createOptimizer } from '../src/optim/create.js';
 import { SGD } from '../src/optim/sgd.js';
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as OursChildConfig;
   const result =
     config.kind === 'throughput' ? await throughput(config) : await timeToAccuracy(config);
-  reply({ versions: { node: process.version }, results: [result] });
+  reply({ versions: { node: process.version, simd: simdBuild() ?? 'off' }, results: [result] });
 }
 
 main().catch((error: unknown) => {

@@ -189,7 +189,8 @@ function buildJobs(
     }
   };
 
-  // cnn-ts: one process per figure, so each peak RSS is that run's own.
+  // cnn-ts: one process per figure, so each peak RSS is that run's own. Node flags given to the
+  // bench (e.g. --experimental-wasm-relaxed-simd) pass on to these processes.
   const node = process.execPath;
   for (const row of rows) {
     const config: OursChildConfig =
@@ -211,7 +212,7 @@ function buildJobs(
     jobs.push({
       label: `cnn-ts ${row.net.key} ${row.task} batch ${row.batch}, ${row.threads} thread(s)`,
       command: node,
-      args: [join(here, 'oursChild.js'), JSON.stringify(config)],
+      args: [...process.execArgv, join(here, 'oursChild.js'), JSON.stringify(config)],
       timeoutSeconds: row.task === 'timeToAccuracy' ? 700 : 30 + perCaseSeconds(measureOptions),
       take: (o) => {
         remember('cnn-ts')(o);
@@ -320,7 +321,8 @@ function buildJobs(
 }
 
 function versionLine(versions: Map<string, Record<string, string>>, machine: MachineInfo): string {
-  const parts = [`Node ${machine.node}`];
+  const simd = versions.get('cnn-ts')?.simd;
+  const parts = [`Node ${machine.node}${simd ? ` (cnn-ts SIMD kernels: ${simd})` : ''}`];
   const np = versions.get('numpy');
   if (np) parts.push(`${NUMPY_PYTHON}: Python ${np.python}, numpy ${np.numpy}`);
   const torch = versions.get('torch');
@@ -418,7 +420,10 @@ async function main(): Promise<void> {
     process.stderr.write(`warning: ${blasWarning}\n`);
   }
   const report: Report = {
-    command: `npm run bench${args.quick ? ' -- --quick' : ''}`,
+    command:
+      process.execArgv.length > 0
+        ? `node ${process.execArgv.join(' ')} dist/bench/run.js${args.quick ? ' --quick' : ''}`
+        : `npm run bench${args.quick ? ' -- --quick' : ''}`,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     mode,
     machine,

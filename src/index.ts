@@ -33,7 +33,14 @@ export * from './kernels/depthwiseConv2d.js';
 export * from './kernels/matmul.js';
 export * from './kernels/maxPool2d.js';
 export { softmaxCrossEntropy } from './kernels/softmaxCrossEntropy.js';
-export { initSimdKernels, setSimdEnabled, simdAvailable } from './kernels/wasm/simd.js';
+export {
+  initSimdKernels,
+  type SimdBuild,
+  setRelaxedSimdEnabled,
+  setSimdEnabled,
+  simdAvailable,
+  simdBuild,
+} from './kernels/wasm/simd.js';
 export { Activation, ReLU } from './layers/activation.js';
 export { AvgPool2D, type AvgPool2DConfig } from './layers/avgPool2d.js';
 export { BatchNorm, type BatchNormConfig, type CrossThreadSum } from './layers/batchNorm.js';

@@ -17,7 +17,19 @@ export function cnn(...args: string[]): CliResult {
 
 /** Runs `cnn` with extra environment variables (e.g. the ones npm sets for its scripts). */
 export function cnnWithEnv(env: Record<string, string>, ...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [cli, ...args], {
+  return cnnIn({ env }, ...args);
+}
+
+/** Runs `cnn` in a Node started with `nodeFlags` (e.g. --experimental-wasm-relaxed-simd). */
+export function cnnWithNodeFlags(nodeFlags: string[], ...args: string[]): CliResult {
+  return cnnIn({ nodeFlags }, ...args);
+}
+
+function cnnIn(
+  { env = {}, nodeFlags = [] }: { env?: Record<string, string>; nodeFlags?: string[] },
+  ...args: string[]
+): CliResult {
+  const r = spawnSync(process.execPath, [...nodeFlags, cli, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });

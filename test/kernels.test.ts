@@ -1,7 +1,9 @@
 /**
  * Every fast kernel against its reference twin, on random shapes with odd sizes, stride 2 and
  * `same` padding, down each path the engine can take: TypeScript on float64, TypeScript on
- * float32, and WebAssembly SIMD on float32 arrays in the arena.
+ * float32, and WebAssembly SIMD on float32 arrays in the arena. The SIMD path runs the build of the
+ * kernels this engine picks: SIMD only in Node 20 without flags; the relaxed-SIMD build (fused
+ * multiply-add) where relaxed SIMD is on, which test/relaxedSimd.test.ts runs this file under.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -67,11 +69,18 @@ import {
 import { sgdUpdate } from '../src/kernels/sgd.js';
 import { softmaxCrossEntropy } from '../src/kernels/softmaxCrossEntropy.js';
 import { tutorialSoftmaxCrossEntropy } from '../src/kernels/softmaxCrossEntropy.reference.js';
-import { initSimdKernels, setSimdEnabled, simdAvailable } from '../src/kernels/wasm/simd.js';
+import {
+  initSimdKernels,
+  setRelaxedSimdEnabled,
+  setSimdEnabled,
+  simdAvailable,
+  simdBuild,
+} from '../src/kernels/wasm/simd.js';
 import { Random } from '../src/random/prng.js';
 import { allocateFloat32, allocateInt32, inArena } from '../src/tensor/arena.js';
 import { allocate, type FloatArray } from '../src/tensor/tensor.js';
 import { assertClose, randomArray, relativeError } from './helpers.js';
+import { engineOffersRelaxedSimd } from './relaxedSimdProbe.js';
 
 type Path = 'ts-float64' | 'ts-float32' | 'simd-float32';
 // The SIMD path runs wherever it is available; the first test fails if it is missing unexpectedly.
@@ -115,6 +124,29 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, path: Pat
 
 test('the SIMD path is available here unless switched off by CNN_TS_NO_WASM', () => {
   assert.equal(simdAvailable(), process.env.CNN_TS_NO_WASM !== '1');
+});
+
+test('the SIMD kernels are the relaxed build exactly where relaxed SIMD is on and wanted', () => {
+  const expected = !simdAvailable()
+    ? null
+    : engineOffersRelaxedSimd() && process.env.CNN_TS_NO_RELAXED !== '1'
+      ? 'relaxed'
+      : 'plain';
+  assert.equal(simdBuild(), expected);
+  // Set by test/relaxedSimd.test.ts when it runs this file with relaxed SIMD on or off.
+  const asked = process.env.CNN_TS_EXPECT_SIMD_BUILD;
+  if (asked !== undefined) assert.equal(simdBuild(), asked);
+});
+
+test('setRelaxedSimdEnabled(false) switches to the plain build, and back', () => {
+  const before = simdBuild();
+  const was = setRelaxedSimdEnabled(false);
+  try {
+    assert.equal(simdBuild(), simdAvailable() ? 'plain' : null);
+  } finally {
+    setRelaxedSimdEnabled(was);
+  }
+  assert.equal(simdBuild(), before);
 });
 
 test('initSimdKernels resolves to whether SIMD runs here', async () => {
@@ -168,6 +200,8 @@ test('matmul kernels equal the textbook loops on tile-edge and odd sizes', () =>
     [8, 16, 8],
     [3, 10, 1352],
     [13, 21, 6],
+    // Wide (column blocks of 8, then 4, then 1) with a ragged bottom row pair.
+    [6, 11, 29],
   ];
   for (const [M, K, N] of sizes) {
     const A = gaussians(rng, M * K);

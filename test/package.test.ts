@@ -78,6 +78,7 @@ test('a new project installs the packed tarball and runs every example against i
     'dist/src/node.js',
     'dist/cli/main.js',
     'dist/src/kernels/wasm/simdModule.generated.js',
+    'dist/src/kernels/wasm/simdRelaxedModule.generated.js',
   ]) {
     assert.ok(files.includes(f), `the package holds ${f}`);
   }

@@ -1,10 +1,12 @@
 /**
  * The engine's WebAssembly SIMD kernels, written in AssemblyScript and compiled at build time by
  * scripts/buildWasm.mjs into src/kernels/wasm/simdModule.generated.ts (the bytes, and the
- * `SimdKernels` signatures of the exports below). Each export is the f32 twin of a TypeScript
- * kernel in src/kernels/, with the same maths and the same overwrite-or-accumulate contract:
+ * `SimdKernels` signatures of the exports below) and, with relaxed SIMD on, into
+ * simdRelaxedModule.generated.ts (the same kernels with fused multiply-adds: madd.ts). Each
+ * export is the f32 twin of a TypeScript kernel in src/kernels/, with the same maths and the same
+ * overwrite-or-accumulate contract:
  *
- *   gemm.ts   matrix products (matmul.ts), built from the register tiles of gemmTiles.ts
+ *   gemm.ts   matrix products (matmul.ts), built from the register tile of gemmTiles.ts
  *   conv.ts   direct convolution without padding, im2col and col2im (conv2d.ts), and the
  *             column sums of bias gradients (columnSums.ts)
  *   pool.ts   max pooling forward and backward (maxPool2d.ts)

@@ -14,6 +14,7 @@ import {
   SGD,
   SoftmaxCrossEntropy,
   setSimdEnabled,
+  simdBuild,
   sizeOf,
   take,
   tutorialPreset,
@@ -81,6 +82,8 @@ export async function runEngine(
   const details = {
     where,
     simd: !available ? 'unavailable' : wanted ? 'on' : 'off (setSimdEnabled(false))',
+    // Which build of the SIMD kernels: relaxed (fused multiply-add) where the engine offers it.
+    ...(available && wanted ? { kernels: simdBuild() ?? 'none' } : {}),
   };
   return { engine: run.engine, details, results };
 }

@@ -94,9 +94,11 @@ async function runInNode(
 ): Promise<EngineResult> {
   log('node: cnn-ts, same bundle');
   const child = join(dirname(fileURLToPath(import.meta.url)), 'nodeEngine.js');
+  // Node flags given to the bench (e.g. --experimental-wasm-relaxed-simd) pass on, so the
+  // browser/Node ratio can compare the same build of the SIMD kernels.
   const { output } = await runChild(
     process.execPath,
-    [child, JSON.stringify({ bundle, run })],
+    [...process.execArgv, child, JSON.stringify({ bundle, run })],
     timeoutSeconds(run.measure),
   );
   if (output.skipped) return { engine: run.engine, skipped: output.skipped, results: [] };

@@ -19,7 +19,7 @@ import {
   im2colLength,
 } from '../../src/kernels/conv2d.js';
 import { type ConvGeometry, convGeometry, type Padding } from '../../src/kernels/convGeometry.js';
-import { allocateFloat32, simdFor } from '../../src/kernels/wasm/simd.js';
+import { allocateFloat32, simdBuild, simdFor } from '../../src/kernels/wasm/simd.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { Sequential } from '../../src/model/sequential.js';
 import type { LayerSpec } from '../../src/model/spec.js';
@@ -241,6 +241,7 @@ const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length))
 for (const r of table)
   console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  '));
 console.log(
-  `${net}, batch ${batch}, 1 thread, median of ${steps} steps; SIMD ceiling measured ${ceiling.toFixed(1)} GFLOP/s; ` +
+  `${net}, batch ${batch}, 1 thread, median of ${steps} steps; ${simdBuild()} SIMD kernels; ` +
+    `SIMD ceiling (multiply + add) measured ${ceiling.toFixed(1)} GFLOP/s; ` +
     `${cpus()[0]?.model ?? 'cpu?'}; load average ${loadavg()[0].toFixed(2)}`,
 );

@@ -25,11 +25,16 @@ const SIMD_PROBE = new Uint8Array([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
 ]);
 
-/** CNN_TS_NO_WASM=1 in the environment keeps everything on the TypeScript path. */
-export function wasmForcedOff(): boolean {
+/** Whether the environment variable `name` is '1' (always false where there is no process.env). */
+export function envFlag(name: string): boolean {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env;
-  return env?.CNN_TS_NO_WASM === '1';
+  return env?.[name] === '1';
+}
+
+/** CNN_TS_NO_WASM=1 in the environment keeps everything on the TypeScript path. */
+export function wasmForcedOff(): boolean {
+  return envFlag('CNN_TS_NO_WASM');
 }
 
 function createMemory(): WebAssembly.Memory | null {
