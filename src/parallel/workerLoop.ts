@@ -10,6 +10,7 @@ import { Random } from '../random/prng.js';
 import { ShardRunner } from '../train/gradients.js';
 import { createCrossThreadSums, synchronisedLayers, waitWithoutLimit } from './crossThreadSums.js';
 import { CONTROL, doneSlot, reportFailure, WORKER_STATUS, type WorkerInit } from './protocol.js';
+import { Spinner } from './spinWait.js';
 
 /** `beforeStep` (tests only) runs at the start of every step, numbered from 1. */
 export function runWorker(
@@ -44,8 +45,11 @@ export function runWorker(
   ready();
 
   let generation = 0;
+  const spinner = new Spinner();
   for (;;) {
-    Atomics.wait(control, CONTROL.generation, generation);
+    const last = generation;
+    if (!spinner.spin(control, CONTROL.generation, (v) => v !== last))
+      Atomics.wait(control, CONTROL.generation, generation);
     if (Atomics.load(control, CONTROL.stop) !== 0) break;
     generation = Atomics.load(control, CONTROL.generation);
     try {

@@ -7,6 +7,7 @@
  * naming the worker and the cause.
  */
 import { failureMessage, statusSlot, WORKER_STATUS } from './protocol.js';
+import type { Spinner } from './spinWait.js';
 
 /** How long a worker may lag behind the main thread's own share of a step before it is given up. */
 export function stallLimitMs(ownShareMs: number): number {
@@ -18,6 +19,8 @@ export interface WorkerWatch {
   readonly control: Int32Array;
   readonly errors: Uint8Array;
   readonly threads: number;
+  /** The waiting thread's spin budget (spinWait.ts). */
+  readonly spinner: Spinner;
 }
 
 /**
@@ -33,6 +36,7 @@ export function waitForWorker(
   limitMs: number,
 ): void {
   const { control } = watch;
+  if (watch.spinner.spin(control, slot, done)) return;
   const deadline = since + limitMs;
   for (;;) {
     const v = Atomics.load(control, slot);
