@@ -176,6 +176,19 @@ test('a spinning wait sees another thread’s write at once and gives up after i
     false,
   );
   assert.ok(performance.now() - started < MAX_SPIN_MS + 1000);
+  // A wait that the spin cannot end sleeps, through the caller's own sleeping loop.
+  let slept = 0;
+  spinner.wait(
+    control,
+    0,
+    (v) => v === 5,
+    () => {
+      slept++;
+      Atomics.store(control, 0, 5);
+    },
+  );
+  assert.equal(slept, 1);
+  Atomics.store(control, 0, 0);
   // Another thread writes while this one spins: seen without sleeping. The writer starts
   // writing as soon as it runs, and keeps writing, so a spin of any budget meets it.
   const writer = new Worker(

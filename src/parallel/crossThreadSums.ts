@@ -58,11 +58,17 @@ export function waitWithoutLimit(control: Int32Array, threads: number) {
   const spinner = new Spinner();
   return (thread: number, count: number): void => {
     const slot = arrivalSlot(threads, thread);
-    if (spinner.spin(control, slot, (v) => v >= count)) return;
-    for (;;) {
-      const v = Atomics.load(control, slot);
-      if (v >= count) return;
-      Atomics.wait(control, slot, v);
-    }
+    spinner.wait(
+      control,
+      slot,
+      (v) => v >= count,
+      () => {
+        for (;;) {
+          const v = Atomics.load(control, slot);
+          if (v >= count) return;
+          Atomics.wait(control, slot, v);
+        }
+      },
+    );
   };
 }

@@ -3,37 +3,41 @@
  * microseconds (a futex wake and, on a virtual machine, waking an idle virtual CPU), as much as
  * a tenth of a small net's whole step, and it is paid at every hand-over between threads. A
  * thread whose partner is about to answer therefore reads the slot in a loop first and sleeps
- * only once a short budget is spent. The budget adapts: it halves after each spin that ends in
- * sleep anyway (the partner is far behind, or shares this core with other programs, where
- * spinning would only take time from it) and doubles back after each spin that pays off.
+ * only once a short budget is spent. It spins only while its partner answered within that budget
+ * the time before: a partner that takes long (a big net's serial work between steps, or a core
+ * shared with other programs, where spinning would take time from the partner) is waited for
+ * asleep.
  */
 
-/** Longest spin, in milliseconds: more than a small net's serial work between two steps. */
+/** How long a thread spins before it sleeps, in milliseconds: more than a small net's serial work. */
 export const MAX_SPIN_MS = 0.3;
-const MIN_SPIN_MS = 0.01;
 
-/** One waiting site's spin budget (each thread keeps its own). */
+/** One waiting site's spinning (each thread keeps its own). */
 export class Spinner {
-  private budgetMs = MAX_SPIN_MS;
+  private lastWaitMs = 0;
 
   /**
-   * Reads control[slot] until `done(value)` or the budget is spent; returns whether it was done.
-   * The caller sleeps (Atomics.wait) if not.
+   * Returns once `done(control[slot])`: spins first if the last wait was short, then calls
+   * `sleep`, which must return only once it is done (or throw).
    */
-  spin(control: Int32Array, slot: number, done: (value: number) => boolean): boolean {
-    const deadline = performance.now() + this.budgetMs;
+  wait(control: Int32Array, slot: number, done: (value: number) => boolean, sleep: () => void) {
+    const started = performance.now();
+    if (!this.spin(control, slot, done, this.lastWaitMs <= MAX_SPIN_MS ? MAX_SPIN_MS : 0)) sleep();
+    this.lastWaitMs = performance.now() - started;
+  }
+
+  /** Reads control[slot] until `done(value)` or `budgetMs` have passed; returns whether done. */
+  spin(
+    control: Int32Array,
+    slot: number,
+    done: (value: number) => boolean,
+    budgetMs = MAX_SPIN_MS,
+  ): boolean {
+    const deadline = performance.now() + budgetMs;
     for (;;) {
       // The clock is read once every few dozen loads: it costs more than a load.
-      for (let i = 0; i < 64; i++) {
-        if (done(Atomics.load(control, slot))) {
-          this.budgetMs = Math.min(MAX_SPIN_MS, 2 * this.budgetMs);
-          return true;
-        }
-      }
-      if (performance.now() >= deadline) {
-        this.budgetMs = Math.max(MIN_SPIN_MS, this.budgetMs / 2);
-        return false;
-      }
+      for (let i = 0; i < 64; i++) if (done(Atomics.load(control, slot))) return true;
+      if (performance.now() >= deadline) return false;
     }
   }
 }

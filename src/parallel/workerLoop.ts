@@ -48,8 +48,12 @@ export function runWorker(
   const spinner = new Spinner();
   for (;;) {
     const last = generation;
-    if (!spinner.spin(control, CONTROL.generation, (v) => v !== last))
-      Atomics.wait(control, CONTROL.generation, generation);
+    spinner.wait(
+      control,
+      CONTROL.generation,
+      (v) => v !== last,
+      () => Atomics.wait(control, CONTROL.generation, last),
+    );
     if (Atomics.load(control, CONTROL.stop) !== 0) break;
     generation = Atomics.load(control, CONTROL.generation);
     try {

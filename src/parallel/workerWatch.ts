@@ -36,21 +36,22 @@ export function waitForWorker(
   limitMs: number,
 ): void {
   const { control } = watch;
-  if (watch.spinner.spin(control, slot, done)) return;
   const deadline = since + limitMs;
-  for (;;) {
-    const v = Atomics.load(control, slot);
-    if (done(v)) return;
-    const failure = workerFailure(watch, worker);
-    if (failure) throw new Error(failure);
-    const left = deadline - performance.now();
-    if (left <= 0) {
-      throw new Error(
-        `worker ${worker} stopped answering: nothing from it for ${(limitMs / 1000).toFixed(1)} s while the main thread waited (killed, out of memory or stuck)`,
-      );
+  watch.spinner.wait(control, slot, done, () => {
+    for (;;) {
+      const v = Atomics.load(control, slot);
+      if (done(v)) return;
+      const failure = workerFailure(watch, worker);
+      if (failure) throw new Error(failure);
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new Error(
+          `worker ${worker} stopped answering: nothing from it for ${(limitMs / 1000).toFixed(1)} s while the main thread waited (killed, out of memory or stuck)`,
+        );
+      }
+      Atomics.wait(control, slot, v, Math.min(left, 100));
     }
-    Atomics.wait(control, slot, v, Math.min(left, 100));
-  }
+  });
 }
 
 /** A one-line description of how worker `worker` failed, or null while it is alive. */
