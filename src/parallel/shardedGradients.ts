@@ -9,7 +9,8 @@
  * (bitwise): both are a ShardRunner over the whole batch. Threads synchronise with
  * Atomics.wait/notify, not messages, so a step costs no event-loop round trip and `compute` is
  * synchronous; each waiting thread spins briefly before it sleeps (spinWait.ts), since waking a
- * sleeping thread costs as much as a tenth of a small net's step. The optimizer is not here: the training step (src/train/step.ts) runs it.
+ * sleeping thread costs as much as a tenth of a small net's step. The optimizer is not here: the
+ * training step (src/train/step.ts) runs it.
  * A worker that throws, exits or stops answering fails the step with a one-line error naming it
  * (workerWatch.ts) rather than leaving this thread waiting for ever.
  *

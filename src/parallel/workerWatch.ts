@@ -19,7 +19,7 @@ export interface WorkerWatch {
   readonly control: Int32Array;
   readonly errors: Uint8Array;
   readonly threads: number;
-  /** The waiting thread's spin budget (spinWait.ts). */
+  /** How the waiting thread spins before it sleeps (spinWait.ts). */
   readonly spinner: Spinner;
 }
 
