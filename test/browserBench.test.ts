@@ -1,8 +1,8 @@
 /**
  * The browser benchmark end to end with tiny budgets, in Debian's headless Chromium: every
  * engine and case yields a positive finite images/second or a stated reason, the engines that
- * must run in a browser did (cnn-ts with SIMD on and off, ConvNetJS, TF.js cpu, TF.js wasm
- * inference), and the JSON report holds the printed table's rows. Figures here mean nothing;
+ * must run in a browser did (cnn-ts with SIMD on and off and on two workers, ConvNetJS, TF.js
+ * cpu, TF.js wasm inference), and the JSON report holds the printed table's rows. Figures here mean nothing;
  * `npm run bench:browser` measures.
  */
 import assert from 'node:assert/strict';
@@ -53,6 +53,10 @@ test('the browser benchmark measures every engine in headless Chromium or says w
         `${key} ${c.id}: ${JSON.stringify(row(key).cells[c.id])}`,
       );
   }
+  assert.ok(
+    isFigure(row('cnn-ts-workers2').cells.train128),
+    `2 workers, batch-128 training: ${JSON.stringify(row('cnn-ts-workers2').cells.train128)}`,
+  );
   assert.equal(row('cnn-ts').details.simd, 'on', 'the browser worker runs the SIMD kernels');
   assert.match(row('cnn-ts-nosimd').details.simd, /^off/);
   // Two rounds pool their runs.

@@ -13,6 +13,7 @@ import { Sequential } from '../src/model/sequential.js';
 import type { ModelSpec } from '../src/model/spec.js';
 import { SGD } from '../src/optim/sgd.js';
 import { createParallelTrainer } from '../src/parallel/parallelTrainer.js';
+import { MAX_SPIN_MS, Spinner } from '../src/parallel/spinWait.js';
 import { tutorialPreset } from '../src/presets.js';
 import { createTrainStep } from '../src/train/step.js';
 import { evaluate, train } from '../src/train/trainer.js';
@@ -161,4 +162,48 @@ test('bad options and batches are refused with one-line errors', async () => {
     await trainer.close();
   }
   assert.throws(() => trainer.compute(new Float32Array(784), new Int32Array(1), 1), /closed/);
+});
+
+test('a spinning wait sees another thread’s write at once and gives up after its short budget', async () => {
+  const { Worker } = await import('node:worker_threads');
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const spinner = new Spinner();
+  // Nobody writes: the spin ends after its budget (plus generous slack for a loaded machine's
+  // scheduling) and says so, leaving the caller to sleep.
+  const started = performance.now();
+  assert.equal(
+    spinner.spin(control, 0, (v) => v !== 0),
+    false,
+  );
+  assert.ok(performance.now() - started < MAX_SPIN_MS + 1000);
+  // A wait that the spin cannot end sleeps, through the caller's own sleeping loop.
+  let slept = 0;
+  spinner.wait(
+    control,
+    0,
+    (v) => v === 5,
+    () => {
+      slept++;
+      Atomics.store(control, 0, 5);
+    },
+  );
+  assert.equal(slept, 1);
+  Atomics.store(control, 0, 0);
+  // Another thread writes while this one spins: seen without sleeping. The writer starts
+  // writing as soon as it runs, and keeps writing, so a spin of any budget meets it.
+  const writer = new Worker(
+    `const c = new Int32Array(require('node:worker_threads').workerData);
+     Atomics.store(c, 1, 1);
+     for (let i = 1; Atomics.load(c, 1) !== 2; i++) Atomics.store(c, 0, i);`,
+    { eval: true, workerData: control.buffer },
+  );
+  try {
+    while (Atomics.load(control, 1) !== 1) Atomics.wait(control, 1, 0, 5);
+    let seen = false;
+    for (let i = 0; i < 100 && !seen; i++) seen = spinner.spin(control, 0, (v) => v > 1000);
+    assert.ok(seen, 'the other thread’s writes were seen while spinning');
+  } finally {
+    Atomics.store(control, 1, 2);
+    await writer.terminate();
+  }
 });

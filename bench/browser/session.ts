@@ -14,7 +14,7 @@ import { runChild } from '../children.js';
 import { machineInfo, uptime } from '../machine.js';
 import type { MeasureOptions } from '../measure.js';
 import { buildBundles } from './bundle.js';
-import { CASES, ENGINE_ORDER, WORKERS2_ONLY, WORKERS2_REASON } from './cases.js';
+import { CASES, ENGINE_ORDER } from './cases.js';
 import type { EngineId, EngineResult, EngineRun, PageInfo } from './protocol.js';
 import { type BrowserReport, markdownOf, ratiosOf, rowOf } from './report.js';
 import { startServer } from './server.js';
@@ -169,17 +169,10 @@ export async function runSession(options: SessionOptions): Promise<BrowserReport
   }
   const resultOf = (engine: EngineId): EngineResult =>
     results.get(engine) ?? { engine, skipped: 'left out (--only)', results: [] };
-  const workers2: EngineResult = {
-    engine: 'cnn-ts',
-    results: CASES.map((c) => ({
-      id: c.id,
-      error: c.id === 'train128' ? WORKERS2_REASON : WORKERS2_ONLY,
-    })),
-  };
   const rows = [
     rowOf('cnn-ts', resultOf('cnn-ts')),
     rowOf('cnn-ts-nosimd', resultOf('cnn-ts-nosimd')),
-    rowOf('cnn-ts-workers2', workers2),
+    rowOf('cnn-ts-workers2', resultOf('cnn-ts-workers2')),
     rowOf('cnn-ts-node', resultOf('cnn-ts-node')),
     ...(['convnetjs', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgl'] as const).map((k) =>
       rowOf(k, resultOf(k)),

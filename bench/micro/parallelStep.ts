@@ -2,13 +2,13 @@
  * Micro-benchmark: training throughput through the parallel trainer at a given batch size and
  * thread count, on real MNIST, in wall time and in images per CPU-second (all threads), timed by
  * the bench's timing loop. Run:
- *   node dist/bench/micro/parallelStep.js [batch=128] [threads=1,2] [net=tutorial|keras]
+ *   node dist/bench/micro/parallelStep.js [batch=128] [threads=1,2] [net=keras or a preset name]
  */
 import { fillBatch, take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../../src/data/mnistFiles.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { createParallelTrainer } from '../../src/parallel/parallelTrainer.js';
-import { tutorialPreset } from '../../src/presets.js';
+import { presets } from '../../src/presets.js';
 import { createTrainStep } from '../../src/train/step.js';
 import { evaluate } from '../../src/train/trainer.js';
 import { measure } from '../measure.js';
@@ -21,9 +21,19 @@ const net = process.argv[4] ?? 'tutorial';
 const mnist = loadMnist(defaultMnistDir());
 const data = take(mnist.train, 10000);
 const test = take(mnist.test, 2000);
-const spec = net === 'keras' ? kerasSpec : tutorialPreset.spec;
+const preset = presets[net];
+const spec = net === 'keras' ? kerasSpec : preset?.spec;
+if (!spec)
+  throw new Error(`unknown net ${net} (keras or a preset: ${Object.keys(presets).join(', ')})`);
 const px = 784;
-const lr = batch === 1 ? 0.005 : net === 'keras' ? 0.01 : 0.1;
+const lr =
+  batch === 1
+    ? 0.005
+    : net === 'keras'
+      ? 0.01
+      : net === 'tutorial'
+        ? 0.1
+        : preset.train.learningRate;
 for (const threads of threadCounts) {
   const trainer = await createParallelTrainer(spec, { threads, seed: 1, maxBatch: batch });
   const step = createTrainStep(trainer, new SGD());

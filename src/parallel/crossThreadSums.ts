@@ -8,6 +8,7 @@
 import { BatchNorm, type CrossThreadSum } from '../layers/batchNorm.js';
 import type { Sequential } from '../model/sequential.js';
 import { arrivalSlot, CONTROL } from './protocol.js';
+import { Spinner } from './spinWait.js';
 
 /** The model's layers that sum across threads. */
 export function synchronisedLayers(model: Sequential): BatchNorm[] {
@@ -54,12 +55,20 @@ export function createCrossThreadSums(
 
 /** How a worker waits for another thread: without a time limit (the main thread keeps one). */
 export function waitWithoutLimit(control: Int32Array, threads: number) {
+  const spinner = new Spinner();
   return (thread: number, count: number): void => {
     const slot = arrivalSlot(threads, thread);
-    for (;;) {
-      const v = Atomics.load(control, slot);
-      if (v >= count) return;
-      Atomics.wait(control, slot, v);
-    }
+    spinner.wait(
+      control,
+      slot,
+      (v) => v >= count,
+      () => {
+        for (;;) {
+          const v = Atomics.load(control, slot);
+          if (v >= count) return;
+          Atomics.wait(control, slot, v);
+        }
+      },
+    );
   };
 }

@@ -8,7 +8,9 @@
  * With threads = 1 no worker is started and the arithmetic is the single-thread trainer's
  * (bitwise): both are a ShardRunner over the whole batch. Threads synchronise with
  * Atomics.wait/notify, not messages, so a step costs no event-loop round trip and `compute` is
- * synchronous. The optimizer is not here: the training step (src/train/step.ts) runs it.
+ * synchronous; each waiting thread spins briefly before it sleeps (spinWait.ts), since waking a
+ * sleeping thread costs as much as a tenth of a small net's step. The optimizer is not here: the
+ * training step (src/train/step.ts) runs it.
  * A worker that throws, exits or stops answering fails the step with a one-line error naming it
  * (workerWatch.ts) rather than leaving this thread waiting for ever.
  *
@@ -32,6 +34,7 @@ import {
   ERROR_BYTES,
   type WorkerInit,
 } from './protocol.js';
+import { Spinner } from './spinWait.js';
 import type { SpawnWorker, WorkerHandle } from './transport.js';
 import { stallLimitMs, type WorkerWatch, waitForWorker } from './workerWatch.js';
 
@@ -70,7 +73,7 @@ export async function createShardedGradients(
   const labelBuf = new Int32Array(new SharedArrayBuffer(4 * maxBatch));
   const results = new Float64Array(new SharedArrayBuffer(16 * threads));
   const errors = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES * Math.max(1, extra)));
-  const watch: WorkerWatch = { control, errors, threads };
+  const watch: WorkerWatch = { control, errors, threads, spinner: new Spinner() };
   const sumLength = extra > 0 ? crossThreadSumLength(model) : 0;
   const sums = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, 2 * threads * sumLength)));
 
@@ -130,7 +133,8 @@ export async function createShardedGradients(
     const shardStart = (w: number) => w * base + Math.min(w, rem);
     if (extra > 0) {
       publishWeights();
-      inputs.set(x.subarray(0, n * px));
+      // Only the workers' shards: this thread reads its own from x.
+      inputs.set(x.subarray(shardStart(1) * px, n * px), shardStart(1) * px);
       control[CONTROL.batchSize] = n;
       control[CONTROL.noiseSeed] = model.noise.nextUint32() | 0;
       control[CONTROL.sumThreads] = Math.min(n, threads);
@@ -146,7 +150,7 @@ export async function createShardedGradients(
     }
     const started = performance.now();
     stepStarted = started;
-    const own = runner.run(extra > 0 ? inputs : x, labelBuf, 0, shardStart(1), n);
+    const own = runner.run(x, labelBuf, 0, shardStart(1), n);
     const ownDone = performance.now();
     const limit = stallLimitMs(ownDone - started);
     let lossSum = own.lossSum;

@@ -7,9 +7,33 @@
  */
 import { Sequential } from '../model/sequential.js';
 import { Random } from '../random/prng.js';
+import { sizeOf } from '../tensor/tensor.js';
 import { ShardRunner } from '../train/gradients.js';
 import { createCrossThreadSums, synchronisedLayers, waitWithoutLimit } from './crossThreadSums.js';
 import { CONTROL, doneSlot, reportFailure, WORKER_STATUS, type WorkerInit } from './protocol.js';
+import { Spinner } from './spinWait.js';
+
+/**
+ * Runs the model on a shard of zeros a few times before the worker reports ready, so the first
+ * real steps do not wait for its JavaScript and WebAssembly to be compiled to optimised code: a
+ * fresh worker otherwise needs about a hundred small steps, competing with the main thread for
+ * the cores, before it keeps pace. Nothing of it survives into a step: each step copies in the
+ * weights, zeroes the gradients and reseeds the noise. (Batch norm's running statistics change
+ * too, but only the main thread's are kept.)
+ */
+function warmUp(runner: ShardRunner, samples: number): void {
+  const { model } = runner;
+  const x = new Float32Array(samples * sizeOf(model.inputShape));
+  const labels = new Int32Array(samples);
+  const started = performance.now();
+  for (let i = 0; i < WARM_UP_STEPS && performance.now() - started < WARM_UP_MS; i++)
+    runner.run(x, labels, 0, samples, samples);
+  for (const p of model.params()) p.grad.fill(0);
+}
+
+/** At most this many warm-up steps, and no more after this many milliseconds. */
+const WARM_UP_STEPS = 40;
+const WARM_UP_MS = 100;
 
 /** `beforeStep` (tests only) runs at the start of every step, numbered from 1. */
 export function runWorker(
@@ -29,6 +53,7 @@ export function runWorker(
   const results = new Float64Array(init.results);
   const errors = new Uint8Array(init.errors);
   const done = doneSlot(init.threads, init.worker);
+  warmUp(runner, Math.ceil(labels.length / init.threads));
   const crossThread = createCrossThreadSums(
     control,
     new Float64Array(init.sums),
@@ -44,8 +69,15 @@ export function runWorker(
   ready();
 
   let generation = 0;
+  const spinner = new Spinner();
   for (;;) {
-    Atomics.wait(control, CONTROL.generation, generation);
+    const last = generation;
+    spinner.wait(
+      control,
+      CONTROL.generation,
+      (v) => v !== last,
+      () => Atomics.wait(control, CONTROL.generation, last),
+    );
     if (Atomics.load(control, CONTROL.stop) !== 0) break;
     generation = Atomics.load(control, CONTROL.generation);
     try {

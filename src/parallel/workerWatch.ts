@@ -7,6 +7,7 @@
  * naming the worker and the cause.
  */
 import { failureMessage, statusSlot, WORKER_STATUS } from './protocol.js';
+import type { Spinner } from './spinWait.js';
 
 /** How long a worker may lag behind the main thread's own share of a step before it is given up. */
 export function stallLimitMs(ownShareMs: number): number {
@@ -18,6 +19,8 @@ export interface WorkerWatch {
   readonly control: Int32Array;
   readonly errors: Uint8Array;
   readonly threads: number;
+  /** How the waiting thread spins before it sleeps (spinWait.ts). */
+  readonly spinner: Spinner;
 }
 
 /**
@@ -34,19 +37,21 @@ export function waitForWorker(
 ): void {
   const { control } = watch;
   const deadline = since + limitMs;
-  for (;;) {
-    const v = Atomics.load(control, slot);
-    if (done(v)) return;
-    const failure = workerFailure(watch, worker);
-    if (failure) throw new Error(failure);
-    const left = deadline - performance.now();
-    if (left <= 0) {
-      throw new Error(
-        `worker ${worker} stopped answering: nothing from it for ${(limitMs / 1000).toFixed(1)} s while the main thread waited (killed, out of memory or stuck)`,
-      );
+  watch.spinner.wait(control, slot, done, () => {
+    for (;;) {
+      const v = Atomics.load(control, slot);
+      if (done(v)) return;
+      const failure = workerFailure(watch, worker);
+      if (failure) throw new Error(failure);
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new Error(
+          `worker ${worker} stopped answering: nothing from it for ${(limitMs / 1000).toFixed(1)} s while the main thread waited (killed, out of memory or stuck)`,
+        );
+      }
+      Atomics.wait(control, slot, v, Math.min(left, 100));
     }
-    Atomics.wait(control, slot, v, Math.min(left, 100));
-  }
+  });
 }
 
 /** A one-line description of how worker `worker` failed, or null while it is alive. */
