@@ -6,7 +6,7 @@
  * trained here; what the command prints is checked against the library's own predictImage.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -103,13 +103,15 @@ test('folders: every PNG and JPEG inside, subfolders included, in name order; ot
   ];
   writeFileSync(join(root, 'notes.txt'), 'not a picture\n');
   writeFileSync(join(root, 'sub', 'readme.md'), '# not a picture\n');
+  // A link back up the tree is not followed, so the walk cannot loop.
+  symlinkSync(root, join(root, 'sub', 'up'));
   const r = runCli(['predict', '--model', modelPath, root]);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(lines(r.stdout), files.map(expectedLine));
   files.forEach((file, k) => {
     assert.match(lines(r.stdout)[k], new RegExp(`: ${known[k + 2].label} \\(`), file);
   });
-  assert.equal(r.stderr, '5 images, 0 failed, 2 other files skipped\n');
+  assert.equal(r.stderr, '5 images, 0 failed, 3 other files skipped\n');
 
   // A folder without subfolders, and a folder beside a file named on the command line.
   const flat = runCli(['predict', '--model', modelPath, join(root, 'sub', 'deeper'), files[1]]);
