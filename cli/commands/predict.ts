@@ -113,7 +113,7 @@ function predictOne(
     return { file, top };
   } catch (e) {
     const message = (e as Error).message;
-    // The line already starts with the file's name.
+    // The printed line starts with the file's name already: do not repeat it.
     return {
       file,
       error: message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message,
