@@ -4,7 +4,7 @@
  * if that cannot be done.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeFsError } from '../src/io/files.js';
 
 export function ensureFolder(dir: string): void {
@@ -24,11 +24,21 @@ export function ensureFolder(dir: string): void {
  */
 export function ensureWritableFile(file: string): void {
   ensureFolder(dirname(file));
-  const probe = `${file}.${process.pid}.probe.tmp`;
+  probeWrite(`${file}.${process.pid}.probe.tmp`, `cannot write ${file}`);
+}
+
+/** Creates `dir` if missing and checks that files can be written into it. */
+export function ensureWritableFolder(dir: string): void {
+  ensureFolder(dir);
+  probeWrite(join(dir, `.${process.pid}.probe.tmp`), `cannot write into folder ${dir}`);
+}
+
+/** Writes an empty file at `probe` and removes it; a failure is one line starting `what`. */
+function probeWrite(probe: string, what: string): void {
   try {
     writeFileSync(probe, '');
   } catch (e) {
-    throw new Error(`cannot write ${file}: ${describeFsError(e)}`);
+    throw new Error(`${what}: ${describeFsError(e)}`);
   } finally {
     rmSync(probe, { force: true });
   }

@@ -1,6 +1,30 @@
 /** Pictures made for the image tests: nothing is downloaded, everything is drawn here. */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Dataset, take } from '../src/data/dataset.js';
 import type { Gray8 } from '../src/image/raster.js';
+import { encodeModel } from '../src/model/modelFile.js';
+import { Sequential } from '../src/model/sequential.js';
+import { tutorialPreset } from '../src/presets.js';
+import { train } from '../src/train/trainer.js';
+
+/**
+ * The tutorial model trained for 1 epoch on the first 5,000 images of `trainSet` (about a
+ * second), written to DIR/tutorial.cnn.
+ */
+export function trainTutorialModel(
+  trainSet: Dataset,
+  dir: string,
+): { model: Sequential; path: string } {
+  const model = new Sequential(tutorialPreset.spec, { seed: 1 });
+  const { batchSize, learningRate } = tutorialPreset.train;
+  const options = { epochs: 1, batchSize, learningRate, shuffle: false, seed: 1 };
+  train(model, take(trainSet, 5000), options);
+  const path = join(dir, 'tutorial.cnn');
+  writeFileSync(path, encodeModel(model));
+  return { model, path };
+}
 
 /**
  * An MNIST digit (28x28 bytes, white ink on black) as a person might photograph it: enlarged

@@ -73,18 +73,19 @@ export function readImage(path: string): Raster {
   return decodeImage(readFileOrThrow(path, 'image'), path);
 }
 
-/** A PNG object without the RGBA buffer pngjs would allocate when given a size. */
-function blankPng(width: number, height: number): PNG {
-  const png = new PNG();
-  png.width = width;
-  png.height = height;
-  return png;
+/**
+ * What `PNG.sync.write` reads (size, pixels, gamma), without constructing a `PNG`: the constructor
+ * opens a zlib deflate stream for streaming output that is never closed, so each one kept about
+ * 32 KB for good (writing 10,000 small PNGs grew RSS by 370 MB).
+ */
+function pngToWrite(width: number, height: number, pixels: Uint8Array): PNG {
+  const data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+  return { width, height, data, gamma: 0 } as Partial<PNG> as PNG;
 }
 
 /** An 8-bit grayscale PNG (colour type 0). */
 export function encodeGrayPng(img: Gray8): Uint8Array {
-  const png = blankPng(img.width, img.height);
-  png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+  const png = pngToWrite(img.width, img.height, img.data);
   // pngjs tries all five row filters per row by default; on photo-sized pictures the Sub filter
   // alone is 2.5x faster for files about 10% larger.
   const filterType = img.width * img.height > 4_000_000 ? 1 : -1;
@@ -93,8 +94,7 @@ export function encodeGrayPng(img: Gray8): Uint8Array {
 
 /** An 8-bit RGB PNG from RGB bytes (width * height * 3). */
 export function encodeRgbPng(width: number, height: number, rgb: Uint8Array): Uint8Array {
-  const png = blankPng(width, height);
-  png.data = Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength);
+  const png = pngToWrite(width, height, rgb);
   return PNG.sync.write(png, { colorType: 2, inputColorType: 2, bitDepth: 8 });
 }
 
