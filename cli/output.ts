@@ -4,6 +4,8 @@
  */
 export class Output {
   readonly log: NodeJS.WriteStream;
+  /** Every warning this run printed, for the --json line's `warnings`. */
+  readonly warnings: string[] = [];
   private barShown = false;
   private lastBar = 0;
 
@@ -14,6 +16,13 @@ export class Output {
   line(text: string): void {
     this.clearBar();
     this.log.write(`${text}\n`);
+  }
+
+  /** A `cnn: warning: ...` line on stderr: the run goes on, not quite as asked. */
+  warn(text: string): void {
+    this.clearBar();
+    process.stderr.write(`cnn: warning: ${text}\n`);
+    this.warnings.push(text);
   }
 
   /** Redraws a one-line progress bar at most every 100 ms (always at the end). */
