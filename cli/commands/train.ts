@@ -140,22 +140,29 @@ function loadData(out: Output, plan: RunPlan, flags: TrainFlags): RunData {
     throw new Error(`${flags.resume} was trained on ${dir}, which is not a folder here${remedy}`);
   }
   const data = loadMnist(dir);
-  const asking = (flag: string, size: number, given?: number) =>
-    given === undefined ? `${flag} ${size} (from ${sizeSource(plan)})` : `--${flag} ${size}`;
-  const trainSet = takeAtMost(
-    out,
+  // The flag's own words when it was given, else where the size came from.
+  const sized = (
+    set: Dataset,
+    size: number,
+    given: number | undefined,
+    flag: string,
+    name: string,
+  ) =>
+    takeAtMost(
+      out,
+      set,
+      size,
+      given === undefined ? `${flag} ${size} (from ${sizeSource(plan)})` : `--${flag} ${size}`,
+      name,
+    );
+  const trainSet = sized(
     data.train,
     run.trainSize,
-    asking('train-size', run.trainSize, flags.run.trainSize),
+    flags.run.trainSize,
+    'train-size',
     'training set',
   );
-  const testSet = takeAtMost(
-    out,
-    data.test,
-    run.testSize,
-    asking('test-size', run.testSize, flags.run.testSize),
-    'test set',
-  );
+  const testSet = sized(data.test, run.testSize, flags.run.testSize, 'test-size', 'test set');
   const fingerprints = fingerprintsOf(data.train, trainSet.count, data.test, testSet.count);
   return { dir, trainSet, testSet, fingerprints };
 }
