@@ -6,6 +6,8 @@
 export class Output {
   readonly log: NodeJS.WriteStream;
   private readonly bar: NodeJS.WriteStream;
+  /** Every warning this run printed, for the --json line's `warnings`. */
+  readonly warnings: string[] = [];
   private barShown = false;
   private lastBar = 0;
   private arrayOpen = false;
@@ -27,6 +29,13 @@ export class Output {
     // A bar on another stream stays, unless both are terminals (most likely the same screen).
     if (this.log === this.bar || (this.log.isTTY && this.bar.isTTY)) this.clearBar();
     this.log.write(`${text}\n`);
+  }
+
+  /** A `cnn: warning: ...` line on stderr: the run goes on, not quite as asked. */
+  warn(text: string): void {
+    this.clearBar();
+    process.stderr.write(`cnn: warning: ${text}\n`);
+    this.warnings.push(text);
   }
 
   /** Redraws a one-line progress bar at most every 100 ms (at once when a line cleared it, and

@@ -18,28 +18,29 @@ export function ensureFolder(dir: string): void {
   }
 }
 
+/** Writes and removes a probe file in `dir`; `what` names the output in the error. */
+function checkWritable(dir: string, what: string): void {
+  const probe = join(dir, `.cnn-${process.pid}.probe.tmp`);
+  try {
+    writeFileSync(probe, '');
+  } catch (e) {
+    throw new Error(`cannot write ${what}: ${describeFsError(e)}`);
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
 /**
  * Creates the folder of `file` and checks that a file can be written there, so that a long run
  * does not end in `cannot write` (nothing is left behind; the file itself is written later).
  */
 export function ensureWritableFile(file: string): void {
   ensureFolder(dirname(file));
-  probeWrite(`${file}.${process.pid}.probe.tmp`, `cannot write ${file}`);
+  checkWritable(dirname(file), file);
 }
 
-/** Creates `dir` if missing and checks that files can be written into it. */
+/** Creates `dir` if missing and checks that files can be written into it (see ensureWritableFile). */
 export function ensureWritableFolder(dir: string): void {
   ensureFolder(dir);
-  probeWrite(join(dir, `.${process.pid}.probe.tmp`), `cannot write into folder ${dir}`);
-}
-
-/** Writes an empty file at `probe` and removes it; a failure is one line starting `what`. */
-function probeWrite(probe: string, what: string): void {
-  try {
-    writeFileSync(probe, '');
-  } catch (e) {
-    throw new Error(`${what}: ${describeFsError(e)}`);
-  } finally {
-    rmSync(probe, { force: true });
-  }
+  checkWritable(dir, `into ${dir}`);
 }

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { writeGrayPng } from '../src/io/imageFiles.js';
 import { assertOneLineError, cnn, trainSmallModel } from './cliRun.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-outputs-'));
@@ -37,4 +38,25 @@ test('train and export create the folder of their output file', () => {
     cnn('export', '--model', model, '--out', join(inTheWay, 'm.onnx')),
     /a file is in the way/,
   );
+});
+
+test('sobel and visualize refuse an --out they cannot write before reading anything, and create a missing one', () => {
+  const image = join(dir, 'dot.png');
+  const started = performance.now();
+  // The inputs do not even exist: the output is checked first.
+  assertOneLineError(
+    cnn('sobel', join(dir, 'missing.png'), '--out', join(inTheWay, 'sobel')),
+    /cannot create folder .*a-file.*: a file is in the way/,
+  );
+  assertOneLineError(
+    cnn('visualize', '--model', join(dir, 'missing.cnn'), '--out', join(inTheWay, 'pictures')),
+    /cannot create folder .*a-file.*: a file is in the way/,
+  );
+  assert.ok(performance.now() - started < 5000, 'took too long to fail');
+  writeGrayPng(image, { width: 3, height: 3, data: Uint8Array.of(0, 0, 0, 0, 255, 0, 0, 0, 0) });
+  const sobelOut = join(dir, 'new', 'sobel');
+  assert.equal(cnn('sobel', image, '--out', sobelOut).code, 0);
+  assert.ok(existsSync(join(sobelOut, 'dot-sobel-magnitude.png')));
+  // With no --out, sobel writes beside the image: an image inside a file path fails the same way.
+  assertOneLineError(cnn('sobel', join(inTheWay, 'x.png')), /cannot create folder .*a-file/);
 });

@@ -3,13 +3,14 @@
  * precision/recall and the confusion matrix, and names Fashion-MNIST's classes.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { classNamesFor, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../src/data/classNames.js';
 import { classMetrics } from '../src/train/metrics.js';
 import { assertOneLineError, cnn, lastJson, trainSmallModel } from './cliRun.js';
+import { writeSplit } from './idxFolder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-evaluate-'));
 
@@ -78,23 +79,6 @@ test('evaluate on a saved model reproduces the training accuracy and loss exactl
   assert.deepEqual(named.classes, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']);
 });
 
-/** A tiny MNIST-format test split of `count` images with every pixel `value`. */
-function writeSplit(folder: string, count: number, value: number): void {
-  const images = new Uint8Array(16 + count * 784).fill(value);
-  const iv = new DataView(images.buffer);
-  iv.setUint32(0, 0x00000803);
-  iv.setUint32(4, count);
-  iv.setUint32(8, 28);
-  iv.setUint32(12, 28);
-  const labels = new Uint8Array(8 + count);
-  const lv = new DataView(labels.buffer);
-  lv.setUint32(0, 0x00000801);
-  lv.setUint32(4, count);
-  for (let i = 0; i < count; i++) labels[8 + i] = i % 10;
-  writeFileSync(join(folder, 't10k-images-idx3-ubyte'), images);
-  writeFileSync(join(folder, 't10k-labels-idx1-ubyte'), labels);
-}
-
 test('Fashion-MNIST is recognised from its images and its class names printed', () => {
   const bright = {
     count: 1,
@@ -109,7 +93,7 @@ test('Fashion-MNIST is recognised from its images and its class names printed', 
   assert.deepEqual(classNamesFor(thin, 10), MNIST_CLASSES);
   assert.deepEqual(classNamesFor(bright, 3), ['0', '1', '2']);
   const fashion = mkdtempSync(join(dir, 'fashion-'));
-  writeSplit(fashion, 20, 75);
+  writeSplit(fashion, 't10k', 20, 75);
   const model = join(dir, 'tiny.model');
   const t = trainSmallModel(model, 50);
   assert.equal(t.code, 0, t.stderr);

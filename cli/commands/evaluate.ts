@@ -1,12 +1,14 @@
 /** `cnn evaluate`: tests a saved model on MNIST-format test images, with per-class metrics. */
 import { classNamesFor } from '../../src/data/classNames.js';
-import { take } from '../../src/data/dataset.js';
-import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
+import { fingerprintOf } from '../../src/data/fingerprint.js';
+import { loadSplit } from '../../src/data/mnistFiles.js';
 import { readModelFile } from '../../src/io/modelFiles.js';
 import { classMetrics } from '../../src/train/metrics.js';
 import { evaluate } from '../../src/train/trainer.js';
 import { commandFlags, intFlag, UsageError } from '../args.js';
 import { classNamesFlag } from '../classNamesFlag.js';
+import { takeAtMost } from '../dataSize.js';
+import { dataFolderFor, dataWarning, folderLabel } from '../modelData.js';
 import { Output, round4 } from '../output.js';
 
 export const evaluateHelp = `Usage: cnn evaluate --model FILE [--data DIR] [--test-size N] [--classes A,B,...] [--json]
@@ -14,8 +16,10 @@ export const evaluateHelp = `Usage: cnn evaluate --model FILE [--data DIR] [--te
 Tests a saved model: loss, accuracy, per-class precision and recall, confusion matrix.
 
   --model FILE     model (or checkpoint) written by 'cnn train --out FILE'
-  --data DIR       folder with t10k- images/labels IDX files (default: MNIST); Fashion-MNIST
-                   is recognised and its class names printed
+  --data DIR       folder with t10k- images/labels IDX files (default: the folder the model
+                   was trained on, as the file records it; MNIST if it records none);
+                   Fashion-MNIST is recognised and its class names printed. A warning says
+                   when these are not the test images the model was tested on
   --test-size N    first N test images (default: the number the model was tested on when
                    trained, so the figures match the training run; else all)
   --classes LIST   comma-separated class names, one per model output
@@ -45,14 +49,29 @@ export function evaluateCommand(args: string[]): number {
   const out = new Output(values.json ?? false);
   const { model, metadata } = readModelFile(values.model);
   const metaSize = typeof metadata.testSize === 'number' ? metadata.testSize : undefined;
-  const testSize = intFlag(values['test-size'], 'test-size') ?? metaSize ?? Number.MAX_SAFE_INTEGER;
-  const fullTest = loadSplit(values.data ?? defaultMnistDir(), 't10k');
-  const testSet = take(fullTest, testSize);
+  const flagSize = intFlag(values['test-size'], 'test-size');
+  const dir = dataFolderFor(values.data, metadata, values.model);
+  const fullTest = loadSplit(dir, 't10k');
+  const testSet = takeAtMost(
+    out,
+    fullTest,
+    flagSize ?? metaSize,
+    flagSize ? `--test-size ${flagSize}` : `the recorded test size ${metaSize}`,
+    'test set',
+  );
+  const warning = dataWarning(
+    metadata,
+    'test',
+    fingerprintOf(fullTest, testSet.count),
+    values.model,
+    "these figures are not the training run's",
+  );
+  if (warning) out.warn(warning);
   const numClasses = model.numClasses;
   const classes = classNamesFlag(values.classes, numClasses) ?? classNamesFor(fullTest, numClasses);
   const result = evaluate(model, testSet);
   const m = classMetrics(result.predictions, testSet.labels, testSet.count, numClasses);
-  out.line(`Evaluated ${values.model} on ${testSet.count} test images`);
+  out.line(`Evaluated ${values.model} on ${testSet.count} test images from ${folderLabel(dir)}`);
   out.line(`Test loss: ${round4(result.loss)}`);
   out.line(`Test accuracy: ${round4(result.accuracy)}`);
   out.line('');
@@ -75,6 +94,7 @@ export function evaluateCommand(args: string[]): number {
   if (out.json) {
     out.result({
       model: values.model,
+      data: dir,
       testSize: testSet.count,
       testLoss: result.loss,
       testAccuracy: result.accuracy,
@@ -83,6 +103,7 @@ export function evaluateCommand(args: string[]): number {
       recall: m.recall,
       support: m.support,
       confusion: m.confusion,
+      warnings: out.warnings,
     });
   }
   return 0;

@@ -5,7 +5,7 @@ import { gradientMagnitude, sobel } from '../../src/image/sobel.js';
 import { readImage, writeGrayPng } from '../../src/io/imageFiles.js';
 import { commandFlags, UsageError } from '../args.js';
 import { Output } from '../output.js';
-import { ensureFolder } from '../outputFolder.js';
+import { ensureWritableFolder } from '../outputFolder.js';
 
 export const sobelHelp = `Usage: cnn sobel IMAGE [--out DIR] [--clip P] [--json]
 
@@ -43,12 +43,12 @@ export function sobelCommand(args: string[]): number {
   }
   const out = new Output(values.json ?? false);
   const path = positionals[0];
+  const dir = values.out ?? dirname(path);
+  ensureWritableFolder(dir);
   const started = performance.now();
   const raster = readImage(path);
   const { width, height } = raster;
   const result = sobel(raster);
-  const dir = values.out ?? dirname(path);
-  ensureFolder(dir);
   const name = basename(path, extname(path));
   const files = {
     vertical: join(dir, `${name}-sobel-vertical.png`),

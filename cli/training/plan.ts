@@ -2,6 +2,7 @@
  * What `cnn train` will run: the network and training settings from a preset or a spec file,
  * with flags applied on top, or, with --resume, exactly those a checkpoint recorded.
  */
+import { resolve } from 'node:path';
 import type { AugmentConfig } from '../../src/data/augment.js';
 import { readModelFile } from '../../src/io/modelFiles.js';
 import type { Checkpoint, DecodedModel } from '../../src/model/modelFile.js';
@@ -77,10 +78,17 @@ function loadCheckpoint(file: string): DecodedModel & { checkpoint: Checkpoint }
   return resumed as DecodedModel & { checkpoint: Checkpoint };
 }
 
-/** A resumed run must repeat the saved settings; only the epoch count may grow. */
-function checkResumeFlags(flags: RunFlags, saved: RunSettings): void {
+/**
+ * A resumed run must repeat the saved settings; only the epoch count may grow, and --data may
+ * name the folder's new place when the checkpoint records a fingerprint of its images (the run
+ * then checks them).
+ */
+function checkResumeFlags(flags: RunFlags, saved: RunSettings, fingerprinted: boolean): void {
   for (const [key, value] of Object.entries(flags)) {
-    const was = saved[key as keyof RunSettings] ?? null;
+    if (key === 'data' && fingerprinted) continue;
+    const recorded = saved[key as keyof RunSettings] ?? null;
+    // Older checkpoints record --data as given, maybe relative to where that run started.
+    const was = key === 'data' && typeof recorded === 'string' ? resolve(recorded) : recorded;
     if (value !== undefined && JSON.stringify(value) !== JSON.stringify(was))
       throw new UsageError(
         `--resume: the checkpoint was trained with ${key} ${JSON.stringify(was)}, not ${JSON.stringify(value)}`,
@@ -100,11 +108,23 @@ function newRunSettings(flags: RunFlags, base: TrainSettings, epochs?: number): 
     learningRate: flags.learningRate ?? base.learningRate,
     batchSize: flags.batchSize ?? base.batchSize,
     poolTies: flags.poolTies ?? null,
-    data: flags.data ?? null,
+    // Absolute, so that a resume from another working folder reads the same images.
+    data: flags.data === undefined ? null : resolve(flags.data),
     ...(optimizer && { optimizer }),
     ...(schedule && { schedule }),
     ...(augment && { augment }),
     ...(shuffle !== undefined && { shuffle }),
+  };
+}
+
+const absolute = (dir?: string) => (dir === undefined ? undefined : resolve(dir));
+
+/** A checkpoint's settings, with the flags a resumed run may change. */
+function resumedSettings(saved: RunSettings, flags: TrainFlags): RunSettings {
+  return {
+    ...saved,
+    epochs: flags.epochs ?? saved.epochs,
+    data: absolute(flags.run.data) ?? saved.data,
   };
 }
 
@@ -128,7 +148,9 @@ function specTitle(name: string, file: string, spec: ModelSpec, training: TrainS
 export function planRun(flags: TrainFlags): RunPlan {
   const resumed = flags.resume ? loadCheckpoint(flags.resume) : null;
   const saved = resumed?.checkpoint.settings as RunSettings | undefined;
-  if (saved) checkResumeFlags(flags.run, saved);
+  const fingerprinted = resumed?.metadata.dataFingerprint !== undefined;
+  if (saved)
+    checkResumeFlags({ ...flags.run, data: absolute(flags.run.data) }, saved, fingerprinted);
   let settings: RunSettings;
   let base: TrainSettings;
   let name: string;
@@ -141,7 +163,7 @@ export function planRun(flags: TrainFlags): RunPlan {
     base = { ...specFileDefaults, ...fileTraining };
     name = saved?.name ?? file?.name ?? specFile;
     settings = saved
-      ? { ...saved, epochs: flags.epochs ?? saved.epochs }
+      ? resumedSettings(saved, flags)
       : {
           ...newRunSettings(flags.run, base, flags.epochs),
           spec: specFile,
@@ -156,7 +178,7 @@ export function planRun(flags: TrainFlags): RunPlan {
     if (!preset) throw unknownPreset(name);
     base = preset.train;
     settings = saved
-      ? { ...saved, epochs: flags.epochs ?? saved.epochs }
+      ? resumedSettings(saved, flags)
       : { ...newRunSettings(flags.run, base, flags.epochs), preset: preset.name };
     spec = withPoolTies(preset.spec, settings.poolTies);
     title = () => `Preset ${preset.name}: ${preset.description}`;

