@@ -80,10 +80,10 @@ function fastPreset(rows: readonly KeyedRow[]): TargetCheck[] {
       measured: reached ? `${(ours?.seconds ?? 0).toFixed(1)} s` : 'not reached',
       met: ours === undefined ? null : reached && (ours.seconds ?? 0) <= 20,
     });
-    const peer = row.peers.torch1;
+    const peer = row.threads === 1 ? row.peers.torch1 : row.peers.torch2;
     const peerReached = peer?.seconds !== undefined && !peer.error;
     checks.push({
-      target: 'faster than PyTorch (1 thread), same recipe',
+      target: 'faster than PyTorch, same recipe and threads',
       case: where,
       measured:
         reached && peerReached

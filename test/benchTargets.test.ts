@@ -38,7 +38,7 @@ test('each target is judged on the figures of its own rows', () => {
     64,
     2,
     { id: 'f', seconds: 18.5, epochs: 2, accuracy: 0.991 },
-    { torch1: { id: 'p', seconds: 16.7, epochs: 2, accuracy: 0.9905 } },
+    { torch2: { id: 'p', seconds: 16.7, epochs: 2, accuracy: 0.9905 } },
     0.99,
   );
   const checks = targetChecks([k1, k2, best1, fast]);
