@@ -18,9 +18,14 @@ import {
   avgPoolBackwardReference,
   avgPoolForwardReference,
 } from '../src/kernels/avgPool2d.reference.js';
-import { batchNormBackward, batchNormForwardTraining } from '../src/kernels/batchNorm.js';
+import {
+  batchNormBackward,
+  batchNormForwardInference,
+  batchNormForwardTraining,
+} from '../src/kernels/batchNorm.js';
 import {
   batchNormBackwardReference,
+  batchNormInferenceReference,
   batchNormTrainingReference,
 } from '../src/kernels/batchNorm.reference.js';
 import {
@@ -487,32 +492,88 @@ test('sgdUpdate steps every weight and zeroes the gradient, tails included', () 
   }
 });
 
-test('batch norm kernels match the reference twin (forward and backward)', () => {
+test('batch norm kernels match the reference twin on every path, the SIMD one bit for bit', () => {
   const rng = new Random(11);
-  const rows = 37;
-  const C = 5;
-  const x = randomArray(rng, rows * C, 'float64', 3);
-  const gamma = randomArray(rng, C);
-  const beta = randomArray(rng, C);
-  const dOut = randomArray(rng, rows * C);
-  const out = new Float64Array(rows * C);
-  const xhat = new Float64Array(rows * C);
-  const mean = new Float64Array(C);
-  const variance = new Float64Array(C);
-  const invStd = new Float64Array(C);
-  batchNormForwardTraining(out, xhat, mean, variance, invStd, x, gamma, beta, rows, C, 1e-5);
-  const ref = batchNormTrainingReference(x, gamma, beta, rows, C, 1e-5);
-  assertClose(out, ref.out, 1e-10, 1e-12, 'bn out');
-  assertClose(mean, ref.mean, 1e-10, 1e-12, 'bn mean');
-  assertClose(variance, ref.variance, 1e-10, 1e-12, 'bn variance');
-  const dIn = new Float64Array(rows * C);
-  const dGamma = new Float64Array(C);
-  const dBeta = new Float64Array(C);
-  batchNormBackward(dIn, dGamma, dBeta, dOut, xhat, invStd, gamma, rows, C);
-  const refB = batchNormBackwardReference(dOut, x, gamma, rows, C, 1e-5);
-  assertClose(dIn, refB.dIn, 1e-8, 1e-10, 'bn dIn');
-  assertClose(dGamma, refB.dGamma, 1e-8, 1e-10, 'bn dGamma');
-  assertClose(dBeta, refB.dBeta, 1e-8, 1e-10, 'bn dBeta');
+  // [rows, C]: channel counts below, at and past the 4-wide vectors, one to a few rows.
+  for (const [rows, C] of [
+    [37, 5],
+    [1, 3],
+    [3, 1],
+    [3, 7],
+    [50, 16],
+    [9, 6],
+    [4, 130],
+  ]) {
+    const x = Float64Array.from(randomArray(rng, rows * C, 'float32', 3), (v, i) => v + (i % C));
+    const gamma = Float64Array.from(randomArray(rng, C, 'float32'));
+    const beta = Float64Array.from(randomArray(rng, C, 'float32'));
+    const dOut = Float64Array.from(randomArray(rng, rows * C, 'float32'));
+    const runningMean = Float64Array.from(randomArray(rng, C, 'float32'));
+    const runningVar = Float64Array.from({ length: C }, () => Math.fround(0.5 + rng.uniform()));
+    const ref = batchNormTrainingReference(x, gamma, beta, rows, C, 1e-5);
+    const refB = batchNormBackwardReference(dOut, x, gamma, rows, C, 1e-5);
+    const refI = batchNormInferenceReference(
+      x,
+      dOut,
+      gamma,
+      beta,
+      runningMean,
+      runningVar,
+      rows,
+      C,
+      1e-5,
+    );
+    const results = new Map<Path, FloatArray[]>();
+    // dx cancels to a few ulps of dy where rows are few: looser than close()'s sums.
+    const near = (
+      actual: ArrayLike<number>,
+      expected: ArrayLike<number>,
+      path: Path,
+      what: string,
+    ) => {
+      const err = relativeError(actual, expected);
+      const tol = path === 'ts-float64' ? 1e-10 : 1e-5;
+      assert.ok(err <= tol, `${what} on ${path}: relative error ${err} > ${tol}`);
+    };
+    for (const path of paths) {
+      onPath(path, (make) => {
+        const what = `${rows}x${C}`;
+        const [out, xhat, dIn, outI] = [0, 1, 2, 3].map(() => make(new Float64Array(rows * C)));
+        const [mean, variance, invStd] = [0, 1, 2].map(() => make(new Float64Array(C)));
+        const dGamma = make(new Float64Array(C).fill(1));
+        const dBeta = make(new Float64Array(C).fill(2));
+        const xa = make(x);
+        const [g, b] = [make(gamma), make(beta)];
+        batchNormForwardTraining(out, xhat, mean, variance, invStd, xa, g, b, rows, C, 1e-5);
+        near(out, ref.out, path, `bn out ${what}`);
+        near(mean, ref.mean, path, `bn mean ${what}`);
+        near(variance, ref.variance, path, `bn variance ${what}`);
+        batchNormBackward(dIn, dGamma, dBeta, make(dOut), xhat, invStd, g, rows, C);
+        near(dIn, refB.dIn, path, `bn dIn ${what}`);
+        near(
+          dGamma.map((v) => v - 1),
+          refB.dGamma,
+          path,
+          `bn dGamma ${what}`,
+        );
+        near(
+          dBeta.map((v) => v - 2),
+          refB.dBeta,
+          path,
+          `bn dBeta ${what}`,
+        );
+        const [rm, rv] = [make(runningMean), make(runningVar)];
+        batchNormForwardInference(outI, xa, g, b, rm, rv, rows, C, 1e-5);
+        near(outI, refI.out, path, `bn inference out ${what}`);
+        results.set(path, [out, xhat, mean, variance, invStd, dIn, dGamma, dBeta, outI]);
+      });
+    }
+    const simd = results.get('simd-float32');
+    const ts = results.get('ts-float32') as FloatArray[];
+    simd?.forEach((a, k) =>
+      assert.deepEqual(a, ts[k], `bn ${rows}x${C}: SIMD result ${k} differs`),
+    );
+  }
 });
 
 test('average pooling kernels match the reference twin, windows 2/2, 3/2 and global', () => {

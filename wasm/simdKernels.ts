@@ -10,6 +10,7 @@
  *   conv.ts   direct convolution without padding, im2col and col2im (conv2d.ts), and the
  *             column sums of bias gradients (columnSums.ts)
  *   pool.ts   max pooling forward and backward (maxPool2d.ts)
+ *   batchNorm.ts  batch normalisation's sums and per-value passes (batchNorm.ts)
  *   sgd.ts    the plain SGD update (sgd.ts)
  *   activations.ts  ReLU forward and backward (activations.ts)
  *   peak.ts   not a kernel: a register-only loop that measures this core's SIMD ceiling (bench)
@@ -26,6 +27,14 @@ export { convForwardValid, convBackwardFilterValid } from './conv';
 export { gemmNT } from './gemm';
 export { im2col, col2imAccumulate, addColumnSums } from './conv';
 export { maxPoolForward, maxPoolBackwardAllTies } from './pool';
+export {
+  batchNormChannelSums,
+  batchNormSquaredDeviationSums,
+  batchNormNormalize,
+  batchNormInference,
+  batchNormBackwardSums,
+  batchNormBackwardInput,
+} from './batchNorm';
 export { sgdUpdate } from './sgd';
 export { reluForward, reluBackward } from './activations';
 export { simdPeakLoop } from './peak';

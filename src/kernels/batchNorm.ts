@@ -6,8 +6,40 @@
  *            1 / sqrt(var + eps); y = gamma * xhat + beta.
  * Inference: the same with the running mean and variance in place of the batch's.
  * Sums run in float64 whatever the storage type so large batches do not lose precision.
+ *
+ * Float32 arrays in the arena run on the WebAssembly SIMD twins (wasm/batchNorm.ts): the same
+ * float64 arithmetic in the same order, so both paths give the same bits; they read their
+ * per-channel operands from a float64 copy in the arena (`channelStats`).
  */
 import type { FloatArray } from '../tensor/tensor.js';
+import { allocateFloat32, type SimdKernels, simdFor } from './wasm/simd.js';
+
+/** Float64 room in the arena for the SIMD kernels' per-channel operands, grown as needed. */
+let statsRoom: Float64Array | null = null;
+
+/**
+ * The SIMD kernels and the per-channel `values` copied to float64, C values each, back to back in
+ * the arena, if this call can run on the SIMD path with `data` (its float32 arrays); else null.
+ */
+function channelStats(
+  data: FloatArray[],
+  C: number,
+  values: ArrayLike<number>[],
+): { simd: SimdKernels; stats: Float64Array } | null {
+  const simd = simdFor(data[0], data[1], data[2]);
+  if (simd === null || !data.every((a) => a instanceof Float32Array)) return null;
+  const n = values.length * C;
+  if (statsRoom === null || statsRoom.length < n) {
+    const room = allocateFloat32(2 * Math.max(n, 64)); // 64-byte aligned: fine for float64
+    statsRoom = new Float64Array(room.buffer, room.byteOffset, room.length / 2);
+  }
+  if (simdFor(statsRoom) === null) return null;
+  const stats = statsRoom.subarray(0, n);
+  for (let k = 0; k < values.length; k++) {
+    for (let c = 0; c < C; c++) stats[k * C + c] = values[k][c];
+  }
+  return { simd, stats };
+}
 
 /** Writes y, the normalised input xhat (for backward), and per-channel mean, variance, invStd. */
 export function batchNormForwardTraining(
@@ -45,6 +77,12 @@ export function batchNormChannelSums(
   rows: number,
   C: number,
 ): void {
+  const fast = channelStats([input], C, [sum]);
+  if (fast) {
+    fast.simd.batchNormChannelSums(fast.stats.byteOffset, input.byteOffset, rows, C);
+    sum.set(fast.stats);
+    return;
+  }
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) sum[c] += input[i];
   }
@@ -58,6 +96,19 @@ export function batchNormSquaredDeviationSums(
   rows: number,
   C: number,
 ): void {
+  const fast = channelStats([input], C, [sumSq, mean]);
+  if (fast) {
+    const { simd, stats } = fast;
+    simd.batchNormSquaredDeviationSums(
+      stats.byteOffset,
+      input.byteOffset,
+      stats.byteOffset + 8 * C,
+      rows,
+      C,
+    );
+    sumSq.set(stats.subarray(0, C));
+    return;
+  }
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) {
       const d = input[i] - mean[c];
@@ -93,6 +144,19 @@ export function batchNormNormalize(
   rows: number,
   C: number,
 ): void {
+  const fast = channelStats([out, xhat, input], C, [mean, invStd, gamma, beta]);
+  if (fast) {
+    const { simd, stats } = fast;
+    simd.batchNormNormalize(
+      out.byteOffset,
+      xhat.byteOffset,
+      input.byteOffset,
+      stats.byteOffset,
+      rows,
+      C,
+    );
+    return;
+  }
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) {
       const h = (input[i] - mean[c]) * invStd[c];
@@ -115,6 +179,11 @@ export function batchNormForwardInference(
 ): void {
   const scale = new Float64Array(C);
   for (let c = 0; c < C; c++) scale[c] = gamma[c] / Math.sqrt(runningVar[c] + epsilon);
+  const fast = channelStats([out, input], C, [runningMean, scale, beta]);
+  if (fast) {
+    fast.simd.batchNormInference(out.byteOffset, input.byteOffset, fast.stats.byteOffset, rows, C);
+    return;
+  }
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) out[i] = (input[i] - runningMean[c]) * scale[c] + beta[c];
   }
@@ -155,6 +224,14 @@ export function batchNormBackwardSums(
   rows: number,
   C: number,
 ): void {
+  const fast = channelStats([dOut, xhat], C, [sumDy, sumDyXhat]);
+  if (fast) {
+    const { simd, stats } = fast;
+    simd.batchNormBackwardSums(stats.byteOffset, dOut.byteOffset, xhat.byteOffset, rows, C);
+    sumDy.set(stats.subarray(0, C));
+    sumDyXhat.set(stats.subarray(C));
+    return;
+  }
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) {
       sumDy[c] += dOut[i];
@@ -186,6 +263,19 @@ export function batchNormBackwardInput(
     k[c] = gamma[c] * invStd[c];
     meanDy[c] = sumDy[c] / batchRows;
     meanDyXhat[c] = sumDyXhat[c] / batchRows;
+  }
+  const fast = channelStats([dIn, dOut, xhat], C, [k, meanDy, meanDyXhat]);
+  if (fast) {
+    const { simd, stats } = fast;
+    simd.batchNormBackwardInput(
+      dIn.byteOffset,
+      dOut.byteOffset,
+      xhat.byteOffset,
+      stats.byteOffset,
+      rows,
+      C,
+    );
+    return;
   }
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < C; c++, i++) {
