@@ -570,9 +570,9 @@ test('batch norm kernels match the reference twin on every path, the SIMD one bi
     }
     const simd = results.get('simd-float32');
     const ts = results.get('ts-float32') as FloatArray[];
-    simd?.forEach((a, k) =>
-      assert.deepEqual(a, ts[k], `bn ${rows}x${C}: SIMD result ${k} differs`),
-    );
+    for (const [k, a] of (simd ?? []).entries()) {
+      assert.deepStrictEqual(a, ts[k], `bn ${rows}x${C}: SIMD result ${k} differs`);
+    }
   }
 });
 
