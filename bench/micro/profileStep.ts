@@ -88,6 +88,24 @@ function timed<A extends unknown[], R>(name: string, fn: (...a: A) => R): (...a:
   };
 }
 
+/**
+ * timed() for a layer's own methods: a call from inside another timed method of a layer (conv
+ * and dense `backward` call their `backwardParamsOnly`) is already in the outer call's time, so
+ * it is not recorded again.
+ */
+let layerDepth = 0;
+function timedLayer<A extends unknown[], R>(name: string, fn: (...a: A) => R): (...a: A) => R {
+  const outer = timed(name, fn);
+  return (...args: A) => {
+    layerDepth++;
+    try {
+      return layerDepth > 1 ? fn(...args) : outer(...args);
+    } finally {
+      layerDepth--;
+    }
+  };
+}
+
 /** Multiply-adds x2 of each layer's passes at this batch, for the GFLOP/s column. */
 function layerFlops(layer: Layer, layerSpec: LayerSpec, first: boolean): [number, number] {
   const inSize = layer.inputShape.reduce((a, b) => a * b, 1);
@@ -115,9 +133,9 @@ model.layers.forEach((layer, i) => {
   flops.set(`${name} forward`, fwd);
   flops.set(`${name} backward`, bwd);
   const l = layer as { forward: Layer['forward']; backward: Layer['backward'] } & Layer;
-  l.forward = timed(`${name} forward`, layer.forward.bind(layer));
-  l.backward = timed(`${name} backward`, layer.backward.bind(layer));
-  l.backwardParamsOnly = timed(`${name} backward`, layer.backwardParamsOnly.bind(layer));
+  l.forward = timedLayer(`${name} forward`, layer.forward.bind(layer));
+  l.backward = timedLayer(`${name} backward`, layer.backward.bind(layer));
+  l.backwardParamsOnly = timedLayer(`${name} backward`, layer.backwardParamsOnly.bind(layer));
   if (layerSpec.type === 'conv2d') {
     const k = layerSpec.kernelSize;
     const [kh, kw] = Array.isArray(k) ? k : [k, k];
