@@ -14,6 +14,18 @@ export function maxPoolForward(out: usize, argmax: usize, input: usize, geometry
   windows(changetype<Geometry>(geometry), input, out, argmax, 0, 0, false);
 }
 
+/**
+ * dIn[argmax[o]] += dOut[o] for each of the n outputs in order: the gradient routed to each
+ * window's recorded first maximum (the caller zeroes dIn).
+ */
+export function maxPoolBackwardFirst(dIn: usize, dOut: usize, argmax: usize, n: i32): void {
+  const bytes = (<usize>n) << 2;
+  for (let o: usize = 0; o < bytes; o += 4) {
+    const p = dIn + ((<usize>load<i32>(argmax + o)) << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(dOut + o));
+  }
+}
+
 /** dIn += dOut routed to every input equal to its window's maximum (the tutorial's rule). */
 export function maxPoolBackwardAllTies(dIn: usize, dOut: usize, input: usize, out: usize, geometry: usize): void {
   windows(changetype<Geometry>(geometry), input, out, 0, dIn, dOut, true);

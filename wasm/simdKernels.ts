@@ -26,7 +26,7 @@ export { gemmNN, gemmTN } from './gemm';
 export { convForwardValid, convBackwardFilterValid } from './conv';
 export { gemmNT } from './gemm';
 export { im2col, col2imAccumulate, addColumnSums } from './conv';
-export { maxPoolForward, maxPoolBackwardAllTies } from './pool';
+export { maxPoolForward, maxPoolBackwardFirst, maxPoolBackwardAllTies } from './pool';
 export {
   batchNormChannelSums,
   batchNormSquaredDeviationSums,

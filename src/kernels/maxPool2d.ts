@@ -53,6 +53,11 @@ export function maxPoolBackwardFirst(
 ): void {
   dIn.fill(0, 0, g.batch * g.inH * g.inW * g.inC);
   const total = g.batch * g.outH * g.outW * g.outC;
+  const simd = simdFor(dIn, dOut, argmax);
+  if (simd !== null) {
+    simd.maxPoolBackwardFirst(dIn.byteOffset, dOut.byteOffset, argmax.byteOffset, total);
+    return;
+  }
   for (let o = 0; o < total; o++) dIn[argmax[o]] += dOut[o];
 }
 
