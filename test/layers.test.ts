@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { Activation } from '../src/layers/activation.js';
 import { BatchNorm } from '../src/layers/batchNorm.js';
 import { Conv2D } from '../src/layers/conv2d.js';
-import { Dropout } from '../src/layers/dropout.js';
+import { Dropout, drawDropoutMask } from '../src/layers/dropout.js';
 import { Sequential } from '../src/model/sequential.js';
 import { Random } from '../src/random/prng.js';
 import { sizeOf, type Tensor } from '../src/tensor/tensor.js';
@@ -54,6 +54,28 @@ test('dropout: inverted scaling, seeded masks, identity at inference', () => {
   // The same generator state gives the same mask.
   const again = new Dropout([50], { rate: 0.4 }, new Random(99), 'float64');
   assert.deepEqual(Float64Array.from(again.forward(x, true).data), y);
+});
+
+test('dropout masks are the draws of Random.uniform, and the generator ends where they leave it', () => {
+  for (const [n, rate, seed] of [
+    [1, 0.3, 1],
+    [3, 0.5, 2],
+    [1001, 0.3, 3],
+    [64, 0.999, 4],
+    [64, 1e-9, 5],
+  ]) {
+    const fast = new Random(seed);
+    const slow = new Random(seed);
+    fast.gaussian(); // a spare Gaussian in the state must survive
+    slow.gaussian();
+    const keep = 1 / (1 - rate);
+    const mask = new Float32Array(n);
+    drawDropoutMask(mask, n, rate, keep, fast);
+    const expected = Float32Array.from({ length: n }, () => (slow.uniform() < rate ? 0 : keep));
+    assert.deepStrictEqual(mask, expected, `mask n=${n} rate=${rate}`);
+    assert.deepStrictEqual(fast.getState(), slow.getState(), `state after n=${n}`);
+    assert.equal(fast.gaussian(), slow.gaussian());
+  }
 });
 
 test('a stacked net (conv stride 2, batch norm, ReLU, max pool, dropout, dense) backpropagates exactly', () => {
