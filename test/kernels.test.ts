@@ -207,6 +207,10 @@ test('matmul kernels equal the textbook loops on tile-edge and odd sizes', () =>
     [13, 21, 6],
     // Wide (column blocks of 8, then 4, then 1) with a ragged bottom row pair.
     [6, 11, 29],
+    // A's rows 4 KiB or more apart: the weight gradient copies strips of A (16, 4, then 1 wide)
+    // and covers C in 32-column chunks.
+    [5, 1030, 13],
+    [4, 1040, 40],
   ];
   for (const [M, K, N] of sizes) {
     const A = gaussians(rng, M * K);

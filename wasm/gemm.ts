@@ -45,6 +45,79 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32): vo
 }
 
 /**
+ * gemmTN reading A through `panel` (64 * M bytes): each strip of 16 columns of A (M x 16 floats)
+ * is first copied there, so the tiles read one short run instead of M rows 4*K bytes apart (in a
+ * wide dense layer a page or more each: a TLB lookup per step), and C is covered in 32-column
+ * chunks so the chunk of B (M x 32) stays in L1 for the strip's four row bands. Every element of
+ * C gets the same tile, so the same sums in the same order, as in gemmTN.
+ */
+export function gemmTNPacked(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, panel: usize): void {
+  if (M < 4) {
+    gemmTN(c, a, b, M, K, N);
+    return;
+  }
+  const rowA = (<usize>K) << 2;
+  const rowC = (<usize>N) << 2;
+  let k = 0;
+  for (; k + 16 <= K; k += 16) {
+    packStrip(panel, a + ((<usize>k) << 2), rowA, M, 4);
+    panelBands(c + <usize>k * rowC, panel, 64, 4, b, M, N);
+  }
+  for (; k + 4 <= K; k += 4) {
+    packStrip(panel, a + ((<usize>k) << 2), rowA, M, 1);
+    panelBands(c + <usize>k * rowC, panel, 16, 1, b, M, N);
+  }
+  for (; k < K; k++) rowBand(1, c + <usize>k * rowC, a, b, N, 1, 0, M, rowA, (<usize>k) << 2, 0, 0, 0);
+}
+
+/** Copies `vectors` x 4 floats from each of M rows (rowA bytes apart, from src) to panel, back to back. */
+// @ts-ignore: decorator
+@inline
+function packStrip(panel: usize, src: usize, rowA: usize, M: i32, vectors: i32): void {
+  let dst = panel;
+  for (let q = 0; q < M; q++, src += rowA) {
+    for (let v = 0; v < vectors; v++, dst += 16) v128.store(dst, v128.load(src + ((<usize>v) << 4)));
+  }
+}
+
+/**
+ * C[4 * bands rows from ck] += panel^T . B[M x N]: the panel holds `bands` groups of 4 columns of
+ * A per row, rows `stride` bytes apart. Tiles of 8, then 4, then 1 columns, as rowBand uses them.
+ */
+// @ts-ignore: decorator
+@inline
+function panelBands(ck: usize, panel: usize, stride: usize, bands: i32, b: usize, M: i32, N: i32): void {
+  const rowB = (<usize>N) << 2;
+  const rowC = rowB;
+  const N8 = N & ~7;
+  const N4 = N & ~3;
+  for (let j0 = 0; j0 < N8; j0 += 32) {
+    const j1 = min(j0 + 32, N8);
+    for (let s = 0; s < bands; s++) {
+      const o = (<usize>s) << 4;
+      const cs = ck + <usize>(4 * s) * rowC;
+      for (let j = j0; j < j1; j += 8) {
+        const jj = (<usize>j) << 2;
+        tile(4, 8, cs + jj, panel, b + jj, 1, 0, M, stride, rowB, rowC, o, o + 4, o + 8, o + 12);
+      }
+    }
+  }
+  for (let s = 0; s < bands; s++) {
+    const o = (<usize>s) << 4;
+    const cs = ck + <usize>(4 * s) * rowC;
+    let j = N8;
+    for (; j < N4; j += 4) {
+      const jj = (<usize>j) << 2;
+      tile(4, 4, cs + jj, panel, b + jj, 1, 0, M, stride, rowB, rowC, o, o + 4, o + 8, o + 12);
+    }
+    for (; j < N; j++) {
+      const jj = (<usize>j) << 2;
+      tile(4, 1, cs + jj, panel, b + jj, 1, 0, M, stride, rowB, rowC, o, o + 4, o + 8, o + 12);
+    }
+  }
+}
+
+/**
  * C[M x N] += A . B[K x N] where row i of A is `segs` runs of `segLen` floats, run s starting at
  * a + i*rowA + s*segStride (a plain GEMM: one run of K floats; a convolution: one run per kernel
  * row, read straight from the image).
@@ -255,18 +328,101 @@ function hsum(v: v128): f32 {
   );
 }
 
-/** C[M x P] += A[M x Q] . B[P x Q]^T  (input gradients: dOut . weights^T) */
+/**
+ * C[M x P] += A[M x Q] . B[P x Q]^T  (input gradients: dOut . weights^T). Blocks of 4 A rows
+ * against 2 B rows (dotTile) load 6 vectors per 8 products where one A row against 4 B rows
+ * (dotRows) loads 5 per 4; both give each output the same sums in the same order.
+ */
 export function gemmNT(c: usize, a: usize, b: usize, M: i32, Q: i32, P: i32): void {
   const rowA = (<usize>Q) << 2;
   const rowB = (<usize>Q) << 2;
   const rowC = (<usize>P) << 2;
-  for (let i = 0; i < M; i++) {
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const a0 = a + <usize>i * rowA;
+    const c0 = c + <usize>i * rowC;
+    let p = 0;
+    for (; p + 2 <= P; p += 2) dotTile(c0 + ((<usize>p) << 2), a0, rowA, b + <usize>p * rowB, rowB, rowC, Q);
+    for (; p < P; p++) {
+      for (let r = 0; r < 4; r++) {
+        const ar = a0 + <usize>r * rowA;
+        dotRows(1, c0 + <usize>r * rowC + ((<usize>p) << 2), ar, b + <usize>p * rowB, rowB, Q);
+      }
+    }
+  }
+  for (; i < M; i++) {
     const a0 = a + <usize>i * rowA;
     const c0 = c + <usize>i * rowC;
     let p = 0;
     for (; p + 4 <= P; p += 4) dotRows(4, c0 + ((<usize>p) << 2), a0, b + <usize>p * rowB, rowB, Q);
     for (; p < P; p++) dotRows(1, c0 + ((<usize>p) << 2), a0, b + <usize>p * rowB, rowB, Q);
   }
+}
+
+/**
+ * C[4 x 2 block at cp] += the dot products of 4 A rows (from a0, rowA bytes apart) with 2 B rows
+ * (from b0, rowB apart), Q floats long; each output's sum as in dotRows: 4 lane sums, hsum, then
+ * the tail.
+ */
+// @ts-ignore: decorator
+@inline
+function dotTile(cp: usize, a0: usize, rowA: usize, b0: usize, rowB: usize, rowC: usize, Q: i32): void {
+  const a1 = a0 + rowA;
+  const a2 = a1 + rowA;
+  const a3 = a2 + rowA;
+  const b1 = b0 + rowB;
+  const zero = f32x4.splat(0);
+  let s00 = zero, s01 = zero, s10 = zero, s11 = zero;
+  let s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+  let q = 0;
+  for (; q + 4 <= Q; q += 4) {
+    const qq = (<usize>q) << 2;
+    const w0 = v128.load(b0 + qq);
+    const w1 = v128.load(b1 + qq);
+    const x0 = v128.load(a0 + qq);
+    s00 = madd(x0, w0, s00, false);
+    s01 = madd(x0, w1, s01, false);
+    const x1 = v128.load(a1 + qq);
+    s10 = madd(x1, w0, s10, false);
+    s11 = madd(x1, w1, s11, false);
+    const x2 = v128.load(a2 + qq);
+    s20 = madd(x2, w0, s20, false);
+    s21 = madd(x2, w1, s21, false);
+    const x3 = v128.load(a3 + qq);
+    s30 = madd(x3, w0, s30, false);
+    s31 = madd(x3, w1, s31, false);
+  }
+  let t00 = hsum(s00), t01 = hsum(s01), t10 = hsum(s10), t11 = hsum(s11);
+  let t20 = hsum(s20), t21 = hsum(s21), t30 = hsum(s30), t31 = hsum(s31);
+  for (; q < Q; q++) {
+    const qq = (<usize>q) << 2;
+    const w0 = load<f32>(b0 + qq);
+    const w1 = load<f32>(b1 + qq);
+    const x0 = load<f32>(a0 + qq);
+    const x1 = load<f32>(a1 + qq);
+    const x2 = load<f32>(a2 + qq);
+    const x3 = load<f32>(a3 + qq);
+    t00 += x0 * w0;
+    t01 += x0 * w1;
+    t10 += x1 * w0;
+    t11 += x1 * w1;
+    t20 += x2 * w0;
+    t21 += x2 * w1;
+    t30 += x3 * w0;
+    t31 += x3 * w1;
+  }
+  addPair(cp, t00, t01);
+  addPair(cp + rowC, t10, t11);
+  addPair(cp + 2 * rowC, t20, t21);
+  addPair(cp + 3 * rowC, t30, t31);
+}
+
+/** C[cp], C[cp + 4] += t0, t1. */
+// @ts-ignore: decorator
+@inline
+function addPair(cp: usize, t0: f32, t1: f32): void {
+  store<f32>(cp, load<f32>(cp) + t0);
+  store<f32>(cp, load<f32>(cp, 4) + t1, 4);
 }
 
 /**

@@ -24,7 +24,7 @@
 
 export { gemmNN, gemmTN } from './gemm';
 export { convForwardValid, convBackwardFilterValid } from './conv';
-export { gemmNT } from './gemm';
+export { gemmNT, gemmTNPacked } from './gemm';
 export { im2col, col2imAccumulate, addColumnSums } from './conv';
 export { maxPoolForward, maxPoolBackwardFirst, maxPoolBackwardAllTies } from './pool';
 export {

@@ -10,7 +10,7 @@
  * anything else, float64 included, takes the TypeScript loops below.
  */
 import type { FloatArray } from '../tensor/tensor.js';
-import { simdFor } from './wasm/simd.js';
+import { allocateFloat32, simdFor } from './wasm/simd.js';
 
 /**
  * The one TypeScript loop under all three products: C[r][c] += sum over d of A(r, d) * B(d, c),
@@ -135,10 +135,33 @@ export const matmulAccumulate = product('gemmNN', (C, cOff, A, aOff, B, bOff, M,
   stridedProduct(C, cOff, A, aOff, K, 1, B, bOff, N, 1, M, K, N),
 );
 
-/** C[K x N] += A[M x K]^T . B[M x N]  (weight gradients: inputs^T . dOut) */
-export const matmulTransAAccumulate = product('gemmTN', (C, cOff, A, aOff, B, bOff, M, K, N) =>
+/** Arena room for gemmTNPacked's copy of 16 columns of A (16 floats per row), grown as needed. */
+let panel: Float32Array | null = null;
+
+/**
+ * A's rows are this many floats or more apart (4 KiB, a page) where the SIMD weight gradient
+ * copies strips of A before use (gemmTNPacked: 1.4x faster for a 9216-input dense layer, no
+ * gain at 1152 inputs).
+ */
+const PACKED_ROW = 1024;
+
+const transAPlain = product('gemmTN', (C, cOff, A, aOff, B, bOff, M, K, N) =>
   stridedProduct(C, cOff, A, aOff, 1, K, B, bOff, N, 1, K, M, N),
 );
+
+/** C[K x N] += A[M x K]^T . B[M x N]  (weight gradients: inputs^T . dOut) */
+export const matmulTransAAccumulate: MatrixProduct = (C, cOff, A, aOff, B, bOff, M, K, N) => {
+  const simd = K >= PACKED_ROW && M >= 4 ? simdFor(C, A, B) : null;
+  if (simd !== null) {
+    if (panel === null || panel.length < 16 * M) panel = allocateFloat32(16 * M);
+    if (simdFor(panel) !== null) {
+      const [c, a, b] = [C.byteOffset + 4 * cOff, A.byteOffset + 4 * aOff, B.byteOffset + 4 * bOff];
+      simd.gemmTNPacked(c, a, b, M, K, N, panel.byteOffset);
+      return;
+    }
+  }
+  transAPlain(C, cOff, A, aOff, B, bOff, M, K, N);
+};
 
 /** C[M x P] += A[M x Q] . B[P x Q]^T  (input gradients: dOut . weights^T) */
 export const matmulTransBAccumulate = product('gemmNT', (C, cOff, A, aOff, B, bOff, M, Q, P) =>
