@@ -351,6 +351,9 @@ test('max-pool forward and both backward rules equal the reference, ties include
     [1, [9, 9, 5], 3, 2],
     [3, [6, 5, 4], 3, 3],
     [1, [5, 8, 1], 2, 1],
+    // 2 x 2 windows with channels past a multiple of 4 (vectors, then single channels).
+    [2, [6, 7, 6], 2, 2],
+    [3, [5, 5, 7], 2, 2],
   ];
   for (const [batch, shape, size, stride] of cases) {
     const g = convGeometry(batch, shape, shape[2], size, size, stride, 'valid');

@@ -55,6 +55,7 @@ function windows(g: Geometry, input: usize, out: usize, argmax: usize, dIn: usiz
     for (let oy = 0, rowCorner = imageOff; oy < outH; oy++, rowCorner += rowStep) {
       for (let ox = 0, corner = rowCorner; ox < outW; ox++, corner += step, o += windowBytes) {
         if (backward) routeToMaxima(dIn, input, out + o, dOut + o, corner, C, line, kH, kW);
+        else if (kH == 2 && kW == 2) windowMax2x2(out + o, argmax + o, input, corner, C, line);
         else windowMax(out + o, argmax + o, input, corner, C, line, kH, kW);
       }
     }
@@ -96,6 +97,52 @@ function windowMax(out: usize, argmax: usize, input: usize, corner: i32, C: i32,
           max = v;
           best = idx;
         }
+      }
+    }
+    store<f32>(out + ((<usize>c) << 2), max);
+    store<i32>(argmax + ((<usize>c) << 2), best);
+  }
+}
+
+/**
+ * windowMax for the common 2 x 2 window, unrolled: the four pixels' element offsets are fixed,
+ * and the loops over the window would cost as much as its work. Same maxima, same first argmax.
+ */
+// @ts-ignore: decorator
+@inline
+function windowMax2x2(out: usize, argmax: usize, input: usize, corner: i32, C: i32, line: i32): void {
+  let c = 0;
+  for (; c <= C - 4; c += 4) {
+    const i0 = corner + c;
+    const p = input + ((<usize>i0) << 2);
+    const v0 = v128.load(p);
+    const v1 = v128.load(p + ((<usize>C) << 2));
+    const v2 = v128.load(p + ((<usize>line) << 2));
+    const v3 = v128.load(p + ((<usize>(line + C)) << 2));
+    // The offset of each lane's first maximum from i0, then the index.
+    let max = v0;
+    let off = i32x4.splat(0);
+    let gt = f32x4.gt(v1, max);
+    max = v128.bitselect(v1, max, gt);
+    off = v128.bitselect(i32x4.splat(C), off, gt);
+    gt = f32x4.gt(v2, max);
+    max = v128.bitselect(v2, max, gt);
+    off = v128.bitselect(i32x4.splat(line), off, gt);
+    gt = f32x4.gt(v3, max);
+    max = v128.bitselect(v3, max, gt);
+    off = v128.bitselect(i32x4.splat(line + C), off, gt);
+    v128.store(out + ((<usize>c) << 2), max);
+    v128.store(argmax + ((<usize>c) << 2), i32x4.add(off, i32x4.add(i32x4.splat(i0), i32x4(0, 1, 2, 3))));
+  }
+  for (; c < C; c++) {
+    let best = corner + c;
+    let max = load<f32>(input + ((<usize>best) << 2));
+    for (let k = 1; k < 4; k++) {
+      const idx = corner + c + (k >> 1) * line + (k & 1) * C;
+      const v = load<f32>(input + ((<usize>idx) << 2));
+      if (v > max) {
+        max = v;
+        best = idx;
       }
     }
     store<f32>(out + ((<usize>c) << 2), max);
