@@ -86,22 +86,27 @@ function windowMax(out: usize, argmax: usize, input: usize, corner: i32, C: i32,
     v128.store(out + ((<usize>c) << 2), max);
     v128.store(argmax + ((<usize>c) << 2), best);
   }
-  for (; c < C; c++) {
-    let best = corner + c;
-    let max = load<f32>(input + ((<usize>best) << 2));
-    for (let ky = 0; ky < kH; ky++) {
-      let idx = corner + ky * line + c;
-      for (let kx = 0; kx < kW; kx++, idx += C) {
-        const v = load<f32>(input + ((<usize>idx) << 2));
-        if (v > max) {
-          max = v;
-          best = idx;
-        }
+  for (; c < C; c++) channelMax(out, argmax, input, corner, c, C, line, kH, kW);
+}
+
+/** windowMax for channel c alone: its maximum over the window and the index of the first. */
+// @ts-ignore: decorator
+@inline
+function channelMax(out: usize, argmax: usize, input: usize, corner: i32, c: i32, C: i32, line: i32, kH: i32, kW: i32): void {
+  let best = corner + c;
+  let max = load<f32>(input + ((<usize>best) << 2));
+  for (let ky = 0; ky < kH; ky++) {
+    let idx = corner + ky * line + c;
+    for (let kx = 0; kx < kW; kx++, idx += C) {
+      const v = load<f32>(input + ((<usize>idx) << 2));
+      if (v > max) {
+        max = v;
+        best = idx;
       }
     }
-    store<f32>(out + ((<usize>c) << 2), max);
-    store<i32>(argmax + ((<usize>c) << 2), best);
   }
+  store<f32>(out + ((<usize>c) << 2), max);
+  store<i32>(argmax + ((<usize>c) << 2), best);
 }
 
 /**
@@ -134,20 +139,7 @@ function windowMax2x2(out: usize, argmax: usize, input: usize, corner: i32, C: i
     v128.store(out + ((<usize>c) << 2), max);
     v128.store(argmax + ((<usize>c) << 2), i32x4.add(off, i32x4.add(i32x4.splat(i0), i32x4(0, 1, 2, 3))));
   }
-  for (; c < C; c++) {
-    let best = corner + c;
-    let max = load<f32>(input + ((<usize>best) << 2));
-    for (let k = 1; k < 4; k++) {
-      const idx = corner + c + (k >> 1) * line + (k & 1) * C;
-      const v = load<f32>(input + ((<usize>idx) << 2));
-      if (v > max) {
-        max = v;
-        best = idx;
-      }
-    }
-    store<f32>(out + ((<usize>c) << 2), max);
-    store<i32>(argmax + ((<usize>c) << 2), best);
-  }
+  for (; c < C; c++) channelMax(out, argmax, input, corner, c, C, line, 2, 2);
 }
 
 /** dIn += dOut routed to every input of the window at `corner` equal to its maximum in out. */
