@@ -1,13 +1,135 @@
 /**
- * Batch normalisation of src/kernels/batchNorm.ts in SIMD, 4 channels per f32 vector. The
- * TypeScript kernels compute in float64 (sums, and every per-value formula before its result is
- * stored as float32); these do the same in f64x2 lanes, each channel's sums in the same row
- * order, so both paths give the same bits. Per-channel operands come as f64 arrays of C values
- * (`stats`: several such arrays back to back, C * 8 bytes apart); input and output arrays are f32
- * [rows, C] with the channels innermost (NHWC).
+ * Batch normalisation of src/kernels/batchNorm.ts in SIMD. The TypeScript kernels compute in
+ * float64 (sums, and every per-value formula before its result is stored as float32); these do
+ * the same in f64x2 lanes, four channels at a time, each channel's sums in the same row order,
+ * so both paths give the same bits. Values are f32 [rows, C] arrays with the channels innermost
+ * (NHWC); per-channel operands come as `stats`, f64 arrays of C values back to back.
  */
 
 // @ts-nocheck: AssemblyScript types (f32, usize, v128) are not TypeScript's.
+
+/** The kernels below, each a different step on the one walk over the rows (eachRow). */
+const SUMS = 0;
+const SQUARES = 1;
+const NORMALIZE = 2;
+const INFERENCE = 3;
+const BACKWARD_SUMS = 4;
+const BACKWARD_INPUT = 5;
+
+/** sum[c] += x over rows; stats = [sum]. */
+export function batchNormChannelSums(stats: usize, input: usize, rows: i32, C: i32): void {
+  eachRow(SUMS, input, 0, 0, stats, rows, C);
+}
+
+/** sumSq[c] += (x - mean[c])^2 over rows; stats = [sumSq, mean]. */
+export function batchNormSquaredDeviationSums(stats: usize, input: usize, rows: i32, C: i32): void {
+  eachRow(SQUARES, input, 0, 0, stats, rows, C);
+}
+
+/** h = (x - mean) * invStd, xhat = h, out = gamma * h + beta; stats = [mean, invStd, gamma, beta]. */
+export function batchNormNormalize(out: usize, xhat: usize, input: usize, stats: usize, rows: i32, C: i32): void {
+  eachRow(NORMALIZE, input, xhat, out, stats, rows, C);
+}
+
+/** out = (x - runningMean) * scale + beta; stats = [runningMean, scale, beta]. */
+export function batchNormInference(out: usize, input: usize, stats: usize, rows: i32, C: i32): void {
+  eachRow(INFERENCE, input, 0, out, stats, rows, C);
+}
+
+/** sumDy[c] += dy, sumDyXhat[c] += dy * xhat over rows; stats = [sumDy, sumDyXhat]. */
+export function batchNormBackwardSums(stats: usize, dOut: usize, xhat: usize, rows: i32, C: i32): void {
+  eachRow(BACKWARD_SUMS, dOut, xhat, 0, stats, rows, C);
+}
+
+/** dx = scale * (dy - meanDy - xhat * meanDyXhat); stats = [scale, meanDy, meanDyXhat]. */
+export function batchNormBackwardInput(dIn: usize, dOut: usize, xhat: usize, stats: usize, rows: i32, C: i32): void {
+  eachRow(BACKWARD_INPUT, dOut, xhat, dIn, stats, rows, C);
+}
+
+/**
+ * Every row of the f32 arrays x, y, z (the kernel's: 0 where unused), four channels at a time,
+ * then one by one; `op` is a constant, so each kernel inlines to its own loop.
+ */
+// @ts-ignore: decorator
+@inline
+function eachRow(op: i32, x: usize, y: usize, z: usize, stats: usize, rows: i32, C: i32): void {
+  const C4 = C & ~3;
+  const row = (<usize>C) << 2;
+  const k = (<usize>C) << 3; // bytes from one stats array to the next
+  let o: usize = 0;
+  for (let r = 0; r < rows; r++, o += row) {
+    let c = 0;
+    for (; c < C4; c += 4) {
+      const c4 = o + ((<usize>c) << 2);
+      step(op, 4, x + c4, y + c4, z + c4, stats + ((<usize>c) << 3), k);
+    }
+    for (; c < C; c++) {
+      const c4 = o + ((<usize>c) << 2);
+      step(op, 1, x + c4, y + c4, z + c4, stats + ((<usize>c) << 3), k);
+    }
+  }
+}
+
+/**
+ * `op` on n channels (4, or 1) of one row: x, y, z point at the first channel's value in the
+ * kernel's arrays, s at its entry in the first stats array, the others k bytes apart. Four
+ * channels are two f64x2 halves, the second's stats 16 bytes on; one channel is lane 0 of one.
+ */
+// @ts-ignore: decorator
+@inline
+function step(op: i32, n: i32, x: usize, y: usize, z: usize, s: usize, k: usize): void {
+  const lanes = n == 4 ? 2 : 1;
+  const zero = f64x2.splat(0);
+  const v = n == 4 ? v128.load(x) : v128.load32_zero(x);
+  let v0 = low(v);
+  let v1 = n == 4 ? high(v) : zero;
+  // The second input: xhat in the backward passes.
+  const readsY = op == BACKWARD_SUMS || op == BACKWARD_INPUT;
+  const w = readsY ? (n == 4 ? v128.load(y) : v128.load32_zero(y)) : zero;
+  const w0 = readsY ? low(w) : zero;
+  const w1 = readsY && n == 4 ? high(w) : zero;
+  if (op == SUMS || op == SQUARES || op == BACKWARD_SUMS) {
+    addSums(op, lanes, v0, w0, s, k);
+    if (n == 4) addSums(op, 2, v1, w1, s + 16, k);
+    return;
+  }
+  if (op == NORMALIZE) {
+    v0 = f64x2.mul(f64x2.sub(v0, loadStats(lanes, s)), loadStats(lanes, s + k));
+    if (n == 4) v1 = f64x2.mul(f64x2.sub(v1, loadStats(2, s + 16)), loadStats(2, s + k + 16));
+  }
+  const z0 = output(op, lanes, v0, w0, s, k);
+  const z1 = n == 4 ? output(op, 2, v1, w1, s + 16, k) : zero;
+  if (op == NORMALIZE) storeValues(n, y, v0, v1);
+  storeValues(n, z, z0, z1);
+}
+
+/** The sums kernels' step on `lanes` channels of f64x2 values v (and w). */
+// @ts-ignore: decorator
+@inline
+function addSums(op: i32, lanes: i32, v: v128, w: v128, s: usize, k: usize): void {
+  if (op == SUMS) {
+    accumulate(lanes, s, v);
+  } else if (op == SQUARES) {
+    const d = f64x2.sub(v, loadStats(lanes, s + k));
+    accumulate(lanes, s, f64x2.mul(d, d));
+  } else {
+    accumulate(lanes, s, v);
+    accumulate(lanes, s + k, f64x2.mul(v, w));
+  }
+}
+
+/** The output value of the other kernels (for NORMALIZE, v is h) on `lanes` channels. */
+// @ts-ignore: decorator
+@inline
+function output(op: i32, lanes: i32, v: v128, w: v128, s: usize, k: usize): v128 {
+  if (op == NORMALIZE) return f64x2.add(f64x2.mul(loadStats(lanes, s + 2 * k), v), loadStats(lanes, s + 3 * k));
+  if (op == INFERENCE) {
+    const y = f64x2.mul(f64x2.sub(v, loadStats(lanes, s)), loadStats(lanes, s + k));
+    return f64x2.add(y, loadStats(lanes, s + 2 * k));
+  }
+  const t = f64x2.sub(f64x2.sub(v, loadStats(lanes, s + k)), f64x2.mul(w, loadStats(lanes, s + 2 * k)));
+  return f64x2.mul(loadStats(lanes, s), t);
+}
 
 /** Lanes 0-1 of an f32x4 as f64x2. */
 // @ts-ignore: decorator
@@ -23,189 +145,27 @@ function high(v: v128): v128 {
   return f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 2, 3));
 }
 
-/** Two f64x2 rounded to f32 and joined: lo's lanes then hi's. */
+/** n f32 values to p: a's two lanes then b's (n = 4), or a's lane 0 (n = 1), rounded from f64. */
 // @ts-ignore: decorator
 @inline
-function joined(lo: v128, hi: v128): v128 {
-  return f32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+function storeValues(n: i32, p: usize, a: v128, b: v128): void {
+  const fa = f32x4.demote_f64x2_zero(a);
+  if (n == 4) v128.store(p, f32x4.shuffle(fa, f32x4.demote_f64x2_zero(b), 0, 1, 4, 5));
+  else v128.store32_lane(p, fa, 0);
 }
 
-/** p[0..1] += v (f64x2 at byte address p). */
+/** `lanes` (2 or 1) f64 stats at p (lane 1 zero when 1). */
 // @ts-ignore: decorator
 @inline
-function addTo(p: usize, v: v128): void {
-  v128.store(p, f64x2.add(v128.load(p), v));
+function loadStats(lanes: i32, p: usize): v128 {
+  return lanes == 2 ? v128.load(p) : v128.load64_zero(p);
 }
 
-/** The f64 per-channel value at stats array `k` (of C values each), channel byte offset c8. */
+/** The `lanes` f64 stats at p += the first lanes of v. */
 // @ts-ignore: decorator
 @inline
-function stat(stats: usize, k: usize, c8: usize): f64 {
-  return load<f64>(stats + k + c8);
-}
-
-/** sum[c] += x[r][c] over rows r (sum: f64[C]). */
-export function batchNormChannelSums(sum: usize, input: usize, rows: i32, C: i32): void {
-  const C4 = C & ~3;
-  const row = (<usize>C) << 2;
-  let x = input;
-  for (let r = 0; r < rows; r++, x += row) {
-    let c = 0;
-    for (; c < C4; c += 4) {
-      const v = v128.load(x + ((<usize>c) << 2));
-      const s = sum + ((<usize>c) << 3);
-      addTo(s, low(v));
-      addTo(s + 16, high(v));
-    }
-    for (; c < C; c++) {
-      const s = sum + ((<usize>c) << 3);
-      store<f64>(s, load<f64>(s) + <f64>load<f32>(x + ((<usize>c) << 2)));
-    }
-  }
-}
-
-/** sumSq[c] += (x[r][c] - mean[c])^2 over rows r (sumSq, mean: f64[C]). */
-export function batchNormSquaredDeviationSums(sumSq: usize, input: usize, mean: usize, rows: i32, C: i32): void {
-  const C4 = C & ~3;
-  const row = (<usize>C) << 2;
-  let x = input;
-  for (let r = 0; r < rows; r++, x += row) {
-    let c = 0;
-    for (; c < C4; c += 4) {
-      const v = v128.load(x + ((<usize>c) << 2));
-      const c8 = (<usize>c) << 3;
-      const d0 = f64x2.sub(low(v), v128.load(mean + c8));
-      const d1 = f64x2.sub(high(v), v128.load(mean + c8 + 16));
-      addTo(sumSq + c8, f64x2.mul(d0, d0));
-      addTo(sumSq + c8 + 16, f64x2.mul(d1, d1));
-    }
-    for (; c < C; c++) {
-      const c8 = (<usize>c) << 3;
-      const d = <f64>load<f32>(x + ((<usize>c) << 2)) - load<f64>(mean + c8);
-      store<f64>(sumSq + c8, load<f64>(sumSq + c8) + d * d);
-    }
-  }
-}
-
-/**
- * h = (x - mean) * invStd, xhat = h, out = gamma * h + beta, with stats = [mean, invStd, gamma,
- * beta] (f64[C] each).
- */
-export function batchNormNormalize(out: usize, xhat: usize, input: usize, stats: usize, rows: i32, C: i32): void {
-  const C4 = C & ~3;
-  const row = (<usize>C) << 2;
-  const k = (<usize>C) << 3; // bytes from one stats array to the next
-  let o: usize = 0;
-  for (let r = 0; r < rows; r++, o += row) {
-    let c = 0;
-    for (; c < C4; c += 4) {
-      const c4 = o + ((<usize>c) << 2);
-      const c8 = stats + ((<usize>c) << 3);
-      const v = v128.load(input + c4);
-      const h0 = f64x2.mul(f64x2.sub(low(v), v128.load(c8)), v128.load(c8 + k));
-      const h1 = f64x2.mul(f64x2.sub(high(v), v128.load(c8 + 16)), v128.load(c8 + k + 16));
-      v128.store(xhat + c4, joined(h0, h1));
-      const y0 = f64x2.add(f64x2.mul(v128.load(c8 + 2 * k), h0), v128.load(c8 + 3 * k));
-      const y1 = f64x2.add(f64x2.mul(v128.load(c8 + 2 * k + 16), h1), v128.load(c8 + 3 * k + 16));
-      v128.store(out + c4, joined(y0, y1));
-    }
-    for (; c < C; c++) {
-      const c4 = o + ((<usize>c) << 2);
-      const c8 = (<usize>c) << 3;
-      const h = (<f64>load<f32>(input + c4) - stat(stats, 0, c8)) * stat(stats, k, c8);
-      store<f32>(xhat + c4, <f32>h);
-      store<f32>(out + c4, <f32>(stat(stats, 2 * k, c8) * h + stat(stats, 3 * k, c8)));
-    }
-  }
-}
-
-/** out = (x - runningMean) * scale + beta, with stats = [runningMean, scale, beta] (f64[C] each). */
-export function batchNormInference(out: usize, input: usize, stats: usize, rows: i32, C: i32): void {
-  const C4 = C & ~3;
-  const row = (<usize>C) << 2;
-  const k = (<usize>C) << 3;
-  let o: usize = 0;
-  for (let r = 0; r < rows; r++, o += row) {
-    let c = 0;
-    for (; c < C4; c += 4) {
-      const c4 = o + ((<usize>c) << 2);
-      const c8 = stats + ((<usize>c) << 3);
-      const v = v128.load(input + c4);
-      const y0 = f64x2.mul(f64x2.sub(low(v), v128.load(c8)), v128.load(c8 + k));
-      const y1 = f64x2.mul(f64x2.sub(high(v), v128.load(c8 + 16)), v128.load(c8 + k + 16));
-      const z0 = f64x2.add(y0, v128.load(c8 + 2 * k));
-      const z1 = f64x2.add(y1, v128.load(c8 + 2 * k + 16));
-      v128.store(out + c4, joined(z0, z1));
-    }
-    for (; c < C; c++) {
-      const c4 = o + ((<usize>c) << 2);
-      const c8 = (<usize>c) << 3;
-      const y = (<f64>load<f32>(input + c4) - stat(stats, 0, c8)) * stat(stats, k, c8);
-      store<f32>(out + c4, <f32>(y + stat(stats, 2 * k, c8)));
-    }
-  }
-}
-
-/** sums = [sumDy, sumDyXhat] (f64[C] each): sumDy[c] += dy, sumDyXhat[c] += dy * xhat over rows. */
-export function batchNormBackwardSums(sums: usize, dOut: usize, xhat: usize, rows: i32, C: i32): void {
-  const C4 = C & ~3;
-  const row = (<usize>C) << 2;
-  const k = (<usize>C) << 3;
-  let o: usize = 0;
-  for (let r = 0; r < rows; r++, o += row) {
-    let c = 0;
-    for (; c < C4; c += 4) {
-      const c4 = o + ((<usize>c) << 2);
-      const s = sums + ((<usize>c) << 3);
-      const dy = v128.load(dOut + c4);
-      const h = v128.load(xhat + c4);
-      const dy0 = low(dy);
-      const dy1 = high(dy);
-      addTo(s, dy0);
-      addTo(s + 16, dy1);
-      addTo(s + k, f64x2.mul(dy0, low(h)));
-      addTo(s + k + 16, f64x2.mul(dy1, high(h)));
-    }
-    for (; c < C; c++) {
-      const c4 = o + ((<usize>c) << 2);
-      const s = sums + ((<usize>c) << 3);
-      const dy = <f64>load<f32>(dOut + c4);
-      store<f64>(s, load<f64>(s) + dy);
-      store<f64>(s + k, load<f64>(s + k) + dy * <f64>load<f32>(xhat + c4));
-    }
-  }
-}
-
-/**
- * dx = scale * (dy - meanDy - xhat * meanDyXhat), with stats = [scale, meanDy, meanDyXhat]
- * (f64[C] each; scale = gamma * invStd).
- */
-export function batchNormBackwardInput(dIn: usize, dOut: usize, xhat: usize, stats: usize, rows: i32, C: i32): void {
-  const C4 = C & ~3;
-  const row = (<usize>C) << 2;
-  const k = (<usize>C) << 3;
-  let o: usize = 0;
-  for (let r = 0; r < rows; r++, o += row) {
-    let c = 0;
-    for (; c < C4; c += 4) {
-      const c4 = o + ((<usize>c) << 2);
-      const c8 = stats + ((<usize>c) << 3);
-      const dy = v128.load(dOut + c4);
-      const h = v128.load(xhat + c4);
-      const t0 = f64x2.sub(f64x2.sub(low(dy), v128.load(c8 + k)), f64x2.mul(low(h), v128.load(c8 + 2 * k)));
-      const t1 = f64x2.sub(
-        f64x2.sub(high(dy), v128.load(c8 + k + 16)),
-        f64x2.mul(high(h), v128.load(c8 + 2 * k + 16)),
-      );
-      v128.store(dIn + c4, joined(f64x2.mul(v128.load(c8), t0), f64x2.mul(v128.load(c8 + 16), t1)));
-    }
-    for (; c < C; c++) {
-      const c4 = o + ((<usize>c) << 2);
-      const c8 = (<usize>c) << 3;
-      const dy = <f64>load<f32>(dOut + c4);
-      const h = <f64>load<f32>(xhat + c4);
-      const t = dy - stat(stats, k, c8) - h * stat(stats, 2 * k, c8);
-      store<f32>(dIn + c4, <f32>(stat(stats, 0, c8) * t));
-    }
-  }
+function accumulate(lanes: i32, p: usize, v: v128): void {
+  const sum = f64x2.add(loadStats(lanes, p), v);
+  if (lanes == 2) v128.store(p, sum);
+  else v128.store64_lane(p, sum, 0);
 }

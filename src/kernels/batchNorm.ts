@@ -99,13 +99,7 @@ export function batchNormSquaredDeviationSums(
   const fast = channelStats([input], C, [sumSq, mean]);
   if (fast) {
     const { simd, stats } = fast;
-    simd.batchNormSquaredDeviationSums(
-      stats.byteOffset,
-      input.byteOffset,
-      stats.byteOffset + 8 * C,
-      rows,
-      C,
-    );
+    simd.batchNormSquaredDeviationSums(stats.byteOffset, input.byteOffset, rows, C);
     sumSq.set(stats.subarray(0, C));
     return;
   }
