@@ -395,6 +395,9 @@ test('dense forward and backward equal the reference', () => {
     [5, 1, 1],
     [4, 33, 8],
     [2, 9, 128],
+    // 1024 inputs or more (strips of inputs copied for the weight gradient), odd batch and units.
+    [6, 1030, 13],
+    [3, 1027, 35],
   ]) {
     const x = gaussians(rng, N * I);
     const w = gaussians(rng, I * U);
