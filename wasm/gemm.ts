@@ -337,20 +337,27 @@ export function gemmNT(c: usize, a: usize, b: usize, M: i32, Q: i32, P: i32): vo
   const rowA = (<usize>Q) << 2;
   const rowB = (<usize>Q) << 2;
   const rowC = (<usize>P) << 2;
-  let i = 0;
-  for (; i + 4 <= M; i += 4) {
-    const a0 = a + <usize>i * rowA;
-    const c0 = c + <usize>i * rowC;
-    let p = 0;
-    for (; p + 2 <= P; p += 2) dotTile(c0 + ((<usize>p) << 2), a0, rowA, b + <usize>p * rowB, rowB, rowC, Q);
-    for (; p < P; p++) {
+  const M4 = M & ~3;
+  const P2 = P & ~1;
+  // Chunks of 32 B rows (16 KiB at Q = 128) stay in L1 while every block of A rows passes, so B
+  // (the weights, megabytes in a wide layer) is read once, not once per block of 4 A rows.
+  for (let p0 = 0; p0 < P2; p0 += 32) {
+    const p1 = min(p0 + 32, P2);
+    for (let i = 0; i < M4; i += 4) {
+      const a0 = a + <usize>i * rowA;
+      const c0 = c + <usize>i * rowC;
+      for (let p = p0; p < p1; p += 2) dotTile(c0 + ((<usize>p) << 2), a0, rowA, b + <usize>p * rowB, rowB, rowC, Q);
+    }
+  }
+  for (let i = 0; i < M4; i += 4) {
+    for (let p = P2; p < P; p++) {
       for (let r = 0; r < 4; r++) {
-        const ar = a0 + <usize>r * rowA;
-        dotRows(1, c0 + <usize>r * rowC + ((<usize>p) << 2), ar, b + <usize>p * rowB, rowB, Q);
+        const ar = a + <usize>(i + r) * rowA;
+        dotRows(1, c + <usize>(i + r) * rowC + ((<usize>p) << 2), ar, b + <usize>p * rowB, rowB, Q);
       }
     }
   }
-  for (; i < M; i++) {
+  for (let i = M4; i < M; i++) {
     const a0 = a + <usize>i * rowA;
     const c0 = c + <usize>i * rowC;
     let p = 0;
