@@ -9,6 +9,8 @@
  *   gemm.ts   matrix products (matmul.ts), built from the register tile of gemmTiles.ts
  *   conv.ts   direct convolution without padding, im2col and col2im (conv2d.ts), and the
  *             column sums of bias gradients (columnSums.ts)
+ *   winograd.ts  the tile transforms of Winograd convolution (winograd.ts), whose products
+ *             run on gemm.ts
  *   pool.ts   max pooling forward and backward (maxPool2d.ts)
  *   sgd.ts    the plain SGD update (sgd.ts)
  *   activations.ts  ReLU forward and backward (activations.ts)
@@ -25,6 +27,7 @@ export { gemmNN, gemmTN } from './gemm';
 export { convForwardValid, convBackwardFilterValid } from './conv';
 export { gemmNT } from './gemm';
 export { im2col, col2imAccumulate, addColumnSums } from './conv';
+export { winogradInput, winogradOutput, winogradOutputAdjoint, winogradInputAdjoint } from './winograd';
 export { maxPoolForward, maxPoolBackwardAllTies } from './pool';
 export { sgdUpdate } from './sgd';
 export { reluForward, reluBackward } from './activations';

@@ -1,0 +1,305 @@
+/**
+ * Winograd convolution F(m x m, 3x3) for 3x3 stride-1 convolutions (Lavin & Gray 2015): the
+ * forward pass and both gradients with fewer multiplies than the direct kernels of conv2d.ts,
+ * which already run their GEMMs near the core's SIMD ceiling. Same maths, same layouts and
+ * overwrite-or-accumulate contracts as conv2d.ts; results differ from the direct sums in the
+ * rounding only (see `winogradTileSize` for how much).
+ *
+ * With a = m + 2 and P = a*a positions per tile (winogradMatrices.ts):
+ *   filters  U[xi][C][K] = G g G^T              (here, in float64, once per call)
+ *   input    V[xi][tiles][C] = B^T d B          (wasm/winograd.ts)
+ *   products M[xi] = V[xi] . U[xi]              (one GEMM per position xi: gemm.ts)
+ *   output   Y = A^T M A + bias                 (wasm/winograd.ts)
+ * The input gradient is the exact adjoint (dM = A dY A^T, dV[xi] = dM[xi] . U[xi]^T,
+ * dIn += B dV B^T), the filter gradient dU[xi] += V[xi]^T . dM[xi], then dg = G^T dU G. Tiles
+ * run in chunks across the batch's images, big enough for full-speed GEMMs on small images,
+ * small enough that the transformed chunk stays in cache. One thread, tiles in order: the same
+ * inputs give the same sums every time.
+ *
+ * These kernels run on the WebAssembly SIMD path only (every array in the arena); callers check
+ * with `simdFor` first.
+ */
+import { allocateFloat32, releaseArray } from '../tensor/arena.js';
+import type { FloatArray } from '../tensor/tensor.js';
+import { addColumnSums } from './columnSums.js';
+import { type ConvGeometry, geometryAddress } from './convGeometry.js';
+import { type SimdKernels, simdFor } from './wasm/simd.js';
+import { type WinogradTile, winogradMatrices } from './winogradMatrices.js';
+
+/** Channels below which the direct kernels win (too little work per tile to pay for its transforms). */
+const MIN_CHANNELS = 8;
+
+/**
+ * The Winograd tile size for a convolution, or 0 for the direct kernels: 3x3 kernels at stride
+ * 1 with at least MIN_CHANNELS input and output channels take F(4x4, 3x3).
+ */
+export function winogradTileSize(g: ConvGeometry): WinogradTile | 0 {
+  if (g.kernelH !== 3 || g.kernelW !== 3 || g.stride !== 1) return 0;
+  if (forcedTile !== null) return forcedTile;
+  if (g.inC < MIN_CHANNELS || g.outC < MIN_CHANNELS) return 0;
+  return 4;
+}
+
+let forcedTile: WinogradTile | 0 | null = null;
+
+/**
+ * For comparisons: every 3x3 stride-1 convolution takes this tile size (0: the direct kernels),
+ * or, null, the choice by shape above. Returns the previous setting.
+ */
+export function forceWinogradTile(tile: WinogradTile | 0 | null): WinogradTile | 0 | null {
+  const was = forcedTile;
+  forcedTile = tile;
+  return was;
+}
+
+/** Floats of transformed data per chunk of tiles: small enough to stay in a core's L2 cache. */
+const CHUNK_FLOATS = 1 << 17;
+
+/** The scratch all Winograd kernels share, grown to the largest convolution seen. */
+let scratch = allocateFloat32(0);
+
+/** Sizes of one call: tile counts and the scratch regions' offsets (floats). */
+interface Plan {
+  readonly a: number;
+  readonly P: number;
+  readonly tiles: number;
+  readonly chunk: number;
+  /** Filter transform U (or dU), P*C*K. */
+  readonly filters: Float32Array;
+  /** Transformed inputs of a chunk, P*chunk*C. */
+  readonly v: Float32Array;
+  /** Transformed outputs of a chunk, P*chunk*K. */
+  readonly mm: Float32Array;
+  /** The transforms' own scratch: a*a vectors, then one tile of all channels. */
+  readonly work: Float32Array;
+}
+
+function plan(g: ConvGeometry, m: WinogradTile): Plan {
+  const a = m + 2;
+  const P = a * a;
+  const C = g.inC;
+  const K = g.outC;
+  const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
+  const chunk = Math.max(4, Math.min(tiles, Math.floor(CHUNK_FLOATS / (P * (C + K)))));
+  const sizes = [P * C * K, P * chunk * C, P * chunk * K, 4 * P + P * Math.max(C, K)];
+  const total = sizes.reduce((s, n) => s + n, 0);
+  if (scratch.length < total) {
+    releaseArray(scratch);
+    scratch = allocateFloat32(total);
+  }
+  const parts: Float32Array[] = [];
+  let offset = 0;
+  for (const n of sizes) {
+    parts.push(scratch.subarray(offset, offset + n));
+    offset += n;
+  }
+  const [filters, v, mm, work] = parts;
+  return { a, P, tiles, chunk, filters, v, mm, work };
+}
+
+/** The SIMD kernels, after checking every array (and the scratch) is in the arena. */
+function kernelsFor(...arrays: (FloatArray | null)[]): SimdKernels {
+  let simd = simdFor(scratch);
+  for (const x of arrays) if (x !== null && simdFor(x) === null) simd = null;
+  if (simd === null) throw new Error('Winograd convolution runs on the WebAssembly SIMD path only');
+  return simd;
+}
+
+/**
+ * U[xi][c][k] (or, `transposed`, U[xi][k][c]) = (G g G^T)[xi] for every filter g, summed in
+ * float64: G's fractions (1/6, 1/24) would otherwise round twice.
+ */
+function transformFilters(
+  U: Float32Array,
+  filters: FloatArray,
+  g: ConvGeometry,
+  m: WinogradTile,
+  transposed: boolean,
+): void {
+  const { G } = winogradMatrices(m);
+  const a = m + 2;
+  const C = g.inC;
+  const K = g.outC;
+  const t = new Float64Array(a * 3 * K); // (G g)[i][s][k] for one input channel
+  for (let c = 0; c < C; c++) {
+    t.fill(0);
+    for (let i = 0; i < a; i++)
+      for (let r = 0; r < 3; r++) {
+        const gi = G[i][r];
+        if (gi === 0) continue;
+        for (let s = 0; s < 3; s++) {
+          const src = ((r * 3 + s) * C + c) * K;
+          const dst = (i * 3 + s) * K;
+          for (let k = 0; k < K; k++) t[dst + k] += gi * filters[src + k];
+        }
+      }
+    for (let i = 0; i < a; i++)
+      for (let j = 0; j < a; j++) {
+        const [g0, g1, g2] = G[j];
+        const t0 = i * 3 * K;
+        const xi = i * a + j;
+        for (let k = 0; k < K; k++) {
+          const u = t[t0 + k] * g0 + t[t0 + K + k] * g1 + t[t0 + 2 * K + k] * g2;
+          U[transposed ? (xi * K + k) * C + c : (xi * C + c) * K + k] = u;
+        }
+      }
+  }
+}
+
+/** dFilters += (G^T dU G) for every channel pair, dU[xi][c][k]; summed in float64. */
+function accumulateFilterGradient(
+  dFilters: FloatArray,
+  dU: Float32Array,
+  g: ConvGeometry,
+  m: WinogradTile,
+): void {
+  const { G } = winogradMatrices(m);
+  const a = m + 2;
+  const C = g.inC;
+  const K = g.outC;
+  const t = new Float64Array(3 * a * K); // (G^T dU)[r][j][k] for one input channel
+  for (let c = 0; c < C; c++) {
+    t.fill(0);
+    for (let r = 0; r < 3; r++)
+      for (let i = 0; i < a; i++) {
+        const gi = G[i][r];
+        if (gi === 0) continue;
+        for (let j = 0; j < a; j++) {
+          const src = ((i * a + j) * C + c) * K;
+          const dst = (r * a + j) * K;
+          for (let k = 0; k < K; k++) t[dst + k] += gi * dU[src + k];
+        }
+      }
+    for (let r = 0; r < 3; r++)
+      for (let s = 0; s < 3; s++) {
+        const dst = ((r * 3 + s) * C + c) * K;
+        for (let j = 0; j < a; j++) {
+          const gj = G[j][s];
+          if (gj === 0) continue;
+          const src = (r * a + j) * K;
+          for (let k = 0; k < K; k++) dFilters[dst + k] += gj * t[src + k];
+        }
+      }
+  }
+}
+
+/** out = conv(input, filters) + bias by F(m x m, 3x3). Overwrites out. */
+export function conv2dForwardWinograd(
+  out: FloatArray,
+  input: FloatArray,
+  filters: FloatArray,
+  bias: FloatArray | null,
+  g: ConvGeometry,
+  m: WinogradTile,
+): void {
+  const { P, tiles, chunk, filters: U, v, mm, work } = plan(g, m);
+  const simd = kernelsFor(out, input, filters, bias);
+  const C = g.inC;
+  const K = g.outC;
+  transformFilters(U, filters, g, m, false);
+  const geometry = geometryAddress(g);
+  for (let first = 0; first < tiles; first += chunk) {
+    const n = Math.min(chunk, tiles - first);
+    simd.winogradInput(v.byteOffset, input.byteOffset, geometry, m, first, n, work.byteOffset);
+    mm.fill(0, 0, P * n * K);
+    for (let xi = 0; xi < P; xi++) {
+      simd.gemmNN(
+        mm.byteOffset + 4 * xi * n * K,
+        v.byteOffset + 4 * xi * n * C,
+        U.byteOffset + 4 * xi * C * K,
+        n,
+        C,
+        K,
+      );
+    }
+    const b = bias ? bias.byteOffset : 0;
+    simd.winogradOutput(out.byteOffset, mm.byteOffset, b, geometry, m, first, n, work.byteOffset);
+  }
+}
+
+/** dIn = dOut convolved back through the filters, by the adjoint of F(m x m, 3x3). Overwrites dIn. */
+export function conv2dBackwardInputWinograd(
+  dIn: FloatArray,
+  dOut: FloatArray,
+  filters: FloatArray,
+  g: ConvGeometry,
+  m: WinogradTile,
+): void {
+  // v holds dV (the input side), mm holds dM (the output side).
+  const { P, tiles, chunk, filters: UT, v, mm, work } = plan(g, m);
+  const simd = kernelsFor(dIn, dOut, filters);
+  const C = g.inC;
+  const K = g.outC;
+  transformFilters(UT, filters, g, m, true);
+  dIn.fill(0, 0, g.batch * g.inH * g.inW * C);
+  const geometry = geometryAddress(g);
+  for (let first = 0; first < tiles; first += chunk) {
+    const n = Math.min(chunk, tiles - first);
+    simd.winogradOutputAdjoint(
+      mm.byteOffset,
+      dOut.byteOffset,
+      geometry,
+      m,
+      first,
+      n,
+      work.byteOffset,
+    );
+    v.fill(0, 0, P * n * C);
+    for (let xi = 0; xi < P; xi++) {
+      simd.gemmNN(
+        v.byteOffset + 4 * xi * n * C,
+        mm.byteOffset + 4 * xi * n * K,
+        UT.byteOffset + 4 * xi * K * C,
+        n,
+        K,
+        C,
+      );
+    }
+    simd.winogradInputAdjoint(dIn.byteOffset, v.byteOffset, geometry, m, first, n, work.byteOffset);
+  }
+}
+
+/**
+ * dFilters += the filter gradient by the adjoint of F(m x m, 3x3), and dBias += column sums of
+ * dOut. Accumulates.
+ */
+export function conv2dBackwardFilterWinograd(
+  dFilters: FloatArray,
+  dBias: FloatArray | null,
+  dOut: FloatArray,
+  input: FloatArray,
+  g: ConvGeometry,
+  m: WinogradTile,
+): void {
+  const { P, tiles, chunk, filters: dU, v, mm, work } = plan(g, m);
+  const simd = kernelsFor(dFilters, dOut, input, dBias);
+  const C = g.inC;
+  const K = g.outC;
+  dU.fill(0);
+  const geometry = geometryAddress(g);
+  for (let first = 0; first < tiles; first += chunk) {
+    const n = Math.min(chunk, tiles - first);
+    simd.winogradOutputAdjoint(
+      mm.byteOffset,
+      dOut.byteOffset,
+      geometry,
+      m,
+      first,
+      n,
+      work.byteOffset,
+    );
+    simd.winogradInput(v.byteOffset, input.byteOffset, geometry, m, first, n, work.byteOffset);
+    for (let xi = 0; xi < P; xi++) {
+      simd.gemmTN(
+        dU.byteOffset + 4 * xi * C * K,
+        v.byteOffset + 4 * xi * n * C,
+        mm.byteOffset + 4 * xi * n * K,
+        n,
+        C,
+        K,
+      );
+    }
+  }
+  accumulateFilterGradient(dFilters, dU, g, m);
+  if (dBias) addColumnSums(dBias, dOut, 0, g.batch * g.outH * g.outW, K);
+}

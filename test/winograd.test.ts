@@ -1,0 +1,200 @@
+/**
+ * Winograd convolution F(2x2, 3x3) and F(4x4, 3x3), forward, backward-input and backward-filter:
+ * the float64 reference twin against the direct reference convolution (same maths, so equal to
+ * float64 rounding), and the WebAssembly kernels against the direct reference within a float32
+ * tolerance, on odd shapes: outputs not divisible by the tile, 1-9 channels (SIMD groups of 4
+ * and single-channel tails), batches of 1-3, `valid`, `same` and numeric padding.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { conv2dBackwardFilter, conv2dForward, im2colLength } from '../src/kernels/conv2d.js';
+import {
+  conv2dBackwardFilterReference,
+  conv2dBackwardInputReference,
+  conv2dForwardReference,
+} from '../src/kernels/conv2d.reference.js';
+import { type ConvGeometry, convGeometry, type Padding } from '../src/kernels/convGeometry.js';
+import { setSimdEnabled, simdAvailable } from '../src/kernels/wasm/simd.js';
+import {
+  conv2dBackwardFilterWinograd,
+  conv2dBackwardInputWinograd,
+  conv2dForwardWinograd,
+  winogradTileSize,
+} from '../src/kernels/winograd.js';
+import {
+  conv2dBackwardFilterWinogradReference,
+  conv2dBackwardInputWinogradReference,
+  conv2dForwardWinogradReference,
+} from '../src/kernels/winograd.reference.js';
+import type { WinogradTile } from '../src/kernels/winogradMatrices.js';
+import { Random } from '../src/random/prng.js';
+import { allocateFloat32 } from '../src/tensor/arena.js';
+import { relativeError } from './helpers.js';
+
+const TILES: WinogradTile[] = [2, 4];
+
+/**
+ * Largest error allowed, relative to the largest exact value (as test/kernels.test.ts measures).
+ * The direct float32 kernels stay within 3e-6. Winograd adds the rounding of its transforms,
+ * whose entries reach 5 (B^T) and 8 (A^T) for F(4x4): values grow by up to ~10x inside a tile
+ * (B^T's rows sum to 10 in absolute value) before the output transform cancels them again, so
+ * float32's 6e-8 rounding becomes ~1e-6-1e-5 of the result. F(2x2)'s entries are 0 and +-1 and
+ * +-1/2: its error stays at the direct kernels' level. Measured worst on these cases: see the
+ * figures in docs/benchmarks.md (Winograd accuracy).
+ */
+const TOL: Record<WinogradTile, number> = { 2: 3e-6, 4: 3e-5 };
+
+interface Case {
+  batch: number;
+  inShape: [number, number, number];
+  outC: number;
+  padding: Padding;
+}
+
+function cases(rng: Random): Case[] {
+  const fixed: Case[] = [
+    { batch: 1, inShape: [3, 3, 1], outC: 1, padding: 'valid' }, // one pixel out
+    { batch: 2, inShape: [7, 9, 5], outC: 3, padding: 'same' },
+    { batch: 3, inShape: [8, 5, 4], outC: 6, padding: 'valid' },
+    { batch: 1, inShape: [6, 6, 9], outC: 9, padding: 1 },
+    { batch: 2, inShape: [12, 11, 8], outC: 12, padding: 'same' },
+  ];
+  for (let i = 0; i < 5; i++) {
+    fixed.push({
+      batch: 1 + rng.int(3),
+      inShape: [3 + rng.int(9), 3 + rng.int(9), 1 + rng.int(9)],
+      outC: 1 + rng.int(9),
+      padding: (['valid', 'same', 1] as const)[rng.int(3)],
+    });
+  }
+  return fixed;
+}
+
+function gaussians(rng: Random, n: number): Float64Array {
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.gaussian();
+  return a;
+}
+
+function arena(values: ArrayLike<number>): Float32Array {
+  const a = allocateFloat32(values.length);
+  a.set(values);
+  return a;
+}
+
+/** The direct reference's forward pass and both gradients for one case. */
+function direct(
+  g: ConvGeometry,
+  x: Float64Array,
+  f: Float64Array,
+  bias: Float64Array,
+  dOut: Float64Array,
+  dF0: Float64Array,
+  dB0: Float64Array,
+) {
+  const out = new Float64Array(dOut.length);
+  conv2dForwardReference(out, x, f, bias, g);
+  const dIn = new Float64Array(x.length);
+  conv2dBackwardInputReference(dIn, dOut, f, g);
+  const dF = Float64Array.from(dF0);
+  const dB = Float64Array.from(dB0);
+  conv2dBackwardFilterReference(dF, dB, dOut, x, g);
+  return { out, dIn, dF, dB };
+}
+
+function eachCase(
+  seed: number,
+  fn: (g: ConvGeometry, d: ReturnType<typeof data>, what: string) => void,
+): void {
+  const rng = new Random(seed);
+  for (const c of cases(rng)) {
+    const g = convGeometry(c.batch, c.inShape, c.outC, 3, 3, 1, c.padding);
+    fn(g, data(rng, g), JSON.stringify(c));
+  }
+}
+
+function data(rng: Random, g: ConvGeometry) {
+  const x = gaussians(rng, g.batch * g.inH * g.inW * g.inC);
+  const f = gaussians(rng, 9 * g.inC * g.outC);
+  const bias = gaussians(rng, g.outC);
+  const dOut = gaussians(rng, g.batch * g.outH * g.outW * g.outC);
+  const dF0 = gaussians(rng, f.length);
+  const dB0 = gaussians(rng, g.outC);
+  return { x, f, bias, dOut, dF0, dB0, ...direct(g, x, f, bias, dOut, dF0, dB0) };
+}
+
+test('the Winograd reference twin equals the direct reference convolution (float64)', () => {
+  eachCase(41, (g, d, what) => {
+    for (const m of TILES) {
+      const out = new Float64Array(d.out.length);
+      conv2dForwardWinogradReference(out, d.x, d.f, d.bias, g, m);
+      assert.ok(relativeError(out, d.out) < 1e-12, `F(${m}) forward ${what}`);
+      const dIn = new Float64Array(d.dIn.length).fill(7);
+      conv2dBackwardInputWinogradReference(dIn, d.dOut, d.f, g, m);
+      assert.ok(relativeError(dIn, d.dIn) < 1e-12, `F(${m}) backward-input ${what}`);
+      const dF = Float64Array.from(d.dF0);
+      const dB = Float64Array.from(d.dB0);
+      conv2dBackwardFilterWinogradReference(dF, dB, d.dOut, d.x, g, m);
+      assert.ok(relativeError(dF, d.dF) < 1e-12, `F(${m}) backward-filter ${what}`);
+      assert.ok(relativeError(dB, d.dB) < 1e-12, `F(${m}) bias gradient ${what}`);
+    }
+  });
+});
+
+test('the WebAssembly Winograd kernels equal the direct reference within float32 tolerance', () => {
+  assert.ok(simdAvailable(), 'WebAssembly SIMD runs here');
+  eachCase(43, (g, d, what) => {
+    for (const m of TILES) {
+      const check = (actual: Float32Array, expected: Float64Array, part: string) => {
+        const err = relativeError(actual, expected);
+        assert.ok(err <= TOL[m], `F(${m}) ${part} ${what}: relative error ${err} > ${TOL[m]}`);
+      };
+      const out = arena(new Float64Array(d.out.length).fill(7)); // stale values are overwritten
+      conv2dForwardWinograd(out, arena(d.x), arena(d.f), arena(d.bias), g, m);
+      check(out, d.out, 'forward');
+      const noBias = arena(new Float64Array(d.out.length));
+      conv2dForwardWinograd(noBias, arena(d.x), arena(d.f), null, g, m);
+      const expected = d.out.map((v, i) => v - d.bias[i % g.outC]);
+      check(noBias, expected, 'forward without bias');
+      const dIn = arena(new Float64Array(d.dIn.length).fill(7));
+      conv2dBackwardInputWinograd(dIn, arena(d.dOut), arena(d.f), g, m);
+      check(dIn, d.dIn, 'backward-input');
+      const dF = arena(d.dF0);
+      const dB = arena(d.dB0);
+      conv2dBackwardFilterWinograd(dF, dB, arena(d.dOut), arena(d.x), g, m);
+      check(dF, d.dF, 'backward-filter');
+      check(dB, d.dB, 'bias gradient');
+    }
+  });
+});
+
+test('3x3 stride-1 convolutions with 8+ channels take Winograd; others keep the direct kernels', () => {
+  const keras = convGeometry(128, [26, 26, 32], 64, 3, 3, 1, 'valid');
+  assert.equal(winogradTileSize(keras), 4);
+  assert.equal(winogradTileSize(convGeometry(64, [14, 14, 16], 32, 3, 3, 1, 'valid')), 4);
+  // The tutorial's conv (1 channel in), stride 2 and 5x5 kernels stay direct.
+  assert.equal(winogradTileSize(convGeometry(1, [28, 28, 1], 8, 3, 3, 1, 'valid')), 0);
+  assert.equal(winogradTileSize(convGeometry(1, [28, 28, 16], 16, 3, 3, 2, 'same')), 0);
+  assert.equal(winogradTileSize(convGeometry(1, [28, 28, 16], 16, 5, 5, 1, 'same')), 0);
+  // conv2dForward dispatches: its result is Winograd's, to the bit, on the SIMD path.
+  const rng = new Random(47);
+  const g = convGeometry(2, [9, 10, 8], 8, 3, 3, 1, 'same');
+  const x = arena(gaussians(rng, 2 * 9 * 10 * 8));
+  const f = arena(gaussians(rng, 9 * 8 * 8));
+  const viaConv = allocateFloat32(2 * 9 * 10 * 8);
+  const viaWinograd = allocateFloat32(viaConv.length);
+  conv2dForward(viaConv, x, f, null, g, allocateFloat32(im2colLength(g)));
+  conv2dForwardWinograd(viaWinograd, x, f, null, g, 4);
+  assert.deepEqual(viaConv, viaWinograd);
+  // Off the SIMD path the direct TypeScript kernels run, and agree within tolerance.
+  const dF = new Float32Array(f.length);
+  const previous = setSimdEnabled(false);
+  try {
+    conv2dBackwardFilter(dF, null, viaConv, x, g, new Float32Array(im2colLength(g)));
+  } finally {
+    setSimdEnabled(previous);
+  }
+  const dFW = allocateFloat32(f.length);
+  conv2dBackwardFilterWinograd(dFW, null, viaConv, x, g, 4);
+  assert.ok(relativeError(dFW, dF) <= TOL[4]);
+});

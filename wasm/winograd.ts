@@ -1,0 +1,379 @@
+/**
+ * The tile transforms of Winograd convolution F(m x m, 3x3) (Lavin & Gray 2015), m = 2 or 4, for
+ * src/kernels/winograd.ts, which runs the products between them on gemm.ts. With a = m + 2, tile
+ * t of a batch covers output pixels [m*ty, m*ty + m) x [m*tx, m*tx + m) of image n and reads the
+ * a x a input pixels from (m*ty - padTop, m*tx - padLeft), zeros outside the image. Tiles are
+ * numbered n, ty, tx in order, across the batch; each kernel handles tiles [first, first + tiles).
+ *
+ * The transformed arrays hold a x a positions xi = i*a + j, each a [tiles x channels] matrix:
+ * element (xi, t, c) at ((xi * tiles + t) * channels + c) floats, so each position's product is
+ * one GEMM. Every 2-D transform X = L D R^T is two 1-D passes (columns into `tmp`, then rows),
+ * 4 channels per v128 with single-channel tails. Matrices (winogradMatrices.ts):
+ *   input        V = B^T d B            output         Y = A^T M A (+ bias)
+ *   its adjoint  dd += B dV B^T         its adjoint    dM = A dY A^T
+ * `scratch` holds `tmp` (a*a vectors) and then a patch of up to a*a*max(inC, outC) floats where
+ * tiles at the image's edges are gathered or assembled.
+ */
+
+// @ts-nocheck: AssemblyScript types (f32, usize, v128) are not TypeScript's.
+
+import { Geometry } from './geometry';
+
+/** w channels (4, or 1 in lane 0) at p. */
+// @ts-ignore: decorator
+@inline
+function ld(w: i32, p: usize): v128 {
+  return w == 4 ? v128.load(p) : v128.load32_zero(p);
+}
+
+/** Stores w channels of v at p, or adds them there when `acc`. */
+// @ts-ignore: decorator
+@inline
+function st(w: i32, p: usize, v: v128, acc: bool): void {
+  if (w == 4) v128.store(p, acc ? f32x4.add(v128.load(p), v) : v);
+  else store<f32>(p, acc ? load<f32>(p) + f32x4.extract_lane(v, 0) : f32x4.extract_lane(v, 0));
+}
+
+// @ts-ignore: decorator
+@inline
+function k(x: f32): v128 {
+  return f32x4.splat(x);
+}
+
+// @ts-ignore: decorator
+@inline
+function add(x: v128, y: v128): v128 {
+  return f32x4.add(x, y);
+}
+
+// @ts-ignore: decorator
+@inline
+function sub(x: v128, y: v128): v128 {
+  return f32x4.sub(x, y);
+}
+
+// @ts-ignore: decorator
+@inline
+function mul(s: f32, x: v128): v128 {
+  return f32x4.mul(k(s), x);
+}
+
+/** Out (a values, ds apart) = B^T . in (a values, ss apart), loading lw and storing sw channels. */
+// @ts-ignore: decorator
+@inline
+function btPass(m: i32, lw: i32, sw: i32, s: usize, ss: usize, d: usize, ds: usize): void {
+  if (m == 2) {
+    const d0 = ld(lw, s), d1 = ld(lw, s + ss), d2 = ld(lw, s + 2 * ss), d3 = ld(lw, s + 3 * ss);
+    st(sw, d, sub(d0, d2), false);
+    st(sw, d + ds, add(d1, d2), false);
+    st(sw, d + 2 * ds, sub(d2, d1), false);
+    st(sw, d + 3 * ds, sub(d1, d3), false);
+  } else {
+    const d0 = ld(lw, s), d1 = ld(lw, s + ss), d2 = ld(lw, s + 2 * ss);
+    const d3 = ld(lw, s + 3 * ss), d4 = ld(lw, s + 4 * ss), d5 = ld(lw, s + 5 * ss);
+    const d13 = sub(d1, d3);
+    const d42 = sub(d4, d2);
+    st(sw, d, add(sub(mul(4, d0), mul(5, d2)), d4), false);
+    st(sw, d + ds, sub(add(d3, d4), mul(4, add(d1, d2))), false);
+    st(sw, d + 2 * ds, add(mul(4, sub(d1, d2)), sub(d4, d3)), false);
+    st(sw, d + 3 * ds, sub(d42, mul(2, d13)), false);
+    st(sw, d + 4 * ds, add(d42, mul(2, d13)), false);
+    st(sw, d + 5 * ds, add(sub(mul(4, d1), mul(5, d3)), d5), false);
+  }
+}
+
+/** Out (a values) (+)= B . in (a values): the adjoint of btPass. */
+// @ts-ignore: decorator
+@inline
+function bPass(m: i32, lw: i32, sw: i32, s: usize, ss: usize, d: usize, ds: usize, acc: bool): void {
+  if (m == 2) {
+    const y0 = ld(lw, s), y1 = ld(lw, s + ss), y2 = ld(lw, s + 2 * ss), y3 = ld(lw, s + 3 * ss);
+    st(sw, d, y0, acc);
+    st(sw, d + ds, add(sub(y1, y2), y3), acc);
+    st(sw, d + 2 * ds, sub(add(y1, y2), y0), acc);
+    st(sw, d + 3 * ds, sub(k(0), y3), acc);
+  } else {
+    const y0 = ld(lw, s), y1 = ld(lw, s + ss), y2 = ld(lw, s + 2 * ss);
+    const y3 = ld(lw, s + 3 * ss), y4 = ld(lw, s + 4 * ss), y5 = ld(lw, s + 5 * ss);
+    const p12 = add(y1, y2), m12 = sub(y1, y2), p34 = add(y3, y4), m34 = sub(y3, y4);
+    st(sw, d, mul(4, y0), acc);
+    st(sw, d + ds, add(mul(4, sub(y5, m12)), mul(-2, m34)), acc);
+    st(sw, d + 2 * ds, sub(k(0), add(add(mul(5, y0), mul(4, p12)), p34)), acc);
+    st(sw, d + 3 * ds, sub(add(m12, mul(2, m34)), mul(5, y5)), acc);
+    st(sw, d + 4 * ds, add(add(y0, p12), p34), acc);
+    st(sw, d + 5 * ds, y5, acc);
+  }
+}
+
+/** Out (m values) = A^T . in (a values) + addend. */
+// @ts-ignore: decorator
+@inline
+function atPass(m: i32, lw: i32, sw: i32, s: usize, ss: usize, d: usize, ds: usize, addend: v128): void {
+  if (m == 2) {
+    const m0 = ld(lw, s), m1 = ld(lw, s + ss), m2 = ld(lw, s + 2 * ss), m3 = ld(lw, s + 3 * ss);
+    st(sw, d, add(add(add(m0, m1), m2), addend), false);
+    st(sw, d + ds, add(sub(sub(m1, m2), m3), addend), false);
+  } else {
+    const m0 = ld(lw, s), m1 = ld(lw, s + ss), m2 = ld(lw, s + 2 * ss);
+    const m3 = ld(lw, s + 3 * ss), m4 = ld(lw, s + 4 * ss), m5 = ld(lw, s + 5 * ss);
+    const p12 = add(m1, m2), m12 = sub(m1, m2), p34 = add(m3, m4), m34 = sub(m3, m4);
+    st(sw, d, add(add(add(m0, p12), p34), addend), false);
+    st(sw, d + ds, add(add(m12, mul(2, m34)), addend), false);
+    st(sw, d + 2 * ds, add(add(p12, mul(4, p34)), addend), false);
+    st(sw, d + 3 * ds, add(add(add(m12, mul(8, m34)), m5), addend), false);
+  }
+}
+
+/** Out (a values) = A . in (m values): the adjoint of atPass. */
+// @ts-ignore: decorator
+@inline
+function aPass(m: i32, lw: i32, sw: i32, s: usize, ss: usize, d: usize, ds: usize): void {
+  if (m == 2) {
+    const g0 = ld(lw, s), g1 = ld(lw, s + ss);
+    st(sw, d, g0, false);
+    st(sw, d + ds, add(g0, g1), false);
+    st(sw, d + 2 * ds, sub(g0, g1), false);
+    st(sw, d + 3 * ds, sub(k(0), g1), false);
+  } else {
+    const g0 = ld(lw, s), g1 = ld(lw, s + ss), g2 = ld(lw, s + 2 * ss), g3 = ld(lw, s + 3 * ss);
+    const p = add(g0, g2), q = add(g1, g3);
+    const r = add(g0, mul(4, g2)), t = add(mul(2, g1), mul(8, g3));
+    st(sw, d, g0, false);
+    st(sw, d + ds, add(p, q), false);
+    st(sw, d + 2 * ds, sub(p, q), false);
+    st(sw, d + 3 * ds, add(r, t), false);
+    st(sw, d + 4 * ds, sub(r, t), false);
+    st(sw, d + 5 * ds, g3, false);
+  }
+}
+
+/** Tiles per row of tiles, and per image. */
+// @ts-ignore: decorator
+@inline
+function tilesPerRow(m: i32, g: Geometry): i32 {
+  return (g.outW + m - 1) / m;
+}
+
+/**
+ * Zeroes a rows x cols x pix-byte patch at dst, then copies (or, `back`, adds the patch onto)
+ * the image pixels it covers, the patch's corner at image pixel (y0, x0) of an h x w image.
+ */
+// @ts-ignore: decorator
+@inline
+function patchPixels(dst: usize, image: usize, y0: i32, x0: i32, rows: i32, cols: i32, h: i32, w: i32, pix: usize, back: bool): void {
+  const rowBytes = <usize>cols * pix;
+  if (!back) memory.fill(dst, 0, <usize>rows * rowBytes);
+  const xa = max(0, x0), xb = min(w, x0 + cols);
+  if (xb <= xa) return;
+  const bytes = <usize>(xb - xa) * pix;
+  for (let y = max(0, y0); y < min(h, y0 + rows); y++) {
+    const p = dst + <usize>(y - y0) * rowBytes + <usize>(xa - x0) * pix;
+    const q = image + (<usize>(y * w + xa)) * pix;
+    if (!back) {
+      memory.copy(p, q, bytes);
+      continue;
+    }
+    let o: usize = 0;
+    for (; o + 16 <= bytes; o += 16) v128.store(q + o, f32x4.add(v128.load(q + o), v128.load(p + o)));
+    for (; o < bytes; o += 4) store<f32>(q + o, load<f32>(q + o) + load<f32>(p + o));
+  }
+}
+
+/** V[xi][t][c] = (B^T d B)[xi] for tiles [first, first + tiles) of the input batch. */
+export function winogradInput(v: usize, input: usize, geometry: usize, m: i32, first: i32, tiles: i32, scratch: usize): void {
+  if (m == 2) inputTiles(2, v, input, changetype<Geometry>(geometry), first, tiles, scratch);
+  else inputTiles(4, v, input, changetype<Geometry>(geometry), first, tiles, scratch);
+}
+
+// @ts-ignore: decorator
+@inline
+function inputTiles(m: i32, v: usize, input: usize, g: Geometry, first: i32, tiles: i32, scratch: usize): void {
+  const a = m + 2;
+  const C = g.inC, H = g.inH, W = g.inW;
+  const pix = (<usize>C) << 2;
+  const xi = <usize>tiles * pix; // bytes from one position's matrix to the next
+  const tmp = scratch;
+  const patch = scratch + <usize>(a * a * 16);
+  const tilesW = tilesPerRow(m, g);
+  const perImage = ((g.outH + m - 1) / m) * tilesW;
+  for (let t = 0; t < tiles; t++) {
+    const id = first + t;
+    const n = id / perImage;
+    const oy = ((id % perImage) / tilesW) * m;
+    const ox = ((id % perImage) % tilesW) * m;
+    const y0 = oy - g.padTop, x0 = ox - g.padLeft;
+    const image = input + <usize>(n * H * W) * pix;
+    let src = image + (<usize>(y0 * W + x0)) * pix;
+    let row = <usize>W * pix;
+    if (y0 < 0 || x0 < 0 || y0 + a > H || x0 + a > W) {
+      patchPixels(patch, image, y0, x0, a, a, H, W, pix, false);
+      src = patch;
+      row = <usize>a * pix;
+    }
+    const dst = v + <usize>t * pix;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) inputTile(m, 4, src + (<usize>c << 2), row, pix, tmp, dst + (<usize>c << 2), xi);
+    for (; c < C; c++) inputTile(m, 1, src + (<usize>c << 2), row, pix, tmp, dst + (<usize>c << 2), xi);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function inputTile(m: i32, w: i32, src: usize, row: usize, pix: usize, tmp: usize, dst: usize, xi: usize): void {
+  const a = m + 2;
+  const tmpRow = <usize>(a * 16);
+  for (let j = 0; j < a; j++) btPass(m, w, 4, src + <usize>j * pix, row, tmp + <usize>j * 16, tmpRow);
+  for (let i = 0; i < a; i++) btPass(m, 4, w, tmp + <usize>i * tmpRow, 16, dst + <usize>(i * a) * xi, xi);
+}
+
+/** out = (A^T M A)[tile] + bias for tiles [first, first + tiles); bias 0 for none. */
+export function winogradOutput(out: usize, mm: usize, bias: usize, geometry: usize, m: i32, first: i32, tiles: i32, scratch: usize): void {
+  if (m == 2) outputTiles(2, out, mm, bias, changetype<Geometry>(geometry), first, tiles, scratch);
+  else outputTiles(4, out, mm, bias, changetype<Geometry>(geometry), first, tiles, scratch);
+}
+
+// @ts-ignore: decorator
+@inline
+function outputTiles(m: i32, out: usize, mm: usize, bias: usize, g: Geometry, first: i32, tiles: i32, scratch: usize): void {
+  const a = m + 2;
+  const K = g.outC, H = g.outH, W = g.outW;
+  const pix = (<usize>K) << 2;
+  const xi = <usize>tiles * pix;
+  const tmp = scratch;
+  const patch = scratch + <usize>(a * a * 16);
+  const tilesW = tilesPerRow(m, g);
+  const perImage = ((g.outH + m - 1) / m) * tilesW;
+  for (let t = 0; t < tiles; t++) {
+    const id = first + t;
+    const n = id / perImage;
+    const oy = ((id % perImage) / tilesW) * m;
+    const ox = ((id % perImage) % tilesW) * m;
+    const image = out + <usize>(n * H * W) * pix;
+    const inside = oy + m <= H && ox + m <= W;
+    const dst = inside ? image + (<usize>(oy * W + ox)) * pix : patch;
+    const row = inside ? <usize>W * pix : <usize>m * pix;
+    const src = mm + <usize>t * pix;
+    let c = 0;
+    for (; c + 4 <= K; c += 4) {
+      const o = <usize>c << 2;
+      const beta = bias != 0 ? v128.load(bias + o) : k(0);
+      outputTile(m, 4, src + o, xi, tmp, dst + o, row, pix, beta);
+    }
+    for (; c < K; c++) {
+      const o = <usize>c << 2;
+      const beta = bias != 0 ? v128.load32_zero(bias + o) : k(0);
+      outputTile(m, 1, src + o, xi, tmp, dst + o, row, pix, beta);
+    }
+    if (!inside) {
+      // Copy the pixels of the tile that lie inside the output.
+      const rows = min(m, H - oy), cols = min(m, W - ox);
+      for (let y = 0; y < rows; y++) {
+        memory.copy(image + (<usize>((oy + y) * W + ox)) * pix, patch + <usize>y * row, <usize>cols * pix);
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function outputTile(m: i32, w: i32, src: usize, xi: usize, tmp: usize, dst: usize, row: usize, pix: usize, beta: v128): void {
+  const a = m + 2;
+  const tmpRow = <usize>(a * 16);
+  for (let j = 0; j < a; j++) atPass(m, w, 4, src + <usize>j * xi, <usize>a * xi, tmp + <usize>j * 16, tmpRow, k(0));
+  for (let r = 0; r < m; r++) atPass(m, 4, w, tmp + <usize>r * tmpRow, 16, dst + <usize>r * row, pix, beta);
+}
+
+/** dM[xi][t][k] = (A dY A^T)[xi] for tiles [first, first + tiles) of dOut (zeros outside). */
+export function winogradOutputAdjoint(dm: usize, dOut: usize, geometry: usize, m: i32, first: i32, tiles: i32, scratch: usize): void {
+  if (m == 2) outputAdjointTiles(2, dm, dOut, changetype<Geometry>(geometry), first, tiles, scratch);
+  else outputAdjointTiles(4, dm, dOut, changetype<Geometry>(geometry), first, tiles, scratch);
+}
+
+// @ts-ignore: decorator
+@inline
+function outputAdjointTiles(m: i32, dm: usize, dOut: usize, g: Geometry, first: i32, tiles: i32, scratch: usize): void {
+  const a = m + 2;
+  const K = g.outC, H = g.outH, W = g.outW;
+  const pix = (<usize>K) << 2;
+  const xi = <usize>tiles * pix;
+  const tmp = scratch;
+  const patch = scratch + <usize>(a * a * 16);
+  const tilesW = tilesPerRow(m, g);
+  const perImage = ((g.outH + m - 1) / m) * tilesW;
+  for (let t = 0; t < tiles; t++) {
+    const id = first + t;
+    const n = id / perImage;
+    const oy = ((id % perImage) / tilesW) * m;
+    const ox = ((id % perImage) % tilesW) * m;
+    const image = dOut + <usize>(n * H * W) * pix;
+    let src = image + (<usize>(oy * W + ox)) * pix;
+    let row = <usize>W * pix;
+    if (oy + m > H || ox + m > W) {
+      patchPixels(patch, image, oy, ox, m, m, H, W, pix, false);
+      src = patch;
+      row = <usize>m * pix;
+    }
+    const dst = dm + <usize>t * pix;
+    let c = 0;
+    for (; c + 4 <= K; c += 4) outputAdjointTile(m, 4, src + (<usize>c << 2), row, pix, tmp, dst + (<usize>c << 2), xi);
+    for (; c < K; c++) outputAdjointTile(m, 1, src + (<usize>c << 2), row, pix, tmp, dst + (<usize>c << 2), xi);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function outputAdjointTile(m: i32, w: i32, src: usize, row: usize, pix: usize, tmp: usize, dst: usize, xi: usize): void {
+  const a = m + 2;
+  const tmpRow = <usize>(a * 16);
+  for (let s = 0; s < m; s++) aPass(m, w, 4, src + <usize>s * pix, row, tmp + <usize>s * 16, tmpRow);
+  for (let i = 0; i < a; i++) aPass(m, 4, w, tmp + <usize>i * tmpRow, 16, dst + <usize>(i * a) * xi, xi);
+}
+
+/** dIn += (B dV B^T)[tile], overlap-added, for tiles [first, first + tiles); pixels in the padding drop. */
+export function winogradInputAdjoint(dIn: usize, dv: usize, geometry: usize, m: i32, first: i32, tiles: i32, scratch: usize): void {
+  if (m == 2) inputAdjointTiles(2, dIn, dv, changetype<Geometry>(geometry), first, tiles, scratch);
+  else inputAdjointTiles(4, dIn, dv, changetype<Geometry>(geometry), first, tiles, scratch);
+}
+
+// @ts-ignore: decorator
+@inline
+function inputAdjointTiles(m: i32, dIn: usize, dv: usize, g: Geometry, first: i32, tiles: i32, scratch: usize): void {
+  const a = m + 2;
+  const C = g.inC, H = g.inH, W = g.inW;
+  const pix = (<usize>C) << 2;
+  const xi = <usize>tiles * pix;
+  const tmp = scratch;
+  const patch = scratch + <usize>(a * a * 16);
+  const tilesW = tilesPerRow(m, g);
+  const perImage = ((g.outH + m - 1) / m) * tilesW;
+  for (let t = 0; t < tiles; t++) {
+    const id = first + t;
+    const n = id / perImage;
+    const oy = ((id % perImage) / tilesW) * m;
+    const ox = ((id % perImage) % tilesW) * m;
+    const y0 = oy - g.padTop, x0 = ox - g.padLeft;
+    const image = dIn + <usize>(n * H * W) * pix;
+    const inside = y0 >= 0 && x0 >= 0 && y0 + a <= H && x0 + a <= W;
+    let dst = image + (<usize>(y0 * W + x0)) * pix;
+    let row = <usize>W * pix;
+    if (!inside) {
+      dst = patch;
+      row = <usize>a * pix;
+      memory.fill(patch, 0, <usize>a * row);
+    }
+    const src = dv + <usize>t * pix;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) inputAdjointTile(m, 4, src + (<usize>c << 2), xi, tmp, dst + (<usize>c << 2), row, pix);
+    for (; c < C; c++) inputAdjointTile(m, 1, src + (<usize>c << 2), xi, tmp, dst + (<usize>c << 2), row, pix);
+    if (!inside) patchPixels(patch, image, y0, x0, a, a, H, W, pix, true);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function inputAdjointTile(m: i32, w: i32, src: usize, xi: usize, tmp: usize, dst: usize, row: usize, pix: usize): void {
+  const a = m + 2;
+  const tmpRow = <usize>(a * 16);
+  for (let j = 0; j < a; j++) bPass(m, w, 4, src + <usize>j * xi, <usize>a * xi, tmp + <usize>j * 16, tmpRow, false);
+  for (let i = 0; i < a; i++) bPass(m, 4, w, tmp + <usize>i * tmpRow, 16, dst + <usize>i * row, pix, true);
+}
