@@ -14,7 +14,7 @@ import {
   conv2dForwardReference,
 } from '../src/kernels/conv2d.reference.js';
 import { type ConvGeometry, convGeometry, type Padding } from '../src/kernels/convGeometry.js';
-import { setSimdEnabled, simdAvailable } from '../src/kernels/wasm/simd.js';
+import { setSimdEnabled, simdAvailable, simdBuild } from '../src/kernels/wasm/simd.js';
 import {
   conv2dBackwardFilterWinograd,
   conv2dBackwardInputWinograd,
@@ -143,6 +143,9 @@ test('the Winograd reference twin equals the direct reference convolution (float
 
 test('the WebAssembly Winograd kernels equal the direct reference within float32 tolerance', () => {
   assert.ok(simdAvailable(), 'WebAssembly SIMD runs here');
+  // Set by test/relaxedSimd.test.ts when it runs this file on the other build of the kernels.
+  const asked = process.env.CNN_TS_EXPECT_SIMD_BUILD;
+  if (asked !== undefined) assert.equal(simdBuild(), asked);
   eachCase(43, (g, d, what) => {
     for (const m of TILES) {
       const check = (actual: Float32Array, expected: Float64Array, part: string) => {
@@ -168,12 +171,17 @@ test('the WebAssembly Winograd kernels equal the direct reference within float32
   });
 });
 
-test('3x3 stride-1 convolutions with 8+ channels take Winograd; others keep the direct kernels', () => {
+test('3x3 stride-1 convolutions with 4+ input and 8+ output channels take Winograd; others stay direct', () => {
   const keras = convGeometry(128, [26, 26, 32], 64, 3, 3, 1, 'valid');
   assert.equal(winogradTileSize(keras), 4);
   assert.equal(winogradTileSize(convGeometry(64, [14, 14, 16], 32, 3, 3, 1, 'valid')), 4);
-  // The tutorial's conv (1 channel in), stride 2 and 5x5 kernels stay direct.
+  // Small outputs, where F(4x4)'s tiles overhang most, take F(2x2).
+  assert.equal(winogradTileSize(convGeometry(1, [6, 6, 64], 64, 3, 3, 1, 'same')), 2);
+  assert.equal(winogradTileSize(convGeometry(1, [9, 9, 64], 64, 3, 3, 1, 'valid')), 4);
+  // The tutorial's conv (1 channel in), few channels, stride 2 and 5x5 kernels stay direct.
   assert.equal(winogradTileSize(convGeometry(1, [28, 28, 1], 8, 3, 3, 1, 'valid')), 0);
+  assert.equal(winogradTileSize(convGeometry(1, [28, 28, 3], 16, 3, 3, 1, 'valid')), 0);
+  assert.equal(winogradTileSize(convGeometry(1, [28, 28, 16], 4, 3, 3, 1, 'valid')), 0);
   assert.equal(winogradTileSize(convGeometry(1, [28, 28, 16], 16, 3, 3, 2, 'same')), 0);
   assert.equal(winogradTileSize(convGeometry(1, [28, 28, 16], 16, 5, 5, 1, 'same')), 0);
   // conv2dForward dispatches: its result is Winograd's, to the bit, on the SIMD path.

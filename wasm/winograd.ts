@@ -6,8 +6,9 @@
  * numbered n, ty, tx in order, across the batch; each kernel handles tiles [first, first + tiles).
  *
  * The transformed arrays hold a x a positions xi = i*a + j, each a [tiles x channels] matrix:
- * element (xi, t, c) at ((xi * tiles + t) * channels + c) floats, so each position's product is
- * one GEMM. Every 2-D transform X = L D R^T is two 1-D passes (columns into `tmp`, then rows),
+ * element (xi, t, c) at (xi * stride + t * channels + c) floats, so each position's product is
+ * one GEMM (stride >= tiles * channels, chosen by the caller to keep the matrices' starts from
+ * sharing cache sets). Every 2-D transform X = L D R^T is two 1-D passes (columns into `tmp`, then rows),
  * 4 channels per v128 with single-channel tails. Matrices (winogradMatrices.ts):
  *   input        V = B^T d B            output         Y = A^T M A (+ bias)
  *   its adjoint  dd += B dV B^T         its adjoint    dM = A dY A^T
@@ -180,18 +181,18 @@ function patchPixels(dst: usize, image: usize, y0: i32, x0: i32, rows: i32, cols
 }
 
 /** V[xi][t][c] = (B^T d B)[xi] for tiles [first, first + tiles) of the input batch. */
-export function winogradInput(v: usize, input: usize, geometry: usize, m: i32, first: i32, tiles: i32, scratch: usize): void {
-  if (m == 2) inputTiles(2, v, input, changetype<Geometry>(geometry), first, tiles, scratch);
-  else inputTiles(4, v, input, changetype<Geometry>(geometry), first, tiles, scratch);
+export function winogradInput(v: usize, input: usize, geometry: usize, m: i32, first: i32, tiles: i32, stride: i32, scratch: usize): void {
+  if (m == 2) inputTiles(2, v, input, changetype<Geometry>(geometry), first, tiles, stride, scratch);
+  else inputTiles(4, v, input, changetype<Geometry>(geometry), first, tiles, stride, scratch);
 }
 
 // @ts-ignore: decorator
 @inline
-function inputTiles(m: i32, v: usize, input: usize, g: Geometry, first: i32, tiles: i32, scratch: usize): void {
+function inputTiles(m: i32, v: usize, input: usize, g: Geometry, first: i32, tiles: i32, stride: i32, scratch: usize): void {
   const a = m + 2;
   const C = g.inC, H = g.inH, W = g.inW;
   const pix = (<usize>C) << 2;
-  const xi = <usize>tiles * pix; // bytes from one position's matrix to the next
+  const xi = (<usize>stride) << 2; // bytes from one position's matrix to the next
   const tmp = scratch;
   const patch = scratch + <usize>(a * a * 16);
   const tilesW = tilesPerRow(m, g);
@@ -227,18 +228,18 @@ function inputTile(m: i32, w: i32, src: usize, row: usize, pix: usize, tmp: usiz
 }
 
 /** out = (A^T M A)[tile] + bias for tiles [first, first + tiles); bias 0 for none. */
-export function winogradOutput(out: usize, mm: usize, bias: usize, geometry: usize, m: i32, first: i32, tiles: i32, scratch: usize): void {
-  if (m == 2) outputTiles(2, out, mm, bias, changetype<Geometry>(geometry), first, tiles, scratch);
-  else outputTiles(4, out, mm, bias, changetype<Geometry>(geometry), first, tiles, scratch);
+export function winogradOutput(out: usize, mm: usize, bias: usize, geometry: usize, m: i32, first: i32, tiles: i32, stride: i32, scratch: usize): void {
+  if (m == 2) outputTiles(2, out, mm, bias, changetype<Geometry>(geometry), first, tiles, stride, scratch);
+  else outputTiles(4, out, mm, bias, changetype<Geometry>(geometry), first, tiles, stride, scratch);
 }
 
 // @ts-ignore: decorator
 @inline
-function outputTiles(m: i32, out: usize, mm: usize, bias: usize, g: Geometry, first: i32, tiles: i32, scratch: usize): void {
+function outputTiles(m: i32, out: usize, mm: usize, bias: usize, g: Geometry, first: i32, tiles: i32, stride: i32, scratch: usize): void {
   const a = m + 2;
   const K = g.outC, H = g.outH, W = g.outW;
   const pix = (<usize>K) << 2;
-  const xi = <usize>tiles * pix;
+  const xi = (<usize>stride) << 2;
   const tmp = scratch;
   const patch = scratch + <usize>(a * a * 16);
   const tilesW = tilesPerRow(m, g);
@@ -284,18 +285,18 @@ function outputTile(m: i32, w: i32, src: usize, xi: usize, tmp: usize, dst: usiz
 }
 
 /** dM[xi][t][k] = (A dY A^T)[xi] for tiles [first, first + tiles) of dOut (zeros outside). */
-export function winogradOutputAdjoint(dm: usize, dOut: usize, geometry: usize, m: i32, first: i32, tiles: i32, scratch: usize): void {
-  if (m == 2) outputAdjointTiles(2, dm, dOut, changetype<Geometry>(geometry), first, tiles, scratch);
-  else outputAdjointTiles(4, dm, dOut, changetype<Geometry>(geometry), first, tiles, scratch);
+export function winogradOutputAdjoint(dm: usize, dOut: usize, geometry: usize, m: i32, first: i32, tiles: i32, stride: i32, scratch: usize): void {
+  if (m == 2) outputAdjointTiles(2, dm, dOut, changetype<Geometry>(geometry), first, tiles, stride, scratch);
+  else outputAdjointTiles(4, dm, dOut, changetype<Geometry>(geometry), first, tiles, stride, scratch);
 }
 
 // @ts-ignore: decorator
 @inline
-function outputAdjointTiles(m: i32, dm: usize, dOut: usize, g: Geometry, first: i32, tiles: i32, scratch: usize): void {
+function outputAdjointTiles(m: i32, dm: usize, dOut: usize, g: Geometry, first: i32, tiles: i32, stride: i32, scratch: usize): void {
   const a = m + 2;
   const K = g.outC, H = g.outH, W = g.outW;
   const pix = (<usize>K) << 2;
-  const xi = <usize>tiles * pix;
+  const xi = (<usize>stride) << 2;
   const tmp = scratch;
   const patch = scratch + <usize>(a * a * 16);
   const tilesW = tilesPerRow(m, g);
@@ -330,18 +331,18 @@ function outputAdjointTile(m: i32, w: i32, src: usize, row: usize, pix: usize, t
 }
 
 /** dIn += (B dV B^T)[tile], overlap-added, for tiles [first, first + tiles); pixels in the padding drop. */
-export function winogradInputAdjoint(dIn: usize, dv: usize, geometry: usize, m: i32, first: i32, tiles: i32, scratch: usize): void {
-  if (m == 2) inputAdjointTiles(2, dIn, dv, changetype<Geometry>(geometry), first, tiles, scratch);
-  else inputAdjointTiles(4, dIn, dv, changetype<Geometry>(geometry), first, tiles, scratch);
+export function winogradInputAdjoint(dIn: usize, dv: usize, geometry: usize, m: i32, first: i32, tiles: i32, stride: i32, scratch: usize): void {
+  if (m == 2) inputAdjointTiles(2, dIn, dv, changetype<Geometry>(geometry), first, tiles, stride, scratch);
+  else inputAdjointTiles(4, dIn, dv, changetype<Geometry>(geometry), first, tiles, stride, scratch);
 }
 
 // @ts-ignore: decorator
 @inline
-function inputAdjointTiles(m: i32, dIn: usize, dv: usize, g: Geometry, first: i32, tiles: i32, scratch: usize): void {
+function inputAdjointTiles(m: i32, dIn: usize, dv: usize, g: Geometry, first: i32, tiles: i32, stride: i32, scratch: usize): void {
   const a = m + 2;
   const C = g.inC, H = g.inH, W = g.inW;
   const pix = (<usize>C) << 2;
-  const xi = <usize>tiles * pix;
+  const xi = (<usize>stride) << 2;
   const tmp = scratch;
   const patch = scratch + <usize>(a * a * 16);
   const tilesW = tilesPerRow(m, g);

@@ -26,18 +26,21 @@ import { type ConvGeometry, geometryAddress } from './convGeometry.js';
 import { type SimdKernels, simdFor } from './wasm/simd.js';
 import { type WinogradTile, winogradMatrices } from './winogradMatrices.js';
 
-/** Channels below which the direct kernels win (too little work per tile to pay for its transforms). */
-const MIN_CHANNELS = 8;
-
 /**
- * The Winograd tile size for a convolution, or 0 for the direct kernels: 3x3 kernels at stride
- * 1 with at least MIN_CHANNELS input and output channels take F(4x4, 3x3).
+ * The Winograd tile size for a convolution, or 0 for the direct kernels. 3x3 kernels at stride 1
+ * with at least 4 input and 8 output channels take Winograd: below that its transforms, which
+ * run one channel per vector lane group, cost more than the multiplies saved (measured on 26x26
+ * and 14x14 images, batch 64: 4->8 channels F(4x4) is 1.1-2.6x faster than direct, 3->16 about
+ * even forward, 1->32 2x slower). F(4x4) needs 36 products per 16 outputs, F(2x2) 16 per 4, but
+ * F(4x4)'s tiles overhang small images more: the tile with fewer products wins, F(4x4) only by
+ * 15% or more as its transforms cost more (on 5x5 and 6x6 outputs F(2x2) wins, on 7x7 F(4x4)).
  */
 export function winogradTileSize(g: ConvGeometry): WinogradTile | 0 {
   if (g.kernelH !== 3 || g.kernelW !== 3 || g.stride !== 1) return 0;
   if (forcedTile !== null) return forcedTile;
-  if (g.inC < MIN_CHANNELS || g.outC < MIN_CHANNELS) return 0;
-  return 4;
+  if (g.inC < 4 || g.outC < 8) return 0;
+  const products = (m: number) => Math.ceil(g.outH / m) * Math.ceil(g.outW / m) * (m + 2) ** 2;
+  return products(4) < 0.85 * products(2) ? 4 : 2;
 }
 
 let forcedTile: WinogradTile | 0 | null = null;
@@ -74,14 +77,32 @@ interface Plan {
   readonly work: Float32Array;
 }
 
+/**
+ * Floats from one position's matrix to the next, for matrices of `floats` floats: a whole, odd
+ * number of 64-byte lines, so that the a*a matrices' starts fall in different cache sets. (With
+ * power-of-two strides the transforms, which read or write all a*a matrices per tile, ran up
+ * to 10x slower.)
+ */
+function positionStride(floats: number): number {
+  const lines = Math.ceil(floats / 16);
+  return 16 * (lines % 2 === 0 ? lines + 1 : lines);
+}
+
 function plan(g: ConvGeometry, m: WinogradTile): Plan {
   const a = m + 2;
   const P = a * a;
   const C = g.inC;
   const K = g.outC;
   const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
-  const chunk = Math.max(4, Math.min(tiles, Math.floor(CHUNK_FLOATS / (P * (C + K)))));
-  const sizes = [P * C * K, P * chunk * C, P * chunk * K, 4 * P + P * Math.max(C, K)];
+  // A multiple of 4 tiles: the GEMMs' 4-row register tiles then never leave a slower 1-row tail.
+  const fit = 4 * Math.floor(CHUNK_FLOATS / (4 * P * (C + K)));
+  const chunk = Math.max(4, Math.min(tiles, fit));
+  const sizes = [
+    P * C * K,
+    P * positionStride(chunk * C),
+    P * positionStride(chunk * K),
+    4 * P + P * Math.max(C, K),
+  ].map((n) => 16 * Math.ceil(n / 16)); // whole 64-byte lines
   const total = sizes.reduce((s, n) => s + n, 0);
   if (scratch.length < total) {
     releaseArray(scratch);
@@ -200,12 +221,14 @@ export function conv2dForwardWinograd(
   const geometry = geometryAddress(g);
   for (let first = 0; first < tiles; first += chunk) {
     const n = Math.min(chunk, tiles - first);
-    simd.winogradInput(v.byteOffset, input.byteOffset, geometry, m, first, n, work.byteOffset);
-    mm.fill(0, 0, P * n * K);
+    const vs = positionStride(n * C);
+    const ms = positionStride(n * K);
+    simd.winogradInput(v.byteOffset, input.byteOffset, geometry, m, first, n, vs, work.byteOffset);
+    mm.fill(0, 0, P * ms);
     for (let xi = 0; xi < P; xi++) {
       simd.gemmNN(
-        mm.byteOffset + 4 * xi * n * K,
-        v.byteOffset + 4 * xi * n * C,
+        mm.byteOffset + 4 * xi * ms,
+        v.byteOffset + 4 * xi * vs,
         U.byteOffset + 4 * xi * C * K,
         n,
         C,
@@ -213,7 +236,17 @@ export function conv2dForwardWinograd(
       );
     }
     const b = bias ? bias.byteOffset : 0;
-    simd.winogradOutput(out.byteOffset, mm.byteOffset, b, geometry, m, first, n, work.byteOffset);
+    simd.winogradOutput(
+      out.byteOffset,
+      mm.byteOffset,
+      b,
+      geometry,
+      m,
+      first,
+      n,
+      ms,
+      work.byteOffset,
+    );
   }
 }
 
@@ -235,27 +268,22 @@ export function conv2dBackwardInputWinograd(
   const geometry = geometryAddress(g);
   for (let first = 0; first < tiles; first += chunk) {
     const n = Math.min(chunk, tiles - first);
-    simd.winogradOutputAdjoint(
-      mm.byteOffset,
-      dOut.byteOffset,
-      geometry,
-      m,
-      first,
-      n,
-      work.byteOffset,
-    );
-    v.fill(0, 0, P * n * C);
+    const vs = positionStride(n * C);
+    const ms = positionStride(n * K);
+    const w = work.byteOffset;
+    simd.winogradOutputAdjoint(mm.byteOffset, dOut.byteOffset, geometry, m, first, n, ms, w);
+    v.fill(0, 0, P * vs);
     for (let xi = 0; xi < P; xi++) {
       simd.gemmNN(
-        v.byteOffset + 4 * xi * n * C,
-        mm.byteOffset + 4 * xi * n * K,
+        v.byteOffset + 4 * xi * vs,
+        mm.byteOffset + 4 * xi * ms,
         UT.byteOffset + 4 * xi * K * C,
         n,
         K,
         C,
       );
     }
-    simd.winogradInputAdjoint(dIn.byteOffset, v.byteOffset, geometry, m, first, n, work.byteOffset);
+    simd.winogradInputAdjoint(dIn.byteOffset, v.byteOffset, geometry, m, first, n, vs, w);
   }
 }
 
@@ -279,21 +307,16 @@ export function conv2dBackwardFilterWinograd(
   const geometry = geometryAddress(g);
   for (let first = 0; first < tiles; first += chunk) {
     const n = Math.min(chunk, tiles - first);
-    simd.winogradOutputAdjoint(
-      mm.byteOffset,
-      dOut.byteOffset,
-      geometry,
-      m,
-      first,
-      n,
-      work.byteOffset,
-    );
-    simd.winogradInput(v.byteOffset, input.byteOffset, geometry, m, first, n, work.byteOffset);
+    const vs = positionStride(n * C);
+    const ms = positionStride(n * K);
+    const w = work.byteOffset;
+    simd.winogradOutputAdjoint(mm.byteOffset, dOut.byteOffset, geometry, m, first, n, ms, w);
+    simd.winogradInput(v.byteOffset, input.byteOffset, geometry, m, first, n, vs, w);
     for (let xi = 0; xi < P; xi++) {
       simd.gemmTN(
         dU.byteOffset + 4 * xi * C * K,
-        v.byteOffset + 4 * xi * n * C,
-        mm.byteOffset + 4 * xi * n * K,
+        v.byteOffset + 4 * xi * vs,
+        mm.byteOffset + 4 * xi * ms,
         n,
         C,
         K,
