@@ -28,6 +28,7 @@ export { convForwardValid, convBackwardFilterValid } from './conv';
 export { gemmNT } from './gemm';
 export { im2col, col2imAccumulate, addColumnSums } from './conv';
 export { winogradInput, winogradOutput, winogradOutputAdjoint, winogradInputAdjoint } from './winograd';
+export { winogradFilters, winogradFilterGradient } from './winograd';
 export { maxPoolForward, maxPoolBackwardAllTies } from './pool';
 export { sgdUpdate } from './sgd';
 export { reluForward, reluBackward } from './activations';

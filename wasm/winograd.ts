@@ -378,3 +378,128 @@ function inputAdjointTile(m: i32, w: i32, src: usize, xi: usize, tmp: usize, dst
   for (let j = 0; j < a; j++) bPass(m, w, 4, src + <usize>j * xi, <usize>a * xi, tmp + <usize>j * 16, tmpRow, false);
   for (let i = 0; i < a; i++) bPass(m, 4, w, tmp + <usize>i * tmpRow, 16, dst + <usize>i * row, pix, true);
 }
+
+/** Out (a values) = G . in (3 values): one side of the filter transform G g G^T. */
+// @ts-ignore: decorator
+@inline
+function gPass(m: i32, lw: i32, s: usize, ss: usize, d: usize, ds: usize): void {
+  const g0 = ld(lw, s), g1 = ld(lw, s + ss), g2 = ld(lw, s + 2 * ss);
+  if (m == 2) {
+    const p = mul(0.5, add(g0, g2)), h = mul(0.5, g1);
+    v128.store(d, g0);
+    v128.store(d + ds, add(p, h));
+    v128.store(d + 2 * ds, sub(p, h));
+    v128.store(d + 3 * ds, g2);
+  } else {
+    const p = mul(<f32>(-1.0 / 6), add(g0, g2)), h = mul(<f32>(1.0 / 6), g1);
+    const q = add(mul(<f32>(1.0 / 24), g0), mul(<f32>(1.0 / 6), g2)), e = mul(<f32>(1.0 / 12), g1);
+    v128.store(d, mul(0.25, g0));
+    v128.store(d + ds, sub(p, h));
+    v128.store(d + 2 * ds, add(p, h));
+    v128.store(d + 3 * ds, add(q, e));
+    v128.store(d + 4 * ds, sub(q, e));
+    v128.store(d + 5 * ds, g2);
+  }
+}
+
+/** Out (3 values) (+)= G^T . in (a values): the adjoint of gPass. */
+// @ts-ignore: decorator
+@inline
+function gtPass(m: i32, sw: i32, s: usize, ss: usize, d: usize, ds: usize, acc: bool): void {
+  if (m == 2) {
+    const y0 = v128.load(s), y1 = v128.load(s + ss), y2 = v128.load(s + 2 * ss), y3 = v128.load(s + 3 * ss);
+    const h = mul(0.5, add(y1, y2));
+    st(sw, d, add(y0, h), acc);
+    st(sw, d + ds, mul(0.5, sub(y1, y2)), acc);
+    st(sw, d + 2 * ds, add(h, y3), acc);
+  } else {
+    const y0 = v128.load(s), y1 = v128.load(s + ss), y2 = v128.load(s + 2 * ss);
+    const y3 = v128.load(s + 3 * ss), y4 = v128.load(s + 4 * ss), y5 = v128.load(s + 5 * ss);
+    const p12 = add(y1, y2), p34 = add(y3, y4);
+    st(sw, d, add(sub(mul(0.25, y0), mul(<f32>(1.0 / 6), p12)), mul(<f32>(1.0 / 24), p34)), acc);
+    st(sw, d + ds, add(mul(<f32>(1.0 / 6), sub(y2, y1)), mul(<f32>(1.0 / 12), sub(y3, y4))), acc);
+    st(sw, d + 2 * ds, add(mul(<f32>(1.0 / 6), sub(p34, p12)), y5), acc);
+  }
+}
+
+/**
+ * U = G g G^T for every filter g of HWIO `filters` [3, 3, C, K]: U[xi][c][k], or, `transposed`
+ * (for the input gradient's products), U[xi][k][c]. `scratch` holds a*3 vectors.
+ */
+export function winogradFilters(u: usize, filters: usize, C: i32, K: i32, m: i32, transposed: bool, scratch: usize): void {
+  if (m == 2) filterTiles(2, u, filters, C, K, transposed, scratch);
+  else filterTiles(4, u, filters, C, K, transposed, scratch);
+}
+
+// @ts-ignore: decorator
+@inline
+function filterTiles(m: i32, u: usize, filters: usize, C: i32, K: i32, transposed: bool, tmp: usize): void {
+  const a = m + 2;
+  const tap = (<usize>(C * K)) << 2; // bytes from one filter tap (r, s) to the next
+  const xi = tap; // U has a*a positions of C x K
+  for (let c = 0; c < C; c++) {
+    for (let k = 0; k < K; k += 4) {
+      const w = K - k >= 4 ? 4 : 1;
+      const src = filters + (<usize>(c * K + k) << 2);
+      // Columns: t[i][s] = (G g)[i][s], 3 columns of a values (rows 3*16 bytes apart).
+      for (let s = 0; s < 3; s++) {
+        if (w == 4) gPass(m, 4, src + <usize>s * tap, 3 * tap, tmp + <usize>s * 16, 48);
+        else gPass(m, 1, src + <usize>s * tap, 3 * tap, tmp + <usize>s * 16, 48);
+      }
+      // Rows: U[i][j] = (t G^T)[i][j], into the scratch's second half, then out.
+      const row = tmp + <usize>(a * 48);
+      for (let i = 0; i < a; i++) {
+        gPass(m, 4, tmp + <usize>i * 48, 16, row, 16);
+        for (let j = 0; j < a; j++) {
+          const v = v128.load(row + <usize>j * 16);
+          const base = u + <usize>(i * a + j) * xi;
+          if (!transposed) {
+            st(w, base + (<usize>(c * K + k) << 2), v, false);
+          } else {
+            const p = base + (<usize>(k * C + c) << 2);
+            const cs = (<usize>C) << 2;
+            store<f32>(p, f32x4.extract_lane(v, 0));
+            if (w == 4) {
+              store<f32>(p + cs, f32x4.extract_lane(v, 1));
+              store<f32>(p + 2 * cs, f32x4.extract_lane(v, 2));
+              store<f32>(p + 3 * cs, f32x4.extract_lane(v, 3));
+            }
+          }
+        }
+      }
+      if (w == 1) k -= 3; // single-channel tail: step one k at a time
+    }
+  }
+}
+
+/** dFilters [3, 3, C, K] += G^T dU G for dU[xi][c][k]. `scratch` holds 4*a vectors. */
+export function winogradFilterGradient(dFilters: usize, du: usize, C: i32, K: i32, m: i32, scratch: usize): void {
+  if (m == 2) filterGradientTiles(2, dFilters, du, C, K, scratch);
+  else filterGradientTiles(4, dFilters, du, C, K, scratch);
+}
+
+// @ts-ignore: decorator
+@inline
+function filterGradientTiles(m: i32, dFilters: usize, du: usize, C: i32, K: i32, tmp: usize): void {
+  const a = m + 2;
+  const tap = (<usize>(C * K)) << 2;
+  const tmpRow = <usize>(a * 16);
+  for (let c = 0; c < C; c++) {
+    for (let k = 0; k < K; k += 4) {
+      const w = K - k >= 4 ? 4 : 1;
+      const off = <usize>(c * K + k) << 2;
+      // Columns j of dU: t[r][j] = (G^T dU)[r][j], 3 rows of a values.
+      for (let j = 0; j < a; j++) {
+        const src = du + off + <usize>j * tap;
+        for (let i = 0; i < a; i++) v128.store(tmp + <usize>(3 * tmpRow) + <usize>i * 16, ld(w, src + <usize>(i * a) * tap));
+        gtPass(m, 4, tmp + <usize>(3 * tmpRow), 16, tmp + <usize>j * 16, tmpRow, false);
+      }
+      // Rows r: dg[r][s] += (t G)[r][s].
+      for (let r = 0; r < 3; r++) {
+        if (w == 4) gtPass(m, 4, tmp + <usize>r * tmpRow, 16, dFilters + off + <usize>(r * 3) * tap, tap, true);
+        else gtPass(m, 1, tmp + <usize>r * tmpRow, 16, dFilters + off + <usize>(r * 3) * tap, tap, true);
+      }
+      if (w == 1) k -= 3;
+    }
+  }
+}

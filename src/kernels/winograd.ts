@@ -6,7 +6,7 @@
  * rounding only (see `winogradTileSize` for how much).
  *
  * With a = m + 2 and P = a*a positions per tile (winogradMatrices.ts):
- *   filters  U[xi][C][K] = G g G^T              (here, in float64, once per call)
+ *   filters  U[xi][C][K] = G g G^T              (wasm/winograd.ts, once per call)
  *   input    V[xi][tiles][C] = B^T d B          (wasm/winograd.ts)
  *   products M[xi] = V[xi] . U[xi]              (one GEMM per position xi: gemm.ts)
  *   output   Y = A^T M A + bias                 (wasm/winograd.ts)
@@ -24,7 +24,7 @@ import type { FloatArray } from '../tensor/tensor.js';
 import { addColumnSums } from './columnSums.js';
 import { type ConvGeometry, geometryAddress } from './convGeometry.js';
 import { type SimdKernels, simdFor } from './wasm/simd.js';
-import { type WinogradTile, winogradMatrices } from './winogradMatrices.js';
+import type { WinogradTile } from './winogradMatrices.js';
 
 /**
  * The Winograd tile size for a convolution, or 0 for the direct kernels. 3x3 kernels at stride 1
@@ -126,84 +126,6 @@ function kernelsFor(...arrays: (FloatArray | null)[]): SimdKernels {
   return simd;
 }
 
-/**
- * U[xi][c][k] (or, `transposed`, U[xi][k][c]) = (G g G^T)[xi] for every filter g, summed in
- * float64: G's fractions (1/6, 1/24) would otherwise round twice.
- */
-function transformFilters(
-  U: Float32Array,
-  filters: FloatArray,
-  g: ConvGeometry,
-  m: WinogradTile,
-  transposed: boolean,
-): void {
-  const { G } = winogradMatrices(m);
-  const a = m + 2;
-  const C = g.inC;
-  const K = g.outC;
-  const t = new Float64Array(a * 3 * K); // (G g)[i][s][k] for one input channel
-  for (let c = 0; c < C; c++) {
-    t.fill(0);
-    for (let i = 0; i < a; i++)
-      for (let r = 0; r < 3; r++) {
-        const gi = G[i][r];
-        if (gi === 0) continue;
-        for (let s = 0; s < 3; s++) {
-          const src = ((r * 3 + s) * C + c) * K;
-          const dst = (i * 3 + s) * K;
-          for (let k = 0; k < K; k++) t[dst + k] += gi * filters[src + k];
-        }
-      }
-    for (let i = 0; i < a; i++)
-      for (let j = 0; j < a; j++) {
-        const [g0, g1, g2] = G[j];
-        const t0 = i * 3 * K;
-        const xi = i * a + j;
-        for (let k = 0; k < K; k++) {
-          const u = t[t0 + k] * g0 + t[t0 + K + k] * g1 + t[t0 + 2 * K + k] * g2;
-          U[transposed ? (xi * K + k) * C + c : (xi * C + c) * K + k] = u;
-        }
-      }
-  }
-}
-
-/** dFilters += (G^T dU G) for every channel pair, dU[xi][c][k]; summed in float64. */
-function accumulateFilterGradient(
-  dFilters: FloatArray,
-  dU: Float32Array,
-  g: ConvGeometry,
-  m: WinogradTile,
-): void {
-  const { G } = winogradMatrices(m);
-  const a = m + 2;
-  const C = g.inC;
-  const K = g.outC;
-  const t = new Float64Array(3 * a * K); // (G^T dU)[r][j][k] for one input channel
-  for (let c = 0; c < C; c++) {
-    t.fill(0);
-    for (let r = 0; r < 3; r++)
-      for (let i = 0; i < a; i++) {
-        const gi = G[i][r];
-        if (gi === 0) continue;
-        for (let j = 0; j < a; j++) {
-          const src = ((i * a + j) * C + c) * K;
-          const dst = (r * a + j) * K;
-          for (let k = 0; k < K; k++) t[dst + k] += gi * dU[src + k];
-        }
-      }
-    for (let r = 0; r < 3; r++)
-      for (let s = 0; s < 3; s++) {
-        const dst = ((r * 3 + s) * C + c) * K;
-        for (let j = 0; j < a; j++) {
-          const gj = G[j][s];
-          if (gj === 0) continue;
-          const src = (r * a + j) * K;
-          for (let k = 0; k < K; k++) dFilters[dst + k] += gj * t[src + k];
-        }
-      }
-  }
-}
-
 /** out = conv(input, filters) + bias by F(m x m, 3x3). Overwrites out. */
 export function conv2dForwardWinograd(
   out: FloatArray,
@@ -217,7 +139,7 @@ export function conv2dForwardWinograd(
   const simd = kernelsFor(out, input, filters, bias);
   const C = g.inC;
   const K = g.outC;
-  transformFilters(U, filters, g, m, false);
+  simd.winogradFilters(U.byteOffset, filters.byteOffset, C, K, m, false, work.byteOffset);
   const geometry = geometryAddress(g);
   for (let first = 0; first < tiles; first += chunk) {
     const n = Math.min(chunk, tiles - first);
@@ -263,7 +185,7 @@ export function conv2dBackwardInputWinograd(
   const simd = kernelsFor(dIn, dOut, filters);
   const C = g.inC;
   const K = g.outC;
-  transformFilters(UT, filters, g, m, true);
+  simd.winogradFilters(UT.byteOffset, filters.byteOffset, C, K, m, true, work.byteOffset);
   dIn.fill(0, 0, g.batch * g.inH * g.inW * C);
   const geometry = geometryAddress(g);
   for (let first = 0; first < tiles; first += chunk) {
@@ -323,6 +245,6 @@ export function conv2dBackwardFilterWinograd(
       );
     }
   }
-  accumulateFilterGradient(dFilters, dU, g, m);
+  simd.winogradFilterGradient(dFilters.byteOffset, dU.byteOffset, C, K, m, work.byteOffset);
   if (dBias) addColumnSums(dBias, dOut, 0, g.batch * g.outH * g.outW, K);
 }
