@@ -29,20 +29,11 @@ import {
 import type { WinogradTile } from '../src/kernels/winogradMatrices.js';
 import { Random } from '../src/random/prng.js';
 import { allocateFloat32 } from '../src/tensor/arena.js';
-import { relativeError } from './helpers.js';
+import { relativeError, WINOGRAD_TOLERANCE } from './helpers.js';
 
 const TILES: WinogradTile[] = [2, 4];
 
-/**
- * Largest error allowed, relative to the largest exact value (as test/kernels.test.ts measures).
- * The direct float32 kernels stay within 3e-6. Winograd adds the rounding of its transforms,
- * whose entries reach 5 (B^T) and 8 (A^T) for F(4x4): values grow by up to ~10x inside a tile
- * (B^T's rows sum to 10 in absolute value) before the output transform cancels them again, so
- * float32's 6e-8 rounding becomes ~1e-6-1e-5 of the result. F(2x2)'s entries are 0 and +-1 and
- * +-1/2: its error stays at the direct kernels' level. Measured worst on these cases: see the
- * figures in docs/benchmarks.md (Winograd accuracy).
- */
-const TOL: Record<WinogradTile, number> = { 2: 3e-6, 4: 3e-5 };
+const TOL = WINOGRAD_TOLERANCE;
 
 interface Case {
   batch: number;
