@@ -73,7 +73,7 @@ interface Plan {
   readonly v: Float32Array;
   /** Transformed outputs of a chunk, P*chunk*K. */
   readonly mm: Float32Array;
-  /** The transforms' own scratch: a*a vectors, then one tile of all channels. */
+  /** The transforms' own scratch: a*a vectors, then two tiles of all channels. */
   readonly work: Float32Array;
 }
 
@@ -101,7 +101,7 @@ function plan(g: ConvGeometry, m: WinogradTile): Plan {
     P * C * K,
     P * positionStride(chunk * C),
     P * positionStride(chunk * K),
-    4 * P + P * Math.max(C, K),
+    4 * P + 2 * P * Math.max(C, K),
   ].map((n) => 16 * Math.ceil(n / 16)); // whole 64-byte lines
   const total = sizes.reduce((s, n) => s + n, 0);
   if (scratch.length < total) {
