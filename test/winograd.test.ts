@@ -7,7 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { conv2dBackwardFilter, conv2dForward, im2colLength } from '../src/kernels/conv2d.js';
+import {
+  conv2dBackward,
+  conv2dBackwardFilter,
+  conv2dBackwardInput,
+  conv2dForward,
+  im2colLength,
+} from '../src/kernels/conv2d.js';
 import {
   conv2dBackwardFilterReference,
   conv2dBackwardInputReference,
@@ -196,4 +202,25 @@ test('3x3 stride-1 convolutions with 4+ input and 8+ output channels take Winogr
   const dFW = allocateFloat32(f.length);
   conv2dBackwardFilterWinograd(dFW, null, viaConv, x, g, 4);
   assert.ok(relativeError(dFW, dF) <= TOL[4]);
+});
+
+test('conv2dBackward gives both gradients, bit for bit as the two kernels do apart', () => {
+  const rng = new Random(53);
+  for (const g of [
+    convGeometry(2, [9, 10, 8], 12, 3, 3, 1, 'same'), // Winograd F(4x4)
+    convGeometry(3, [7, 7, 16], 8, 3, 3, 1, 'valid'), // Winograd F(2x2)
+    convGeometry(2, [9, 10, 3], 5, 3, 3, 2, 'same'), // direct
+  ]) {
+    const x = arena(gaussians(rng, g.batch * g.inH * g.inW * g.inC));
+    const f = arena(gaussians(rng, 9 * g.inC * g.outC));
+    const dOut = arena(gaussians(rng, g.batch * g.outH * g.outW * g.outC));
+    const dF0 = gaussians(rng, f.length);
+    const cols = allocateFloat32(im2colLength(g));
+    const [dIn, dF, dB] = [allocateFloat32(x.length), arena(dF0), allocateFloat32(g.outC)];
+    conv2dBackward(dIn, dF, dB, dOut, x, f, g, cols);
+    const [dIn2, dF2, dB2] = [allocateFloat32(x.length), arena(dF0), allocateFloat32(g.outC)];
+    conv2dBackwardFilter(dF2, dB2, dOut, x, g, cols);
+    conv2dBackwardInput(dIn2, dOut, f, g, cols);
+    assert.deepEqual([dIn, dF, dB], [dIn2, dF2, dB2], JSON.stringify(g));
+  }
 });

@@ -22,6 +22,7 @@ import { simdFor } from './wasm/simd.js';
 import {
   conv2dBackwardFilterWinograd,
   conv2dBackwardInputWinograd,
+  conv2dBackwardWinograd,
   conv2dForwardWinograd,
   winogradTileSize,
 } from './winograd.js';
@@ -292,4 +293,28 @@ export function conv2dBackwardFilter(
     }
   }
   if (dBias) addColumnSums(dBias, dOut, 0, g.batch * pixels, outC);
+}
+
+/**
+ * Both gradients of a convolution: conv2dBackwardInput's dIn (overwritten) and
+ * conv2dBackwardFilter's dFilters and dBias (accumulated), with the same results; on the
+ * Winograd path in one pass that transforms dOut once for the two.
+ */
+export function conv2dBackward(
+  dIn: FloatArray,
+  dFilters: FloatArray,
+  dBias: FloatArray | null,
+  dOut: FloatArray,
+  input: FloatArray,
+  filters: FloatArray,
+  g: ConvGeometry,
+  cols: FloatArray,
+): void {
+  const m = winogradTile(g, dIn, dFilters, dBias, dOut, input, filters);
+  if (m !== 0) {
+    conv2dBackwardWinograd({ dIn, filters }, { dFilters, dBias, input }, dOut, g, m);
+    return;
+  }
+  conv2dBackwardFilter(dFilters, dBias, dOut, input, g, cols);
+  conv2dBackwardInput(dIn, dOut, filters, g, cols);
 }

@@ -69,6 +69,8 @@ interface Plan {
   readonly chunk: number;
   /** Filter transform U (or dU), P*C*K. */
   readonly filters: Float32Array;
+  /** A second one (the backward pass's transposed U), P*C*K. */
+  readonly filters2: Float32Array;
   /** Transformed inputs of a chunk, P*chunk*C. */
   readonly v: Float32Array;
   /** Transformed outputs of a chunk, P*chunk*K. */
@@ -99,6 +101,7 @@ function plan(g: ConvGeometry, m: WinogradTile): Plan {
   const chunk = Math.max(4, Math.min(tiles, fit));
   const sizes = [
     P * C * K,
+    P * C * K,
     P * positionStride(chunk * C),
     P * positionStride(chunk * K),
     4 * P + 2 * P * Math.max(C, K),
@@ -114,8 +117,8 @@ function plan(g: ConvGeometry, m: WinogradTile): Plan {
     parts.push(scratch.subarray(offset, offset + n));
     offset += n;
   }
-  const [filters, v, mm, work] = parts;
-  return { a, P, tiles, chunk, filters, v, mm, work };
+  const [filters, filters2, v, mm, work] = parts;
+  return { a, P, tiles, chunk, filters, filters2, v, mm, work };
 }
 
 /** The SIMD kernels, after checking every array (and the scratch) is in the arena. */
@@ -180,33 +183,7 @@ export function conv2dBackwardInputWinograd(
   g: ConvGeometry,
   m: WinogradTile,
 ): void {
-  // v holds dV (the input side), mm holds dM (the output side).
-  const { P, tiles, chunk, filters: UT, v, mm, work } = plan(g, m);
-  const simd = kernelsFor(dIn, dOut, filters);
-  const C = g.inC;
-  const K = g.outC;
-  simd.winogradFilters(UT.byteOffset, filters.byteOffset, C, K, m, true, work.byteOffset);
-  dIn.fill(0, 0, g.batch * g.inH * g.inW * C);
-  const geometry = geometryAddress(g);
-  for (let first = 0; first < tiles; first += chunk) {
-    const n = Math.min(chunk, tiles - first);
-    const vs = positionStride(n * C);
-    const ms = positionStride(n * K);
-    const w = work.byteOffset;
-    simd.winogradOutputAdjoint(mm.byteOffset, dOut.byteOffset, geometry, m, first, n, ms, w);
-    v.fill(0, 0, P * vs);
-    for (let xi = 0; xi < P; xi++) {
-      simd.gemmNN(
-        v.byteOffset + 4 * xi * vs,
-        mm.byteOffset + 4 * xi * ms,
-        UT.byteOffset + 4 * xi * K * C,
-        n,
-        K,
-        C,
-      );
-    }
-    simd.winogradInputAdjoint(dIn.byteOffset, v.byteOffset, geometry, m, first, n, vs, w);
-  }
+  conv2dBackwardWinograd({ dIn, filters }, null, dOut, g, m);
 }
 
 /**
@@ -221,30 +198,76 @@ export function conv2dBackwardFilterWinograd(
   g: ConvGeometry,
   m: WinogradTile,
 ): void {
-  const { P, tiles, chunk, filters: dU, v, mm, work } = plan(g, m);
-  const simd = kernelsFor(dFilters, dOut, input, dBias);
+  conv2dBackwardWinograd(null, { dFilters, dBias, input }, dOut, g, m);
+}
+
+/**
+ * Both gradients in one pass over the tiles, which transforms dOut once for the two:
+ * conv2dBackwardInputWinograd's dIn (overwritten) when `toInput`, and
+ * conv2dBackwardFilterWinograd's dFilters and dBias (accumulated) when `toFilters`.
+ */
+export function conv2dBackwardWinograd(
+  toInput: { dIn: FloatArray; filters: FloatArray } | null,
+  toFilters: { dFilters: FloatArray; dBias: FloatArray | null; input: FloatArray } | null,
+  dOut: FloatArray,
+  g: ConvGeometry,
+  m: WinogradTile,
+): void {
+  // v holds V (the input transform) and then dV; mm holds dM; UT the transposed U.
+  const { P, tiles, chunk, filters: dU, filters2: UT, v, mm, work } = plan(g, m);
+  const simd = kernelsFor(
+    dOut,
+    toInput?.dIn ?? null,
+    toInput?.filters ?? null,
+    toFilters?.dFilters ?? null,
+    toFilters?.dBias ?? null,
+    toFilters?.input ?? null,
+  );
   const C = g.inC;
   const K = g.outC;
-  dU.fill(0);
+  const w = work.byteOffset;
   const geometry = geometryAddress(g);
+  if (toInput) {
+    simd.winogradFilters(UT.byteOffset, toInput.filters.byteOffset, C, K, m, true, w);
+    toInput.dIn.fill(0, 0, g.batch * g.inH * g.inW * C);
+  }
+  if (toFilters) dU.fill(0);
   for (let first = 0; first < tiles; first += chunk) {
     const n = Math.min(chunk, tiles - first);
     const vs = positionStride(n * C);
     const ms = positionStride(n * K);
-    const w = work.byteOffset;
     simd.winogradOutputAdjoint(mm.byteOffset, dOut.byteOffset, geometry, m, first, n, ms, w);
-    simd.winogradInput(v.byteOffset, input.byteOffset, geometry, m, first, n, vs, w);
-    for (let xi = 0; xi < P; xi++) {
-      simd.gemmTN(
-        dU.byteOffset + 4 * xi * C * K,
-        v.byteOffset + 4 * xi * vs,
-        mm.byteOffset + 4 * xi * ms,
-        n,
-        C,
-        K,
-      );
+    if (toFilters) {
+      simd.winogradInput(v.byteOffset, toFilters.input.byteOffset, geometry, m, first, n, vs, w);
+      for (let xi = 0; xi < P; xi++) {
+        simd.gemmTN(
+          dU.byteOffset + 4 * xi * C * K,
+          v.byteOffset + 4 * xi * vs,
+          mm.byteOffset + 4 * xi * ms,
+          n,
+          C,
+          K,
+        );
+      }
+    }
+    if (toInput) {
+      v.fill(0, 0, P * vs);
+      for (let xi = 0; xi < P; xi++) {
+        simd.gemmNN(
+          v.byteOffset + 4 * xi * vs,
+          mm.byteOffset + 4 * xi * ms,
+          UT.byteOffset + 4 * xi * K * C,
+          n,
+          K,
+          C,
+        );
+      }
+      simd.winogradInputAdjoint(toInput.dIn.byteOffset, v.byteOffset, geometry, m, first, n, vs, w);
     }
   }
-  simd.winogradFilterGradient(dFilters.byteOffset, dU.byteOffset, C, K, m, work.byteOffset);
-  if (dBias) addColumnSums(dBias, dOut, 0, g.batch * g.outH * g.outW, K);
+  if (toFilters) {
+    simd.winogradFilterGradient(toFilters.dFilters.byteOffset, dU.byteOffset, C, K, m, w);
+    const { dBias } = toFilters;
+    if (dBias) addColumnSums(dBias, dOut, 0, g.batch * g.outH * g.outW, K);
+  }
 }
