@@ -24,6 +24,7 @@ import {
   conv2dBackwardInputWinograd,
   conv2dBackwardWinograd,
   conv2dForwardWinograd,
+  winogradScratchReady,
   winogradTileSize,
 } from './winograd.js';
 
@@ -32,7 +33,7 @@ function winogradTile(g: ConvGeometry, ...arrays: (FloatArray | null)[]): 0 | 2 
   const m = winogradTileSize(g);
   if (m === 0) return 0;
   for (const a of arrays) if (a !== null && simdFor(a) === null) return 0;
-  return m;
+  return winogradScratchReady(g, m) ? m : 0;
 }
 
 /** True when every window lies inside the image, so the SIMD path can skip im2col. */

@@ -121,6 +121,15 @@ function plan(g: ConvGeometry, m: WinogradTile): Plan {
   return { a, P, tiles, chunk, filters, filters2, v, mm, work };
 }
 
+/**
+ * Whether the Winograd kernels can run this convolution with tile m: their scratch is in the
+ * arena (allocating it if needed). False when the arena is full: take the direct kernels.
+ */
+export function winogradScratchReady(g: ConvGeometry, m: WinogradTile): boolean {
+  plan(g, m);
+  return simdFor(scratch) !== null;
+}
+
 /** The SIMD kernels, after checking every array (and the scratch) is in the arena. */
 function kernelsFor(...arrays: (FloatArray | null)[]): SimdKernels {
   let simd = simdFor(scratch);
