@@ -61,92 +61,125 @@ function mul(s: f32, x: v128): v128 {
   return f32x4.mul(k(s), x);
 }
 
-/** Out (a values, ds apart) = B^T . in (a values, ss apart), loading lw and storing sw channels. */
+/** Out (a values, ds apart) = B^T . in (a values, ss apart), w channels (4, or 1 in lane 0). */
 // @ts-ignore: decorator
 @inline
-function btPass(m: i32, lw: i32, sw: i32, s: usize, ss: usize, d: usize, ds: usize): void {
+function btPass(m: i32, w: i32, s: usize, ss: usize, d: usize, ds: usize): void {
   if (m == 2) {
-    const d0 = ld(lw, s), d1 = ld(lw, s + ss), d2 = ld(lw, s + 2 * ss), d3 = ld(lw, s + 3 * ss);
-    st(sw, d, sub(d0, d2), false);
-    st(sw, d + ds, add(d1, d2), false);
-    st(sw, d + 2 * ds, sub(d2, d1), false);
-    st(sw, d + 3 * ds, sub(d1, d3), false);
+    const d0 = ld(w, s), d1 = ld(w, s + ss), d2 = ld(w, s + 2 * ss), d3 = ld(w, s + 3 * ss);
+    st(w, d, sub(d0, d2), false);
+    st(w, d + ds, add(d1, d2), false);
+    st(w, d + 2 * ds, sub(d2, d1), false);
+    st(w, d + 3 * ds, sub(d1, d3), false);
   } else {
-    const d0 = ld(lw, s), d1 = ld(lw, s + ss), d2 = ld(lw, s + 2 * ss);
-    const d3 = ld(lw, s + 3 * ss), d4 = ld(lw, s + 4 * ss), d5 = ld(lw, s + 5 * ss);
+    const d0 = ld(w, s), d1 = ld(w, s + ss), d2 = ld(w, s + 2 * ss);
+    const d3 = ld(w, s + 3 * ss), d4 = ld(w, s + 4 * ss), d5 = ld(w, s + 5 * ss);
     const d13 = sub(d1, d3);
     const d42 = sub(d4, d2);
-    st(sw, d, add(sub(mul(4, d0), mul(5, d2)), d4), false);
-    st(sw, d + ds, sub(add(d3, d4), mul(4, add(d1, d2))), false);
-    st(sw, d + 2 * ds, add(mul(4, sub(d1, d2)), sub(d4, d3)), false);
-    st(sw, d + 3 * ds, sub(d42, mul(2, d13)), false);
-    st(sw, d + 4 * ds, add(d42, mul(2, d13)), false);
-    st(sw, d + 5 * ds, add(sub(mul(4, d1), mul(5, d3)), d5), false);
+    st(w, d, add(sub(mul(4, d0), mul(5, d2)), d4), false);
+    st(w, d + ds, sub(add(d3, d4), mul(4, add(d1, d2))), false);
+    st(w, d + 2 * ds, add(mul(4, sub(d1, d2)), sub(d4, d3)), false);
+    st(w, d + 3 * ds, sub(d42, mul(2, d13)), false);
+    st(w, d + 4 * ds, add(d42, mul(2, d13)), false);
+    st(w, d + 5 * ds, add(sub(mul(4, d1), mul(5, d3)), d5), false);
   }
 }
 
 /** Out (a values) (+)= B . in (a values): the adjoint of btPass. */
 // @ts-ignore: decorator
 @inline
-function bPass(m: i32, lw: i32, sw: i32, s: usize, ss: usize, d: usize, ds: usize, acc: bool): void {
+function bPass(m: i32, w: i32, s: usize, ss: usize, d: usize, ds: usize, acc: bool): void {
   if (m == 2) {
-    const y0 = ld(lw, s), y1 = ld(lw, s + ss), y2 = ld(lw, s + 2 * ss), y3 = ld(lw, s + 3 * ss);
-    st(sw, d, y0, acc);
-    st(sw, d + ds, add(sub(y1, y2), y3), acc);
-    st(sw, d + 2 * ds, sub(add(y1, y2), y0), acc);
-    st(sw, d + 3 * ds, sub(k(0), y3), acc);
+    const y0 = ld(w, s), y1 = ld(w, s + ss), y2 = ld(w, s + 2 * ss), y3 = ld(w, s + 3 * ss);
+    st(w, d, y0, acc);
+    st(w, d + ds, add(sub(y1, y2), y3), acc);
+    st(w, d + 2 * ds, sub(add(y1, y2), y0), acc);
+    st(w, d + 3 * ds, sub(k(0), y3), acc);
   } else {
-    const y0 = ld(lw, s), y1 = ld(lw, s + ss), y2 = ld(lw, s + 2 * ss);
-    const y3 = ld(lw, s + 3 * ss), y4 = ld(lw, s + 4 * ss), y5 = ld(lw, s + 5 * ss);
+    const y0 = ld(w, s), y1 = ld(w, s + ss), y2 = ld(w, s + 2 * ss);
+    const y3 = ld(w, s + 3 * ss), y4 = ld(w, s + 4 * ss), y5 = ld(w, s + 5 * ss);
     const p12 = add(y1, y2), m12 = sub(y1, y2), p34 = add(y3, y4), m34 = sub(y3, y4);
-    st(sw, d, mul(4, y0), acc);
-    st(sw, d + ds, add(mul(4, sub(y5, m12)), mul(-2, m34)), acc);
-    st(sw, d + 2 * ds, sub(k(0), add(add(mul(5, y0), mul(4, p12)), p34)), acc);
-    st(sw, d + 3 * ds, sub(add(m12, mul(2, m34)), mul(5, y5)), acc);
-    st(sw, d + 4 * ds, add(add(y0, p12), p34), acc);
-    st(sw, d + 5 * ds, y5, acc);
+    st(w, d, mul(4, y0), acc);
+    st(w, d + ds, add(mul(4, sub(y5, m12)), mul(-2, m34)), acc);
+    st(w, d + 2 * ds, sub(k(0), add(add(mul(5, y0), mul(4, p12)), p34)), acc);
+    st(w, d + 3 * ds, sub(add(m12, mul(2, m34)), mul(5, y5)), acc);
+    st(w, d + 4 * ds, add(add(y0, p12), p34), acc);
+    st(w, d + 5 * ds, y5, acc);
   }
 }
 
 /** Out (m values) = A^T . in (a values) + addend. */
 // @ts-ignore: decorator
 @inline
-function atPass(m: i32, lw: i32, sw: i32, s: usize, ss: usize, d: usize, ds: usize, addend: v128): void {
+function atPass(m: i32, w: i32, s: usize, ss: usize, d: usize, ds: usize, addend: v128): void {
   if (m == 2) {
-    const m0 = ld(lw, s), m1 = ld(lw, s + ss), m2 = ld(lw, s + 2 * ss), m3 = ld(lw, s + 3 * ss);
-    st(sw, d, add(add(add(m0, m1), m2), addend), false);
-    st(sw, d + ds, add(sub(sub(m1, m2), m3), addend), false);
+    const m0 = ld(w, s), m1 = ld(w, s + ss), m2 = ld(w, s + 2 * ss), m3 = ld(w, s + 3 * ss);
+    st(w, d, add(add(add(m0, m1), m2), addend), false);
+    st(w, d + ds, add(sub(sub(m1, m2), m3), addend), false);
   } else {
-    const m0 = ld(lw, s), m1 = ld(lw, s + ss), m2 = ld(lw, s + 2 * ss);
-    const m3 = ld(lw, s + 3 * ss), m4 = ld(lw, s + 4 * ss), m5 = ld(lw, s + 5 * ss);
+    const m0 = ld(w, s), m1 = ld(w, s + ss), m2 = ld(w, s + 2 * ss);
+    const m3 = ld(w, s + 3 * ss), m4 = ld(w, s + 4 * ss), m5 = ld(w, s + 5 * ss);
     const p12 = add(m1, m2), m12 = sub(m1, m2), p34 = add(m3, m4), m34 = sub(m3, m4);
-    st(sw, d, add(add(add(m0, p12), p34), addend), false);
-    st(sw, d + ds, add(add(m12, mul(2, m34)), addend), false);
-    st(sw, d + 2 * ds, add(add(p12, mul(4, p34)), addend), false);
-    st(sw, d + 3 * ds, add(add(add(m12, mul(8, m34)), m5), addend), false);
+    st(w, d, add(add(add(m0, p12), p34), addend), false);
+    st(w, d + ds, add(add(m12, mul(2, m34)), addend), false);
+    st(w, d + 2 * ds, add(add(p12, mul(4, p34)), addend), false);
+    st(w, d + 3 * ds, add(add(add(m12, mul(8, m34)), m5), addend), false);
   }
 }
 
 /** Out (a values) = A . in (m values): the adjoint of atPass. */
 // @ts-ignore: decorator
 @inline
-function aPass(m: i32, lw: i32, sw: i32, s: usize, ss: usize, d: usize, ds: usize): void {
+function aPass(m: i32, w: i32, s: usize, ss: usize, d: usize, ds: usize): void {
   if (m == 2) {
-    const g0 = ld(lw, s), g1 = ld(lw, s + ss);
-    st(sw, d, g0, false);
-    st(sw, d + ds, add(g0, g1), false);
-    st(sw, d + 2 * ds, sub(g0, g1), false);
-    st(sw, d + 3 * ds, sub(k(0), g1), false);
+    const g0 = ld(w, s), g1 = ld(w, s + ss);
+    st(w, d, g0, false);
+    st(w, d + ds, add(g0, g1), false);
+    st(w, d + 2 * ds, sub(g0, g1), false);
+    st(w, d + 3 * ds, sub(k(0), g1), false);
   } else {
-    const g0 = ld(lw, s), g1 = ld(lw, s + ss), g2 = ld(lw, s + 2 * ss), g3 = ld(lw, s + 3 * ss);
+    const g0 = ld(w, s), g1 = ld(w, s + ss), g2 = ld(w, s + 2 * ss), g3 = ld(w, s + 3 * ss);
     const p = add(g0, g2), q = add(g1, g3);
     const r = add(g0, mul(4, g2)), t = add(mul(2, g1), mul(8, g3));
-    st(sw, d, g0, false);
-    st(sw, d + ds, add(p, q), false);
-    st(sw, d + 2 * ds, sub(p, q), false);
-    st(sw, d + 3 * ds, add(r, t), false);
-    st(sw, d + 4 * ds, sub(r, t), false);
-    st(sw, d + 5 * ds, g3, false);
+    st(w, d, g0, false);
+    st(w, d + ds, add(p, q), false);
+    st(w, d + 2 * ds, sub(p, q), false);
+    st(w, d + 3 * ds, add(r, t), false);
+    st(w, d + 4 * ds, sub(r, t), false);
+    st(w, d + 5 * ds, g3, false);
+  }
+}
+
+/** The 1-D passes, by the matrix they apply (constants, so each call inlines to one). */
+const BT = 0;
+const B = 1;
+const AT = 2;
+const A = 3;
+
+/**
+ * The 1-D pass `kind` for each of C channels, 4 per vector, then singly: channel c's values are
+ * read from s + 4c, `ss` bytes apart, and written (added, `acc`, for B) from d + 4c, `ds` apart;
+ * AT adds bias[c] (bias an address, 0 for none).
+ */
+// @ts-ignore: decorator
+@inline
+function channels(kind: i32, m: i32, C: i32, s: usize, ss: usize, d: usize, ds: usize, acc: bool, bias: usize): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) {
+    const o = <usize>c << 2;
+    const beta = bias != 0 ? v128.load(bias + o) : k(0);
+    if (kind == BT) btPass(m, 4, s + o, ss, d + o, ds);
+    else if (kind == B) bPass(m, 4, s + o, ss, d + o, ds, acc);
+    else if (kind == AT) atPass(m, 4, s + o, ss, d + o, ds, beta);
+    else aPass(m, 4, s + o, ss, d + o, ds);
+  }
+  for (; c < C; c++) {
+    const o = <usize>c << 2;
+    const beta = bias != 0 ? v128.load32_zero(bias + o) : k(0);
+    if (kind == BT) btPass(m, 1, s + o, ss, d + o, ds);
+    else if (kind == B) bPass(m, 1, s + o, ss, d + o, ds, acc);
+    else if (kind == AT) atPass(m, 1, s + o, ss, d + o, ds, beta);
+    else aPass(m, 1, s + o, ss, d + o, ds);
   }
 }
 
@@ -221,16 +254,12 @@ function inputTiles(m: i32, v: usize, input: usize, g: Geometry, first: i32, til
     for (let j = 0; j < a; j++) {
       const s = src + <usize>j * pix;
       const d = wide + <usize>j * pix;
-      let c = 0;
-      for (; c + 4 <= C; c += 4) btPass(m, 4, 4, s + (<usize>c << 2), row, d + (<usize>c << 2), wideRow);
-      for (; c < C; c++) btPass(m, 1, 1, s + (<usize>c << 2), row, d + (<usize>c << 2), wideRow);
+      channels(BT, m, C, s, row, d, wideRow, false, 0);
     }
     for (let i = 0; i < a; i++) {
       const s = wide + <usize>i * wideRow;
       const d = dst + <usize>(i * a) * xi;
-      let c = 0;
-      for (; c + 4 <= C; c += 4) btPass(m, 4, 4, s + (<usize>c << 2), pix, d + (<usize>c << 2), xi);
-      for (; c < C; c++) btPass(m, 1, 1, s + (<usize>c << 2), pix, d + (<usize>c << 2), xi);
+      channels(BT, m, C, s, pix, d, xi, false, 0);
     }
   }
 }
@@ -269,24 +298,12 @@ function outputTiles(m: i32, out: usize, mm: usize, bias: usize, g: Geometry, fi
     for (let j = 0; j < a; j++) {
       const s = src + <usize>j * xi;
       const d = wide + <usize>j * pix;
-      let c = 0;
-      for (; c + 4 <= K; c += 4) atPass(m, 4, 4, s + (<usize>c << 2), <usize>a * xi, d + (<usize>c << 2), wideRow, k(0));
-      for (; c < K; c++) atPass(m, 1, 1, s + (<usize>c << 2), <usize>a * xi, d + (<usize>c << 2), wideRow, k(0));
+      channels(AT, m, K, s, <usize>a * xi, d, wideRow, false, 0);
     }
     for (let r = 0; r < m; r++) {
       const s = wide + <usize>r * wideRow;
       const d = dst + <usize>r * row;
-      let c = 0;
-      for (; c + 4 <= K; c += 4) {
-        const o = <usize>c << 2;
-        const beta = bias != 0 ? v128.load(bias + o) : k(0);
-        atPass(m, 4, 4, s + o, pix, d + o, pix, beta);
-      }
-      for (; c < K; c++) {
-        const o = <usize>c << 2;
-        const beta = bias != 0 ? v128.load32_zero(bias + o) : k(0);
-        atPass(m, 1, 1, s + o, pix, d + o, pix, beta);
-      }
+      channels(AT, m, K, s, pix, d, pix, false, bias);
     }
     if (!inside) {
       // Copy the pixels of the tile that lie inside the output.
@@ -335,16 +352,12 @@ function outputAdjointTiles(m: i32, dm: usize, dOut: usize, g: Geometry, first: 
     for (let q = 0; q < m; q++) {
       const s = src + <usize>q * pix;
       const d = wide + <usize>q * pix;
-      let c = 0;
-      for (; c + 4 <= K; c += 4) aPass(m, 4, 4, s + (<usize>c << 2), row, d + (<usize>c << 2), wideRow);
-      for (; c < K; c++) aPass(m, 1, 1, s + (<usize>c << 2), row, d + (<usize>c << 2), wideRow);
+      channels(A, m, K, s, row, d, wideRow, false, 0);
     }
     for (let i = 0; i < a; i++) {
       const s = wide + <usize>i * wideRow;
       const d = dst + <usize>(i * a) * xi;
-      let c = 0;
-      for (; c + 4 <= K; c += 4) aPass(m, 4, 4, s + (<usize>c << 2), pix, d + (<usize>c << 2), xi);
-      for (; c < K; c++) aPass(m, 1, 1, s + (<usize>c << 2), pix, d + (<usize>c << 2), xi);
+      channels(A, m, K, s, pix, d, xi, false, 0);
     }
   }
 }
@@ -387,16 +400,12 @@ function inputAdjointTiles(m: i32, dIn: usize, dv: usize, g: Geometry, first: i3
     for (let j = 0; j < a; j++) {
       const q = src + <usize>j * xi;
       const d = wide + <usize>j * pix;
-      let c = 0;
-      for (; c + 4 <= C; c += 4) bPass(m, 4, 4, q + (<usize>c << 2), <usize>a * xi, d + (<usize>c << 2), wideRow, false);
-      for (; c < C; c++) bPass(m, 1, 1, q + (<usize>c << 2), <usize>a * xi, d + (<usize>c << 2), wideRow, false);
+      channels(B, m, C, q, <usize>a * xi, d, wideRow, false, 0);
     }
     for (let i = 0; i < a; i++) {
       const q = wide + <usize>i * wideRow;
       const d = dst + <usize>i * row;
-      let c = 0;
-      for (; c + 4 <= C; c += 4) bPass(m, 4, 4, q + (<usize>c << 2), pix, d + (<usize>c << 2), pix, true);
-      for (; c < C; c++) bPass(m, 1, 1, q + (<usize>c << 2), pix, d + (<usize>c << 2), pix, true);
+      channels(B, m, C, q, pix, d, pix, true, 0);
     }
     if (!inside) patchPixels(patch, image, y0, x0, a, a, H, W, pix, true);
   }
