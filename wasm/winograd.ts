@@ -183,232 +183,117 @@ function channels(kind: i32, m: i32, C: i32, s: usize, ss: usize, d: usize, ds: 
   }
 }
 
-/** Tiles per row of tiles, and per image. */
-// @ts-ignore: decorator
-@inline
-function tilesPerRow(m: i32, g: Geometry): i32 {
-  return (g.outW + m - 1) / m;
-}
+/** What patchPixels does: gather image pixels into the patch, or add or copy the patch back. */
+const GATHER = 0;
+const ADD_BACK = 1;
+const COPY_BACK = 2;
 
 /**
- * Zeroes a rows x cols x pix-byte patch at dst, then copies (or, `back`, adds the patch onto)
- * the image pixels it covers, the patch's corner at image pixel (y0, x0) of an h x w image.
+ * Between a rows x cols x pix-byte patch at dst, whose corner is at image pixel (y0, x0) of an
+ * h x w image, and the image pixels it covers: GATHER zeroes the patch and copies them in;
+ * ADD_BACK adds the patch onto them; COPY_BACK copies the patch over them.
  */
 // @ts-ignore: decorator
 @inline
-function patchPixels(dst: usize, image: usize, y0: i32, x0: i32, rows: i32, cols: i32, h: i32, w: i32, pix: usize, back: bool): void {
+function patchPixels(mode: i32, dst: usize, image: usize, y0: i32, x0: i32, rows: i32, cols: i32, h: i32, w: i32, pix: usize): void {
   const rowBytes = <usize>cols * pix;
-  if (!back) memory.fill(dst, 0, <usize>rows * rowBytes);
+  if (mode == GATHER) memory.fill(dst, 0, <usize>rows * rowBytes);
   const xa = max(0, x0), xb = min(w, x0 + cols);
   if (xb <= xa) return;
   const bytes = <usize>(xb - xa) * pix;
   for (let y = max(0, y0); y < min(h, y0 + rows); y++) {
     const p = dst + <usize>(y - y0) * rowBytes + <usize>(xa - x0) * pix;
     const q = image + (<usize>(y * w + xa)) * pix;
-    if (!back) {
+    if (mode == GATHER) {
       memory.copy(p, q, bytes);
-      continue;
+    } else if (mode == COPY_BACK) {
+      memory.copy(q, p, bytes);
+    } else {
+      let o: usize = 0;
+      for (; o + 16 <= bytes; o += 16) v128.store(q + o, f32x4.add(v128.load(q + o), v128.load(p + o)));
+      for (; o < bytes; o += 4) store<f32>(q + o, load<f32>(q + o) + load<f32>(p + o));
     }
-    let o: usize = 0;
-    for (; o + 16 <= bytes; o += 16) v128.store(q + o, f32x4.add(v128.load(q + o), v128.load(p + o)));
-    for (; o < bytes; o += 4) store<f32>(q + o, load<f32>(q + o) + load<f32>(p + o));
+  }
+}
+
+/**
+ * The walk all four tile transforms share, tile by tile, between an NHWC batch `image` and the
+ * transformed matrices at `tr` (element (xi, t, c) at tr + 4*(xi*stride + t*channels + c)).
+ * The image side is the input (`inputSide`: a x a pixels from the tile's corner less the
+ * padding, inC channels) or the output (m x m pixels, outC channels). `toTr` runs image -> tr
+ * with pass `kind` (BT or A), else tr -> image (AT, writing outputs plus `bias`; or B, adding
+ * onto the image). Tiles over an image's edge go through the patch. Each 1-D pass covers every
+ * channel of a column, then of a row: so each touches 6 of the 36 position matrices at a time,
+ * front to back (all 36 at once, per 4 channels, ran 2-3x slower).
+ */
+// @ts-ignore: decorator
+@inline
+function tileWalk(kind: i32, m: i32, toTr: bool, inputSide: bool, tr: usize, image: usize, bias: usize, g: Geometry, first: i32, tiles: i32, stride: i32, scratch: usize): void {
+  const a = m + 2;
+  const e = inputSide ? a : m; // tile size on the image side
+  const H = inputSide ? g.inH : g.outH, W = inputSide ? g.inW : g.outW;
+  const C = inputSide ? g.inC : g.outC;
+  const pix = (<usize>C) << 2;
+  const xi = (<usize>stride) << 2; // bytes from one position's matrix to the next
+  const patch = scratch + <usize>(a * a * 16);
+  const wide = patch + (<usize>(a * a * max(g.inC, g.outC)) << 2); // one tile after the first pass
+  const tilesW = (g.outW + m - 1) / m;
+  const perImage = ((g.outH + m - 1) / m) * tilesW;
+  for (let t = 0; t < tiles; t++) {
+    const id = first + t;
+    const n = id / perImage;
+    const y0 = ((id % perImage) / tilesW) * m - (inputSide ? g.padTop : 0);
+    const x0 = ((id % perImage) % tilesW) * m - (inputSide ? g.padLeft : 0);
+    const img = image + <usize>(n * H * W) * pix;
+    const inside = y0 >= 0 && x0 >= 0 && y0 + e <= H && x0 + e <= W;
+    let px = img + (<usize>(y0 * W + x0)) * pix;
+    let row = <usize>W * pix;
+    if (!inside) {
+      px = patch;
+      row = <usize>e * pix;
+      if (toTr) patchPixels(GATHER, patch, img, y0, x0, e, e, H, W, pix);
+      else if (kind == B) memory.fill(patch, 0, <usize>e * row);
+    }
+    const tile = tr + <usize>t * pix;
+    if (toTr) {
+      // Image columns (e of them) -> wide [a][e], then wide rows -> the a*a positions.
+      for (let q = 0; q < e; q++) channels(kind, m, C, px + <usize>q * pix, row, wide + <usize>q * pix, <usize>e * pix, false, 0);
+      for (let i = 0; i < a; i++) channels(kind, m, C, wide + <usize>(i * e) * pix, pix, tile + <usize>(i * a) * xi, xi, false, 0);
+    } else {
+      // Position columns (a of them) -> wide [e][a], then wide rows -> e image rows.
+      for (let j = 0; j < a; j++) channels(kind, m, C, tile + <usize>j * xi, <usize>a * xi, wide + <usize>j * pix, <usize>a * pix, false, 0);
+      for (let r = 0; r < e; r++) channels(kind, m, C, wide + <usize>(r * a) * pix, pix, px + <usize>r * row, pix, kind == B, bias);
+      if (!inside) patchPixels(kind == B ? ADD_BACK : COPY_BACK, patch, img, y0, x0, e, e, H, W, pix);
+    }
   }
 }
 
 /** V[xi][t][c] = (B^T d B)[xi] for tiles [first, first + tiles) of the input batch. */
 export function winogradInput(v: usize, input: usize, geometry: usize, m: i32, first: i32, tiles: i32, stride: i32, scratch: usize): void {
-  if (m == 2) inputTiles(2, v, input, changetype<Geometry>(geometry), first, tiles, stride, scratch);
-  else inputTiles(4, v, input, changetype<Geometry>(geometry), first, tiles, stride, scratch);
-}
-
-// @ts-ignore: decorator
-@inline
-function inputTiles(m: i32, v: usize, input: usize, g: Geometry, first: i32, tiles: i32, stride: i32, scratch: usize): void {
-  const a = m + 2;
-  const C = g.inC, H = g.inH, W = g.inW;
-  const pix = (<usize>C) << 2;
-  const xi = (<usize>stride) << 2; // bytes from one position's matrix to the next
-  const patch = scratch + <usize>(a * a * 16);
-  // (B^T d)[i][j][c] of one tile, after the patch.
-  const wide = patch + (<usize>(a * a * max(C, g.outC)) << 2);
-  const wideRow = <usize>a * pix;
-  const tilesW = tilesPerRow(m, g);
-  const perImage = ((g.outH + m - 1) / m) * tilesW;
-  for (let t = 0; t < tiles; t++) {
-    const id = first + t;
-    const n = id / perImage;
-    const oy = ((id % perImage) / tilesW) * m;
-    const ox = ((id % perImage) % tilesW) * m;
-    const y0 = oy - g.padTop, x0 = ox - g.padLeft;
-    const image = input + <usize>(n * H * W) * pix;
-    let src = image + (<usize>(y0 * W + x0)) * pix;
-    let row = <usize>W * pix;
-    if (y0 < 0 || x0 < 0 || y0 + a > H || x0 + a > W) {
-      patchPixels(patch, image, y0, x0, a, a, H, W, pix, false);
-      src = patch;
-      row = <usize>a * pix;
-    }
-    const dst = v + <usize>t * pix;
-    // Every channel of a column, then every channel of a row: each pass then writes 6 of the
-    // 36 position matrices at a time, front to back (as the output transform reads them).
-    for (let j = 0; j < a; j++) {
-      const s = src + <usize>j * pix;
-      const d = wide + <usize>j * pix;
-      channels(BT, m, C, s, row, d, wideRow, false, 0);
-    }
-    for (let i = 0; i < a; i++) {
-      const s = wide + <usize>i * wideRow;
-      const d = dst + <usize>(i * a) * xi;
-      channels(BT, m, C, s, pix, d, xi, false, 0);
-    }
-  }
+  const g = changetype<Geometry>(geometry);
+  if (m == 2) tileWalk(BT, 2, true, true, v, input, 0, g, first, tiles, stride, scratch);
+  else tileWalk(BT, 4, true, true, v, input, 0, g, first, tiles, stride, scratch);
 }
 
 /** out = (A^T M A)[tile] + bias for tiles [first, first + tiles); bias 0 for none. */
 export function winogradOutput(out: usize, mm: usize, bias: usize, geometry: usize, m: i32, first: i32, tiles: i32, stride: i32, scratch: usize): void {
-  if (m == 2) outputTiles(2, out, mm, bias, changetype<Geometry>(geometry), first, tiles, stride, scratch);
-  else outputTiles(4, out, mm, bias, changetype<Geometry>(geometry), first, tiles, stride, scratch);
-}
-
-// @ts-ignore: decorator
-@inline
-function outputTiles(m: i32, out: usize, mm: usize, bias: usize, g: Geometry, first: i32, tiles: i32, stride: i32, scratch: usize): void {
-  const a = m + 2;
-  const K = g.outC, H = g.outH, W = g.outW;
-  const pix = (<usize>K) << 2;
-  const xi = (<usize>stride) << 2;
-  const patch = scratch + <usize>(a * a * 16);
-  // (A^T M)[r][j][k] of one tile, after the patch.
-  const wide = patch + (<usize>(a * a * max(g.inC, K)) << 2);
-  const wideRow = <usize>a * pix;
-  const tilesW = tilesPerRow(m, g);
-  const perImage = ((g.outH + m - 1) / m) * tilesW;
-  for (let t = 0; t < tiles; t++) {
-    const id = first + t;
-    const n = id / perImage;
-    const oy = ((id % perImage) / tilesW) * m;
-    const ox = ((id % perImage) % tilesW) * m;
-    const image = out + <usize>(n * H * W) * pix;
-    const inside = oy + m <= H && ox + m <= W;
-    const dst = inside ? image + (<usize>(oy * W + ox)) * pix : patch;
-    const row = inside ? <usize>W * pix : <usize>m * pix;
-    const src = mm + <usize>t * pix;
-    // Column pass over every channel before the row pass: reading 6 positions' matrices at a
-    // time, each front to back, keeps the loads streaming (all 36 at once ran 2-3x slower).
-    for (let j = 0; j < a; j++) {
-      const s = src + <usize>j * xi;
-      const d = wide + <usize>j * pix;
-      channels(AT, m, K, s, <usize>a * xi, d, wideRow, false, 0);
-    }
-    for (let r = 0; r < m; r++) {
-      const s = wide + <usize>r * wideRow;
-      const d = dst + <usize>r * row;
-      channels(AT, m, K, s, pix, d, pix, false, bias);
-    }
-    if (!inside) {
-      // Copy the pixels of the tile that lie inside the output.
-      const rows = min(m, H - oy), cols = min(m, W - ox);
-      for (let y = 0; y < rows; y++) {
-        memory.copy(image + (<usize>((oy + y) * W + ox)) * pix, patch + <usize>y * row, <usize>cols * pix);
-      }
-    }
-  }
+  const g = changetype<Geometry>(geometry);
+  if (m == 2) tileWalk(AT, 2, false, false, mm, out, bias, g, first, tiles, stride, scratch);
+  else tileWalk(AT, 4, false, false, mm, out, bias, g, first, tiles, stride, scratch);
 }
 
 /** dM[xi][t][k] = (A dY A^T)[xi] for tiles [first, first + tiles) of dOut (zeros outside). */
 export function winogradOutputAdjoint(dm: usize, dOut: usize, geometry: usize, m: i32, first: i32, tiles: i32, stride: i32, scratch: usize): void {
-  if (m == 2) outputAdjointTiles(2, dm, dOut, changetype<Geometry>(geometry), first, tiles, stride, scratch);
-  else outputAdjointTiles(4, dm, dOut, changetype<Geometry>(geometry), first, tiles, stride, scratch);
-}
-
-// @ts-ignore: decorator
-@inline
-function outputAdjointTiles(m: i32, dm: usize, dOut: usize, g: Geometry, first: i32, tiles: i32, stride: i32, scratch: usize): void {
-  const a = m + 2;
-  const K = g.outC, H = g.outH, W = g.outW;
-  const pix = (<usize>K) << 2;
-  const xi = (<usize>stride) << 2;
-  const patch = scratch + <usize>(a * a * 16);
-  // (A dY)[i][q][k] of one tile, after the patch.
-  const wide = patch + (<usize>(a * a * max(g.inC, K)) << 2);
-  const wideRow = <usize>m * pix;
-  const tilesW = tilesPerRow(m, g);
-  const perImage = ((g.outH + m - 1) / m) * tilesW;
-  for (let t = 0; t < tiles; t++) {
-    const id = first + t;
-    const n = id / perImage;
-    const oy = ((id % perImage) / tilesW) * m;
-    const ox = ((id % perImage) % tilesW) * m;
-    const image = dOut + <usize>(n * H * W) * pix;
-    let src = image + (<usize>(oy * W + ox)) * pix;
-    let row = <usize>W * pix;
-    if (oy + m > H || ox + m > W) {
-      patchPixels(patch, image, oy, ox, m, m, H, W, pix, false);
-      src = patch;
-      row = <usize>m * pix;
-    }
-    const dst = dm + <usize>t * pix;
-    // Channels innermost in both passes, as in the forward transforms.
-    for (let q = 0; q < m; q++) {
-      const s = src + <usize>q * pix;
-      const d = wide + <usize>q * pix;
-      channels(A, m, K, s, row, d, wideRow, false, 0);
-    }
-    for (let i = 0; i < a; i++) {
-      const s = wide + <usize>i * wideRow;
-      const d = dst + <usize>(i * a) * xi;
-      channels(A, m, K, s, pix, d, xi, false, 0);
-    }
-  }
+  const g = changetype<Geometry>(geometry);
+  if (m == 2) tileWalk(A, 2, true, false, dm, dOut, 0, g, first, tiles, stride, scratch);
+  else tileWalk(A, 4, true, false, dm, dOut, 0, g, first, tiles, stride, scratch);
 }
 
 /** dIn += (B dV B^T)[tile], overlap-added, for tiles [first, first + tiles); pixels in the padding drop. */
 export function winogradInputAdjoint(dIn: usize, dv: usize, geometry: usize, m: i32, first: i32, tiles: i32, stride: i32, scratch: usize): void {
-  if (m == 2) inputAdjointTiles(2, dIn, dv, changetype<Geometry>(geometry), first, tiles, stride, scratch);
-  else inputAdjointTiles(4, dIn, dv, changetype<Geometry>(geometry), first, tiles, stride, scratch);
-}
-
-// @ts-ignore: decorator
-@inline
-function inputAdjointTiles(m: i32, dIn: usize, dv: usize, g: Geometry, first: i32, tiles: i32, stride: i32, scratch: usize): void {
-  const a = m + 2;
-  const C = g.inC, H = g.inH, W = g.inW;
-  const pix = (<usize>C) << 2;
-  const xi = (<usize>stride) << 2;
-  const patch = scratch + <usize>(a * a * 16);
-  // (B dV)[i][j][c] of one tile, after the patch.
-  const wide = patch + (<usize>(a * a * max(C, g.outC)) << 2);
-  const wideRow = <usize>a * pix;
-  const tilesW = tilesPerRow(m, g);
-  const perImage = ((g.outH + m - 1) / m) * tilesW;
-  for (let t = 0; t < tiles; t++) {
-    const id = first + t;
-    const n = id / perImage;
-    const oy = ((id % perImage) / tilesW) * m;
-    const ox = ((id % perImage) % tilesW) * m;
-    const y0 = oy - g.padTop, x0 = ox - g.padLeft;
-    const image = dIn + <usize>(n * H * W) * pix;
-    const inside = y0 >= 0 && x0 >= 0 && y0 + a <= H && x0 + a <= W;
-    let dst = image + (<usize>(y0 * W + x0)) * pix;
-    let row = <usize>W * pix;
-    if (!inside) {
-      dst = patch;
-      row = <usize>a * pix;
-      memory.fill(patch, 0, <usize>a * row);
-    }
-    const src = dv + <usize>t * pix;
-    for (let j = 0; j < a; j++) {
-      const q = src + <usize>j * xi;
-      const d = wide + <usize>j * pix;
-      channels(B, m, C, q, <usize>a * xi, d, wideRow, false, 0);
-    }
-    for (let i = 0; i < a; i++) {
-      const q = wide + <usize>i * wideRow;
-      const d = dst + <usize>i * row;
-      channels(B, m, C, q, pix, d, pix, true, 0);
-    }
-    if (!inside) patchPixels(patch, image, y0, x0, a, a, H, W, pix, true);
-  }
+  const g = changetype<Geometry>(geometry);
+  if (m == 2) tileWalk(B, 2, false, true, dv, dIn, 0, g, first, tiles, stride, scratch);
+  else tileWalk(B, 4, false, true, dv, dIn, 0, g, first, tiles, stride, scratch);
 }
 
 /** Out (a values) = G . in (3 values): one side of the filter transform G g G^T. */
