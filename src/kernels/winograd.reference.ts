@@ -48,43 +48,51 @@ function filterOf(filters: ArrayLike<number>, g: ConvGeometry, c: number, k: num
   );
 }
 
-/** The a x a input tile of channel c at image n whose output tile starts at (oy, ox); zeros outside. */
-function inputTile(
-  x: ArrayLike<number>,
-  g: ConvGeometry,
+/** One side of the convolution's images: input or output height, width and channels. */
+interface Side {
+  h: number;
+  w: number;
+  c: number;
+}
+const inputSide = (g: ConvGeometry): Side => ({ h: g.inH, w: g.inW, c: g.inC });
+const outputSide = (g: ConvGeometry): Side => ({ h: g.outH, w: g.outW, c: g.outC });
+
+/**
+ * Calls visit(i, j, index) for the pixels (i, j) of the size x size tile from pixel (y0, x0) of
+ * image n that lie inside the image; index is that pixel's channel ch in the NHWC batch.
+ */
+function tilePixels(
+  s: Side,
   n: number,
-  oy: number,
-  ox: number,
-  c: number,
-  a: number,
-): Matrix {
-  const d = zeros(a, a);
-  for (let i = 0; i < a; i++)
-    for (let j = 0; j < a; j++) {
-      const y = oy - g.padTop + i;
-      const xx = ox - g.padLeft + j;
-      if (y >= 0 && y < g.inH && xx >= 0 && xx < g.inW)
-        d[i][j] = x[((n * g.inH + y) * g.inW + xx) * g.inC + c];
+  y0: number,
+  x0: number,
+  size: number,
+  ch: number,
+  visit: (i: number, j: number, index: number) => void,
+): void {
+  for (let i = 0; i < size; i++)
+    for (let j = 0; j < size; j++) {
+      const y = y0 + i;
+      const x = x0 + j;
+      if (y >= 0 && y < s.h && x >= 0 && x < s.w) visit(i, j, ((n * s.h + y) * s.w + x) * s.c + ch);
     }
-  return d;
 }
 
-/** The m x m tile of output channel k at image n from (oy, ox); zeros outside the output. */
-function outputTile(
-  y: ArrayLike<number>,
-  g: ConvGeometry,
+/** The size x size tile of channel ch from (y0, x0) of image n; zeros outside the image. */
+function tileOf(
+  values: ArrayLike<number>,
+  s: Side,
   n: number,
-  oy: number,
-  ox: number,
-  k: number,
-  m: number,
+  y0: number,
+  x0: number,
+  size: number,
+  ch: number,
 ): Matrix {
-  const t = zeros(m, m);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < m; j++)
-      if (oy + i < g.outH && ox + j < g.outW)
-        t[i][j] = y[((n * g.outH + oy + i) * g.outW + ox + j) * g.outC + k];
-  return t;
+  const d = zeros(size, size);
+  tilePixels(s, n, y0, x0, size, ch, (i, j, index) => {
+    d[i][j] = values[index];
+  });
+  return d;
 }
 
 /** out = conv(input, filters) + bias tile by tile: Y = A^T [sum over c of U(c,k) . V(c)] A. */
@@ -106,7 +114,13 @@ export function conv2dForwardWinogradReference(
     for (const [oy, ox] of tilesOf(g, m)) {
       const V: Matrix[] = [];
       for (let c = 0; c < g.inC; c++)
-        V.push(sandwich(BT, inputTile(input, g, n, oy, ox, c, a), transpose(BT)));
+        V.push(
+          sandwich(
+            BT,
+            tileOf(input, inputSide(g), n, oy - g.padTop, ox - g.padLeft, a, c),
+            transpose(BT),
+          ),
+        );
       for (let k = 0; k < g.outC; k++) {
         let M = zeros(a, a);
         for (let c = 0; c < g.inC; c++) {
@@ -114,10 +128,9 @@ export function conv2dForwardWinogradReference(
           M = M.map((row, i) => row.map((v, j) => v + H[i][j]));
         }
         const Y = sandwich(AT, M, transpose(AT));
-        for (let i = 0; i < m && oy + i < g.outH; i++)
-          for (let j = 0; j < m && ox + j < g.outW; j++)
-            out[((n * g.outH + oy + i) * g.outW + ox + j) * g.outC + k] =
-              Y[i][j] + (bias ? bias[k] : 0);
+        tilePixels(outputSide(g), n, oy, ox, m, k, (i, j, index) => {
+          out[index] = Y[i][j] + (bias ? bias[k] : 0);
+        });
       }
     }
 }
@@ -141,7 +154,7 @@ export function conv2dBackwardInputWinogradReference(
     for (const [oy, ox] of tilesOf(g, m)) {
       const dM: Matrix[] = [];
       for (let k = 0; k < g.outC; k++)
-        dM.push(sandwich(transpose(AT), outputTile(dOut, g, n, oy, ox, k, m), AT));
+        dM.push(sandwich(transpose(AT), tileOf(dOut, outputSide(g), n, oy, ox, m, k), AT));
       for (let c = 0; c < g.inC; c++) {
         let dV = zeros(a, a);
         for (let k = 0; k < g.outC; k++) {
@@ -149,13 +162,9 @@ export function conv2dBackwardInputWinogradReference(
           dV = dV.map((row, i) => row.map((v, j) => v + U[i][j] * dM[k][i][j]));
         }
         const dd = sandwich(transpose(BT), dV, BT);
-        for (let i = 0; i < a; i++)
-          for (let j = 0; j < a; j++) {
-            const y = oy - g.padTop + i;
-            const x = ox - g.padLeft + j;
-            if (y >= 0 && y < g.inH && x >= 0 && x < g.inW)
-              dIn[((n * g.inH + y) * g.inW + x) * g.inC + c] += dd[i][j];
-          }
+        tilePixels(inputSide(g), n, oy - g.padTop, ox - g.padLeft, a, c, (i, j, index) => {
+          dIn[index] += dd[i][j];
+        });
       }
     }
 }
@@ -180,9 +189,13 @@ export function conv2dBackwardFilterWinogradReference(
     for (const [oy, ox] of tilesOf(g, m)) {
       const dM: Matrix[] = [];
       for (let k = 0; k < g.outC; k++)
-        dM.push(sandwich(transpose(AT), outputTile(dOut, g, n, oy, ox, k, m), AT));
+        dM.push(sandwich(transpose(AT), tileOf(dOut, outputSide(g), n, oy, ox, m, k), AT));
       for (let c = 0; c < g.inC; c++) {
-        const V = sandwich(BT, inputTile(input, g, n, oy, ox, c, a), transpose(BT));
+        const V = sandwich(
+          BT,
+          tileOf(input, inputSide(g), n, oy - g.padTop, ox - g.padLeft, a, c),
+          transpose(BT),
+        );
         for (let k = 0; k < g.outC; k++) {
           const u = dU[c * g.outC + k];
           for (let i = 0; i < a; i++) for (let j = 0; j < a; j++) u[i][j] += V[i][j] * dM[k][i][j];
