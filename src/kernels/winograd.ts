@@ -3,7 +3,8 @@
  * forward pass and both gradients with fewer multiplies than the direct kernels of conv2d.ts,
  * which already run their GEMMs near the core's SIMD ceiling. Same maths, same layouts and
  * overwrite-or-accumulate contracts as conv2d.ts; results differ from the direct sums in the
- * rounding only (see `winogradTileSize` for how much).
+ * rounding only (F(4x4): a few parts in a million of the largest output, about 10x the direct
+ * kernels' rounding; figures in docs/benchmarks.md, "Winograd convolution").
  *
  * With a = m + 2 and P = a*a positions per tile (winogradMatrices.ts):
  *   filters  U[xi][C][K] = G g G^T              (wasm/winograd.ts, once per call)
@@ -29,11 +30,12 @@ import type { WinogradTile } from './winogradMatrices.js';
 /**
  * The Winograd tile size for a convolution, or 0 for the direct kernels. 3x3 kernels at stride 1
  * with at least 4 input and 8 output channels take Winograd: below that its transforms, which
- * run one channel per vector lane group, cost more than the multiplies saved (measured on 26x26
- * and 14x14 images, batch 64: 4->8 channels F(4x4) is 1.1-2.6x faster than direct, 3->16 about
- * even forward, 1->32 2x slower). F(4x4) needs 36 products per 16 outputs, F(2x2) 16 per 4, but
- * F(4x4)'s tiles overhang small images more: the tile with fewer products wins, F(4x4) only by
- * 15% or more as its transforms cost more (on 5x5 and 6x6 outputs F(2x2) wins, on 7x7 F(4x4)).
+ * run 4 channels per vector (fewer channels leave lanes idle), cost more than the multiplies
+ * saved (measured on 26x26 and 14x14 images, batch 64: 4->8 channels F(4x4) is 1.1-2.6x faster
+ * than direct, 3->16 about even forward, 1->32 2x slower). F(4x4) needs 36 products per 16
+ * outputs, F(2x2) 16 per 4, but F(4x4)'s tiles overhang small images more: the tile with fewer
+ * products wins, F(4x4) only by 15% or more as its transforms cost more (on 5x5 and 6x6 outputs
+ * F(2x2) wins, on 7x7 F(4x4)).
  */
 export function winogradTileSize(g: ConvGeometry): WinogradTile | 0 {
   if (g.kernelH !== 3 || g.kernelW !== 3 || g.stride !== 1) return 0;
