@@ -9,6 +9,8 @@
  *   gemm.ts   matrix products (matmul.ts), built from the register tile of gemmTiles.ts
  *   conv.ts   direct convolution without padding, im2col and col2im (conv2d.ts), and the
  *             column sums of bias gradients (columnSums.ts)
+ *   winograd.ts  the tile transforms of Winograd convolution (winograd.ts), whose products
+ *             run on gemm.ts
  *   pool.ts   max pooling forward and backward (maxPool2d.ts)
  *   batchNorm.ts  batch normalisation's sums and per-value passes (batchNorm.ts)
  *   sgd.ts    the plain SGD update (sgd.ts)
@@ -26,6 +28,8 @@ export { gemmNN, gemmTN } from './gemm';
 export { convForwardValid, convBackwardFilterValid } from './conv';
 export { gemmNT, gemmTNPacked } from './gemm';
 export { im2col, col2imAccumulate, addColumnSums } from './conv';
+export { winogradInput, winogradOutput, winogradOutputAdjoint, winogradInputAdjoint } from './winograd';
+export { winogradFilters, winogradFilterGradient } from './winograd';
 export { maxPoolForward, maxPoolBackwardFirst, maxPoolBackwardAllTies } from './pool';
 export {
   batchNormChannelSums,

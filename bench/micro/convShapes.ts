@@ -1,7 +1,9 @@
 /**
  * Micro-benchmark: GFLOP/s of the convolution kernels, TypeScript vs WebAssembly SIMD, on the
  * tutorial's conv (28x28x1 -> 26x26x8, 3x3) and on a Keras-style conv (26x26x32 -> 24x24x64,
- * 3x3 valid) and its `same`-padded twin (which takes the im2col path), per image, in CPU time.
+ * 3x3 valid) and its `same`-padded twin, per image, in CPU time. On the SIMD path the two
+ * Keras-style shapes run Winograd F(4x4, 3x3) (src/kernels/winograd.ts): their GFLOP/s count
+ * the direct convolution's multiply-adds; winogradShapes.js compares the kernels.
  * Run: node dist/bench/micro/convShapes.js
  */
 import {

@@ -5,8 +5,8 @@
  */
 
 import {
+  conv2dBackward,
   conv2dBackwardFilter,
-  conv2dBackwardInput,
   conv2dForward,
   im2colLength,
 } from '../kernels/conv2d.js';
@@ -89,14 +89,17 @@ export class Conv2D implements Layer {
   }
 
   backward(dOut: Tensor): Tensor {
-    this.backwardParamsOnly(dOut);
     const input = fromForward(this.lastInput, 'conv2d');
     const dIn = this.buffers.get('dIn', input.shape);
-    conv2dBackwardInput(
+    const g = this.geometry(input.shape[0]);
+    conv2dBackward(
       dIn.data,
+      this.filterGrad,
+      this.biasGrad,
       dOut.data,
+      input.data,
       this.filters,
-      this.geometry(input.shape[0]),
+      g,
       this.cols,
     );
     return dIn;
