@@ -10,7 +10,7 @@ import type { ModelSpec } from '../model/spec.js';
 
 /** Int32 slots of the control array. */
 export const CONTROL = {
-  /** Incremented by the main thread to start a step; workers wait on it. */
+  /** Incremented by the main thread to start a step, once the weights are published. */
   generation: 0,
   /** Non-zero tells the workers to exit. */
   stop: 1,
@@ -25,6 +25,12 @@ export const CONTROL = {
   sumThreads: 4,
   /** Where this step's samples are: one of INPUT. */
   input: 5,
+  /**
+   * Set to the generation once the step's samples and the fields above are in place: a step
+   * starts in two phases, so the workers copy the new weights in while the main thread shares
+   * their samples.
+   */
+  shardsReady: 6,
   /** Per worker w: first sample of its shard at FIRST + 2w, count at FIRST + 2w + 1. */
   first: 8,
 } as const;

@@ -168,29 +168,39 @@ export async function createShardedGradients(
   };
 
   /**
-   * Runs one step whose worker shards are in shared memory as `input` (see INPUT): starts the
-   * workers, computes shard 0 here with `runOwn(count)`, then adds the workers' gradients.
+   * Runs one step whose worker shards `shareShards` puts in shared memory as `input` (see
+   * INPUT): starts the workers, computes shard 0 here with `runOwn(count)`, then adds the
+   * workers' gradients.
    */
   const runStep = (
     n: number,
     input: number,
+    shareShards: () => void,
     runOwn: (count: number) => GradientSums,
   ): GradientSums => {
     if (extra > 0) {
       publishWeights();
-      control[CONTROL.batchSize] = n;
-      control[CONTROL.input] = input;
-      control[CONTROL.noiseSeed] = model.noise.nextUint32() | 0;
-      control[CONTROL.sumThreads] = Math.min(n, threads);
-      for (let t = 0; t < threads; t++) control[arrivalSlot(threads, t)] = 0;
-      crossThread.startStep();
-      for (let w = 1; w < threads; w++) {
-        control[CONTROL.first + 2 * w] = shardStart(w, n);
-        control[CONTROL.first + 2 * w + 1] = shardStart(w + 1, n) - shardStart(w, n);
-      }
       generation++;
       Atomics.store(control, CONTROL.generation, generation);
       Atomics.notify(control, CONTROL.generation);
+      // The workers copy the weights in meanwhile, then wait for shardsReady.
+      try {
+        shareShards();
+        control[CONTROL.batchSize] = n;
+        control[CONTROL.input] = input;
+        control[CONTROL.noiseSeed] = model.noise.nextUint32() | 0;
+        control[CONTROL.sumThreads] = Math.min(n, threads);
+        for (let t = 0; t < threads; t++) control[arrivalSlot(threads, t)] = 0;
+        crossThread.startStep();
+        for (let w = 1; w < threads; w++) {
+          control[CONTROL.first + 2 * w] = shardStart(w, n);
+          control[CONTROL.first + 2 * w + 1] = shardStart(w + 1, n) - shardStart(w, n);
+        }
+      } finally {
+        // Whatever happens, the workers must not wait for ever.
+        Atomics.store(control, CONTROL.shardsReady, generation);
+        Atomics.notify(control, CONTROL.shardsReady);
+      }
     }
     const started = performance.now();
     stepStarted = started;
@@ -218,8 +228,12 @@ export async function createShardedGradients(
     for (let i = 0; i < n; i++) labelBuf[i] = labels[i];
     // Only the workers' shards: this thread reads its own from x.
     const workersFirst = shardStart(1, n) * px;
-    if (extra > 0) inputs.set(x.subarray(workersFirst, n * px), workersFirst);
-    return runStep(n, INPUT.floats, (count) => runner.run(x, labelBuf, 0, count, n));
+    return runStep(
+      n,
+      INPUT.floats,
+      () => inputs.set(x.subarray(workersFirst, n * px), workersFirst),
+      (count) => runner.run(x, labelBuf, 0, count, n),
+    );
   };
 
   // Each worker scales its own shard from the bytes gathered here; this thread scales its own
@@ -238,8 +252,12 @@ export async function createShardedGradients(
     if (start < 0 || start + n > (order ? order.length : data.count))
       throw new Error(`samples ${start} to ${start + n} are outside the ${data.count} given`);
     const own = shardStart(1, n);
-    if (extra > 0) copySamples(data, order, start + own, n - own, samples, own);
-    return runStep(n, INPUT.bytes, (count) => runner.runSamples(data, order, start, 0, count, n));
+    return runStep(
+      n,
+      INPUT.bytes,
+      () => copySamples(data, order, start + own, n - own, samples, own),
+      (count) => runner.runSamples(data, order, start, 0, count, n),
+    );
   };
 
   const close = async (): Promise<void> => {

@@ -77,6 +77,8 @@ export function runWorker(
 
   let generation = 0;
   const spinner = new Spinner();
+  // Its own statistics: this wait is always short, the wait for a step may not be.
+  const readySpinner = new Spinner();
   for (;;) {
     const last = generation;
     spinner.wait(
@@ -89,6 +91,24 @@ export function runWorker(
     generation = Atomics.load(control, CONTROL.generation);
     try {
       beforeStep?.(generation);
+      // The weights are published; the samples follow while they are copied in.
+      let off = 0;
+      for (const p of params) {
+        p.value.set(weights.subarray(off, off + p.value.length));
+        off += p.value.length;
+      }
+      const step = generation;
+      readySpinner.wait(
+        control,
+        CONTROL.shardsReady,
+        (v) => v === step,
+        () => {
+          for (let v = Atomics.load(control, CONTROL.shardsReady); v !== step; ) {
+            Atomics.wait(control, CONTROL.shardsReady, v);
+            v = Atomics.load(control, CONTROL.shardsReady);
+          }
+        },
+      );
       const start = control[CONTROL.first + 2 * init.worker];
       const count = control[CONTROL.first + 2 * init.worker + 1];
       if (count === 0) {
@@ -100,11 +120,6 @@ export function runWorker(
       const noiseSeed = (control[CONTROL.noiseSeed] ^ Math.imul(init.worker, 0x9e3779b9)) >>> 0;
       model.noise.setState(new Random(noiseSeed).getState());
       // The gradients are zero already: warmUp and every step leave them so.
-      let off = 0;
-      for (const p of params) {
-        p.value.set(weights.subarray(off, off + p.value.length));
-        off += p.value.length;
-      }
       crossThread.startStep();
       const batchSize = control[CONTROL.batchSize];
       const r =
