@@ -11,10 +11,9 @@ import { simdBuild } from '../src/kernels/wasm/simd.js';
 import { Sequential } from '../src/model/sequential.js';
 import { createOptimizer } from '../src/optim/create.js';
 import { SGD } from '../src/optim/sgd.js';
-import { createParallelTrainer } from '../src/parallel/parallelTrainer.js';
+import { createParallelTrainer, type ParallelTrainer } from '../src/parallel/parallelTrainer.js';
 import { presets } from '../src/presets.js';
 import { allocate, sizeOf } from '../src/tensor/tensor.js';
-import { createTrainStep } from '../src/train/step.js';
 import { evaluate, type TrainOptions, train } from '../src/train/trainer.js';
 import { reply } from './children.js';
 import { measure } from './measure.js';
@@ -35,33 +34,6 @@ function maxRssBytes(): number {
   return process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB
 }
 
-/** A run function that trains with the data-parallel trainer, one step per batch. */
-async function parallelRun(
-  config: Extract<OursChildConfig, { kind: 'throughput' }>,
-  model: Sequential,
-  data: Dataset,
-): Promise<{ run: (start: number, count: number) => void; close: () => Promise<void> }> {
-  const { batch, learningRate } = config.case;
-  // The trainer builds its own copy of the model; `model` only tells the input geometry.
-  const trainer = await createParallelTrainer(config.spec, {
-    threads: config.threads,
-    seed: 1,
-    maxBatch: batch,
-  });
-  const step = createTrainStep(trainer, new SGD());
-  const px = sizeOf(model.inputShape);
-  const { scale, offset } = model.spec.input;
-  const x = allocate('float32', batch * px);
-  const labels = new Int32Array(batch);
-  const run = (start: number, count: number) => {
-    for (let b = start; b < start + count; b += batch) {
-      fillBatch(x, labels, data, null, b, batch, scale, offset);
-      step(x, labels, batch, learningRate);
-    }
-  };
-  return { run, close: () => trainer.close() };
-}
-
 async function throughput(
   config: Extract<OursChildConfig, { kind: 'throughput' }>,
 ): Promise<CaseResult> {
@@ -70,10 +42,21 @@ async function throughput(
   const model = new Sequential(config.spec, { seed: 1 });
   let run: (start: number, count: number) => void;
   let close = async () => {};
-  if (config.threads > 1) {
-    if (task !== 'train') return { id, error: 'the parallel trainer only trains' };
-    ({ run, close } = await parallelRun(config, model, data));
-  } else if (task === 'train') {
+  if (config.threads > 1 && task !== 'train')
+    return { id, error: 'the parallel trainer only trains' };
+  if (task === 'train') {
+    // One thread or several, the same loop as `cnn train`: the library's trainer, which on
+    // several threads splits each batch over them, scaling included.
+    let gradients: ParallelTrainer | undefined;
+    if (config.threads > 1) {
+      const trainer = await createParallelTrainer(config.spec, {
+        threads: config.threads,
+        maxBatch: batch,
+        model,
+      });
+      gradients = trainer;
+      close = () => trainer.close();
+    }
     const optimizer = new SGD();
     run = (start, count) => {
       train(model, slice(data, start, count), {
@@ -83,6 +66,7 @@ async function throughput(
         learningRate,
         shuffle: false,
         seed: 1,
+        gradients,
       });
     };
   } else {

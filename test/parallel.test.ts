@@ -15,7 +15,9 @@ import { SGD } from '../src/optim/sgd.js';
 import { createParallelTrainer } from '../src/parallel/parallelTrainer.js';
 import { MAX_SPIN_MS, Spinner } from '../src/parallel/spinWait.js';
 import { tutorialPreset } from '../src/presets.js';
-import { createTrainStep } from '../src/train/step.js';
+import { Random } from '../src/random/prng.js';
+import { type BatchGradients, localGradients } from '../src/train/gradients.js';
+import { createTrainStep, type StepResult } from '../src/train/step.js';
 import { evaluate, train } from '../src/train/trainer.js';
 import { relativeError } from './helpers.js';
 
@@ -145,6 +147,73 @@ test('train() on a one-thread parallel trainer equals train() bitwise, shuffling
   }
 });
 
+/**
+ * The weights after `steps` steps of `batchSize` on trainSet in a shuffled order, with the batch
+ * given as floats filled here (`fill`) or as samples each thread scales itself (`samples`).
+ */
+async function stepsThrough(
+  gradients: (model: Sequential) => Promise<{ gradients: BatchGradients; close(): Promise<void> }>,
+  how: 'fill' | 'samples',
+  batchSize: number,
+  steps: number,
+) {
+  const model = new Sequential(spec, { seed: 3 });
+  const { gradients: g, close } = await gradients(model);
+  const step = createTrainStep(g, new SGD());
+  const order = new Random(5).shuffle(Int32Array.from({ length: trainSet.count }, (_, i) => i));
+  const x = new Float32Array(batchSize * 784);
+  const labels = new Int32Array(batchSize);
+  const results: number[] = [];
+  try {
+    for (let s = 0, start = 0; s < steps; s++, start += batchSize) {
+      const n = Math.min(batchSize, trainSet.count - start);
+      let r: StepResult;
+      if (how === 'samples') {
+        r = step.samples(trainSet, order, start, n, LR);
+      } else {
+        fillBatch(x, labels, trainSet, order, start, n, scale, offset);
+        r = step(x, labels, n, LR);
+      }
+      results.push(r.loss, r.correct);
+    }
+    return { results, weights: model.params().map((p) => Float32Array.from(p.value)) };
+  } finally {
+    await close();
+  }
+}
+
+test('batches given as samples train exactly as batches filled as floats, on 1 to 3 threads', async () => {
+  const cases: [threads: number, batch: number][] = [
+    [1, 37],
+    [2, 37],
+    [3, 37], // shards of 13, 12 and 12 samples
+    [3, 2], // shards of 1, 1 and 0 samples
+  ];
+  for (const [threads, batch] of cases) {
+    const parallel = async (model: Sequential) => {
+      const t = await createParallelTrainer(spec, { threads, model, maxBatch: batch });
+      return { gradients: t, close: () => t.close() };
+    };
+    const filled = await stepsThrough(parallel, 'fill', batch, 6);
+    const scaled = await stepsThrough(parallel, 'samples', batch, 6);
+    assert.deepEqual(scaled.results, filled.results, `threads ${threads}, batch ${batch}`);
+    scaled.weights.forEach((w, i) => {
+      assert.deepEqual(w, filled.weights[i], `threads ${threads}, batch ${batch}: weights ${i}`);
+    });
+  }
+  // Gradients that only take floats: the step fills the batch itself, with the same result.
+  const floatsOnly = async (model: Sequential) => {
+    const { compute } = localGradients(model);
+    return { gradients: { model, compute }, close: async () => {} };
+  };
+  const filled = await stepsThrough(floatsOnly, 'fill', 37, 6);
+  const scaled = await stepsThrough(floatsOnly, 'samples', 37, 6);
+  assert.deepEqual(scaled.results, filled.results);
+  scaled.weights.forEach((w, i) => {
+    assert.deepEqual(w, filled.weights[i], `weights ${i}`);
+  });
+});
+
 test('bad options and batches are refused with one-line errors', async () => {
   await assert.rejects(createParallelTrainer(spec, { threads: 0 }), /threads must be/);
   const trainer = await createParallelTrainer(spec, { threads: 1, maxBatch: 4 });
@@ -152,6 +221,15 @@ test('bad options and batches are refused with one-line errors', async () => {
     assert.throws(
       () => trainer.compute(new Float32Array(784 * 8), new Int32Array(8), 8),
       /batch size must be from 1 to 4/,
+    );
+    assert.throws(() => trainer.computeSamples(trainSet, null, 0, 8), /batch size must be/);
+    assert.throws(
+      () => trainer.computeSamples(trainSet, null, trainSet.count - 2, 4),
+      /^Error: samples 598 to 602 are outside the 600 given$/,
+    );
+    assert.throws(
+      () => trainer.computeSamples({ ...trainSet, width: 27 }, null, 0, 4),
+      /^Error: need images of 784 values, got 28x27x1$/,
     );
     const other = new Sequential(spec);
     assert.throws(

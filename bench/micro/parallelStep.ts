@@ -4,7 +4,7 @@
  * the bench's timing loop. Run:
  *   node dist/bench/micro/parallelStep.js [batch=128] [threads=1,2] [net=keras or a preset name]
  */
-import { fillBatch, take } from '../../src/data/dataset.js';
+import { take } from '../../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../../src/data/mnistFiles.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { createParallelTrainer } from '../../src/parallel/parallelTrainer.js';
@@ -25,7 +25,6 @@ const preset = presets[net];
 const spec = net === 'keras' ? kerasSpec : preset?.spec;
 if (!spec)
   throw new Error(`unknown net ${net} (keras or a preset: ${Object.keys(presets).join(', ')})`);
-const px = 784;
 const lr =
   batch === 1
     ? 0.005
@@ -37,13 +36,11 @@ const lr =
 for (const threads of threadCounts) {
   const trainer = await createParallelTrainer(spec, { threads, seed: 1, maxBatch: batch });
   const step = createTrainStep(trainer, new SGD());
-  const x = new Float32Array(batch * px);
-  const labels = new Int32Array(batch);
   let seen = 0;
+  // As `train` steps: each thread scales its own shard of the batch from the dataset's bytes.
   const run = (start: number, count: number) => {
     for (let b = start; b < start + count; b += batch) {
-      fillBatch(x, labels, data, null, b, batch, spec.input.scale, spec.input.offset);
-      step(x, labels, batch, lr);
+      step.samples(data, null, b, batch, lr);
       seen += batch;
     }
   };

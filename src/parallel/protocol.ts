@@ -5,11 +5,12 @@
  * worker reports a failure in its status slot and the `errors` buffer. The only message is
  * `ready` at start-up.
  */
+import type { Dataset } from '../data/dataset.js';
 import type { ModelSpec } from '../model/spec.js';
 
 /** Int32 slots of the control array. */
 export const CONTROL = {
-  /** Incremented by the main thread to start a step; workers wait on it. */
+  /** Incremented by the main thread to start a step, once the weights are published. */
   generation: 0,
   /** Non-zero tells the workers to exit. */
   stop: 1,
@@ -22,6 +23,14 @@ export const CONTROL = {
   noiseSeed: 3,
   /** Threads taking part in this step's cross-thread sums: those with a non-empty shard. */
   sumThreads: 4,
+  /** Where this step's samples are: one of INPUT. */
+  input: 5,
+  /**
+   * Set to the generation once the step's samples and the fields above are in place: a step
+   * starts in two phases, so the workers copy the new weights in while the main thread shares
+   * their samples.
+   */
+  shardsReady: 6,
   /** Per worker w: first sample of its shard at FIRST + 2w, count at FIRST + 2w + 1. */
   first: 8,
 } as const;
@@ -37,6 +46,29 @@ export function statusSlot(threads: number, worker: number): number {
 }
 
 export const WORKER_STATUS = { alive: 0, threw: 1, exited: 2 } as const;
+
+/**
+ * How a step's samples reach the workers: as floats ready for the model (`inputs`), or as the
+ * dataset's bytes (`sampleBytes`), which each worker scales itself.
+ */
+export const INPUT = { floats: 0, bytes: 1 } as const;
+
+/** The shared bytes of INPUT.bytes as a dataset of as many samples as they hold. */
+export function sharedSamples(
+  inputShape: readonly number[],
+  images: SharedArrayBuffer,
+  labels: SharedArrayBuffer,
+): Dataset {
+  const [height, width, channels] = inputShape;
+  return {
+    count: labels.byteLength,
+    height,
+    width,
+    channels,
+    images: new Uint8Array(images),
+    labels: new Uint8Array(labels),
+  };
+}
 
 /**
  * Thread t's progress through this step's cross-thread sums (batch norm statistics, see
@@ -104,6 +136,9 @@ export interface WorkerInit {
   /** Batch pixels (float32, maxBatch * pixels) and labels (int32, maxBatch). */
   inputs: SharedArrayBuffer;
   labels: SharedArrayBuffer;
+  /** The same batch as bytes (maxBatch * pixels) and byte labels (maxBatch), see INPUT. */
+  sampleBytes: SharedArrayBuffer;
+  sampleLabels: SharedArrayBuffer;
   /** Per worker: loss sum and correct count (float64 pairs). */
   results: SharedArrayBuffer;
   /** Per worker: its failure message (ERROR_BYTES bytes each). */

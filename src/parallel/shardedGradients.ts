@@ -3,8 +3,12 @@
  * system (a SpawnWorker starts the workers; see transport.ts). The batch is cut into `threads`
  * contiguous shards; the calling thread computes shard 0 on `model` while worker w computes
  * shard w on its own copy of the model, whose weights it copies from a SharedArrayBuffer at the
- * start of the step. Worker gradients come back through shared memory and are added to the
- * calling thread's in worker order 1, 2, ..., so a run is deterministic for a given thread count.
+ * start of the step. A batch given as samples of a dataset (`computeSamples`, as `train` gives
+ * it) is scaled to floats by the thread that computes each shard: the calling thread reads its
+ * own straight from the dataset, the workers theirs from a shared copy of their samples' bytes,
+ * a quarter of the floats' size. Worker gradients come back through shared memory and are added
+ * to the calling thread's in worker order 1, 2, ..., so a run is deterministic for a given thread
+ * count.
  * With threads = 1 no worker is started and the arithmetic is the single-thread trainer's
  * (bitwise): both are a ShardRunner over the whole batch. Threads synchronise with
  * Atomics.wait/notify, not messages, so a step costs no event-loop round trip and `compute` is
@@ -18,8 +22,10 @@
  * threads (crossThreadSums.ts), so N threads train the model one thread does, up to the order
  * of float additions.
  */
+import { copySamples, type Dataset } from '../data/dataset.js';
+import { sgdUpdate } from '../kernels/sgd.js';
 import type { Sequential } from '../model/sequential.js';
-import { type FloatArray, sizeOf } from '../tensor/tensor.js';
+import { allocate, type FloatArray, sizeOf } from '../tensor/tensor.js';
 import { type BatchGradients, type GradientSums, ShardRunner } from '../train/gradients.js';
 import {
   createCrossThreadSums,
@@ -32,6 +38,8 @@ import {
   controlLength,
   doneSlot,
   ERROR_BYTES,
+  INPUT,
+  sharedSamples,
   type WorkerInit,
 } from './protocol.js';
 import { Spinner } from './spinWait.js';
@@ -45,8 +53,23 @@ import { stallLimitMs, type WorkerWatch, waitForWorker } from './workerWatch.js'
 export interface ShardedGradients extends BatchGradients {
   /** Threads including the calling one. */
   readonly threads: number;
+  /** See BatchGradients; here every thread scales its own shard. */
+  computeSamples(
+    data: Dataset,
+    order: ArrayLike<number> | null,
+    start: number,
+    n: number,
+  ): GradientSums;
   /** Stops the workers. */
   close(): Promise<void>;
+}
+
+/**
+ * into += from, element by element, then from = 0: the SGD kernel at learning rate -1, whose
+ * value - (-1 * grad) is value + grad exactly (SIMD where both arrays are in the arena).
+ */
+function addInto(into: FloatArray, from: FloatArray): void {
+  sgdUpdate(into, from, -1);
 }
 
 export async function createShardedGradients(
@@ -71,6 +94,11 @@ export async function createShardedGradients(
   const grads = new Float32Array(new SharedArrayBuffer(4 * paramCount * Math.max(1, extra)));
   const inputs = new Float32Array(new SharedArrayBuffer(4 * maxBatch * px));
   const labelBuf = new Int32Array(new SharedArrayBuffer(4 * maxBatch));
+  const samples = sharedSamples(
+    model.inputShape,
+    new SharedArrayBuffer(maxBatch * px),
+    new SharedArrayBuffer(maxBatch),
+  );
   const results = new Float64Array(new SharedArrayBuffer(16 * threads));
   const errors = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES * Math.max(1, extra)));
   const watch: WorkerWatch = { control, errors, threads, spinner: new Spinner() };
@@ -88,6 +116,8 @@ export async function createShardedGradients(
       grads: grads.buffer as SharedArrayBuffer,
       inputs: inputs.buffer as SharedArrayBuffer,
       labels: labelBuf.buffer as SharedArrayBuffer,
+      sampleBytes: samples.images.buffer as SharedArrayBuffer,
+      sampleLabels: samples.labels.buffer as SharedArrayBuffer,
       results: results.buffer as SharedArrayBuffer,
       errors: errors.buffer as SharedArrayBuffer,
       sums: sums.buffer as SharedArrayBuffer,
@@ -101,6 +131,12 @@ export async function createShardedGradients(
     await Promise.all(workers.map((w) => w.terminate()));
     throw e;
   }
+
+  // A worker's gradients are copied into this thread's arena, where the SIMD kernels add them.
+  const arrived = allocate('float32', extra > 0 ? paramCount : 0);
+  const arrivedViews: FloatArray[] = [];
+  for (let k = 0, off = 0; k < params.length; off += params[k].grad.length, k++)
+    arrivedViews.push(arrived.subarray(off, off + params[k].grad.length));
 
   const publishWeights = (): void => {
     let off = 0;
@@ -120,37 +156,55 @@ export async function createShardedGradients(
   const layers = sumLength > 0 ? synchronisedLayers(model) : [];
   for (const layer of layers) layer.crossThreadSum = crossThread.sum;
 
-  const compute = (x: FloatArray, labels: ArrayLike<number>, n: number): GradientSums => {
+  const checkBatch = (n: number): void => {
     if (closed) throw new Error('parallel trainer is closed');
     if (!Number.isInteger(n) || n < 1 || n > maxBatch)
       throw new Error(`batch size must be from 1 to ${maxBatch}, got ${n}`);
-    if (x.length < n * px || labels.length < n)
-      throw new Error(`need ${n} samples of ${px} values and ${n} labels`);
-    for (let i = 0; i < n; i++) labelBuf[i] = labels[i];
-    // Contiguous shards, the first n % threads one sample larger.
+  };
+  // Contiguous shards, the first n % threads one sample larger.
+  const shardStart = (w: number, n: number) => {
     const base = Math.floor(n / threads);
-    const rem = n % threads;
-    const shardStart = (w: number) => w * base + Math.min(w, rem);
+    return w * base + Math.min(w, n % threads);
+  };
+
+  /**
+   * Runs one step whose worker shards `shareShards` puts in shared memory as `input` (see
+   * INPUT): starts the workers, computes shard 0 here with `runOwn(count)`, then adds the
+   * workers' gradients.
+   */
+  const runStep = (
+    n: number,
+    input: number,
+    shareShards: () => void,
+    runOwn: (count: number) => GradientSums,
+  ): GradientSums => {
     if (extra > 0) {
       publishWeights();
-      // Only the workers' shards: this thread reads its own from x.
-      inputs.set(x.subarray(shardStart(1) * px, n * px), shardStart(1) * px);
-      control[CONTROL.batchSize] = n;
-      control[CONTROL.noiseSeed] = model.noise.nextUint32() | 0;
-      control[CONTROL.sumThreads] = Math.min(n, threads);
-      for (let t = 0; t < threads; t++) control[arrivalSlot(threads, t)] = 0;
-      crossThread.startStep();
-      for (let w = 1; w < threads; w++) {
-        control[CONTROL.first + 2 * w] = shardStart(w);
-        control[CONTROL.first + 2 * w + 1] = shardStart(w + 1) - shardStart(w);
-      }
       generation++;
       Atomics.store(control, CONTROL.generation, generation);
       Atomics.notify(control, CONTROL.generation);
+      // The workers copy the weights in meanwhile, then wait for shardsReady.
+      try {
+        shareShards();
+        control[CONTROL.batchSize] = n;
+        control[CONTROL.input] = input;
+        control[CONTROL.noiseSeed] = model.noise.nextUint32() | 0;
+        control[CONTROL.sumThreads] = Math.min(n, threads);
+        for (let t = 0; t < threads; t++) control[arrivalSlot(threads, t)] = 0;
+        crossThread.startStep();
+        for (let w = 1; w < threads; w++) {
+          control[CONTROL.first + 2 * w] = shardStart(w, n);
+          control[CONTROL.first + 2 * w + 1] = shardStart(w + 1, n) - shardStart(w, n);
+        }
+      } finally {
+        // Whatever happens, the workers must not wait for ever.
+        Atomics.store(control, CONTROL.shardsReady, generation);
+        Atomics.notify(control, CONTROL.shardsReady);
+      }
     }
     const started = performance.now();
     stepStarted = started;
-    const own = runner.run(x, labelBuf, 0, shardStart(1), n);
+    const own = runOwn(shardStart(1, n));
     const ownDone = performance.now();
     const limit = stallLimitMs(ownDone - started);
     let lossSum = own.lossSum;
@@ -158,17 +212,52 @@ export async function createShardedGradients(
     for (let w = 1; w <= extra; w++) {
       const step = generation;
       waitForWorker(watch, w, doneSlot(threads, w), (v) => v === step, ownDone, limit);
-      if (shardStart(w + 1) === shardStart(w)) continue; // empty shard: no gradient
-      let off = (w - 1) * paramCount;
-      for (const p of params) {
-        const g = p.grad;
-        for (let i = 0; i < g.length; i++) g[i] += grads[off + i];
-        off += g.length;
-      }
+      if (shardStart(w + 1, n) === shardStart(w, n)) continue; // empty shard: no gradient
+      arrived.set(grads.subarray((w - 1) * paramCount, w * paramCount));
+      for (let k = 0; k < params.length; k++) addInto(params[k].grad, arrivedViews[k]);
       lossSum += results[2 * w];
       correct += results[2 * w + 1];
     }
     return { lossSum, correct };
+  };
+
+  const compute = (x: FloatArray, labels: ArrayLike<number>, n: number): GradientSums => {
+    checkBatch(n);
+    if (x.length < n * px || labels.length < n)
+      throw new Error(`need ${n} samples of ${px} values and ${n} labels`);
+    for (let i = 0; i < n; i++) labelBuf[i] = labels[i];
+    // Only the workers' shards: this thread reads its own from x.
+    const workersFirst = shardStart(1, n) * px;
+    return runStep(
+      n,
+      INPUT.floats,
+      () => inputs.set(x.subarray(workersFirst, n * px), workersFirst),
+      (count) => runner.run(x, labelBuf, 0, count, n),
+    );
+  };
+
+  // Each worker scales its own shard from the bytes gathered here; this thread scales its own
+  // straight from the dataset.
+  const computeSamples = (
+    data: Dataset,
+    order: ArrayLike<number> | null,
+    start: number,
+    n: number,
+  ): GradientSums => {
+    checkBatch(n);
+    if (data.height * data.width * data.channels !== px)
+      throw new Error(
+        `need images of ${px} values, got ${data.height}x${data.width}x${data.channels}`,
+      );
+    if (start < 0 || start + n > (order ? order.length : data.count))
+      throw new Error(`samples ${start} to ${start + n} are outside the ${data.count} given`);
+    const own = shardStart(1, n);
+    return runStep(
+      n,
+      INPUT.bytes,
+      () => copySamples(data, order, start + own, n - own, samples, own),
+      (count) => runner.runSamples(data, order, start, 0, count, n),
+    );
   };
 
   const close = async (): Promise<void> => {
@@ -181,5 +270,5 @@ export async function createShardedGradients(
     await Promise.all(workers.map((w) => w.terminate()));
   };
 
-  return { threads, model, compute, close };
+  return { threads, model, compute, computeSamples, close };
 }

@@ -5,30 +5,36 @@
  * threading system: `ready` tells the main thread it waits for steps; a failure is recorded in
  * shared memory, where the main thread looks (protocol.ts).
  */
+import type { Dataset } from '../data/dataset.js';
 import { Sequential } from '../model/sequential.js';
 import { Random } from '../random/prng.js';
-import { sizeOf } from '../tensor/tensor.js';
 import { ShardRunner } from '../train/gradients.js';
 import { createCrossThreadSums, synchronisedLayers, waitWithoutLimit } from './crossThreadSums.js';
-import { CONTROL, doneSlot, reportFailure, WORKER_STATUS, type WorkerInit } from './protocol.js';
+import {
+  CONTROL,
+  doneSlot,
+  INPUT,
+  reportFailure,
+  sharedSamples,
+  WORKER_STATUS,
+  type WorkerInit,
+} from './protocol.js';
 import { Spinner } from './spinWait.js';
 
 /**
  * Runs the model on a shard of zeros a few times before the worker reports ready, so the first
  * real steps do not wait for its JavaScript and WebAssembly to be compiled to optimised code: a
  * fresh worker otherwise needs about a hundred small steps, competing with the main thread for
- * the cores, before it keeps pace. Nothing of it survives into a step: each step copies in the
- * weights, zeroes the gradients and reseeds the noise. (Batch norm's running statistics change
- * too, but only the main thread's are kept.)
+ * the cores, before it keeps pace. The zeros are the shared sample bytes, which the main thread
+ * fills only once every worker is ready. Nothing of it survives into a step: each step copies in
+ * the weights and reseeds the noise, and the gradients are zeroed here. (Batch norm's running
+ * statistics change too, but only the main thread's are kept.)
  */
-function warmUp(runner: ShardRunner, samples: number): void {
-  const { model } = runner;
-  const x = new Float32Array(samples * sizeOf(model.inputShape));
-  const labels = new Int32Array(samples);
+function warmUp(runner: ShardRunner, zeros: Dataset, samples: number): void {
   const started = performance.now();
   for (let i = 0; i < WARM_UP_STEPS && performance.now() - started < WARM_UP_MS; i++)
-    runner.run(x, labels, 0, samples, samples);
-  for (const p of model.params()) p.grad.fill(0);
+    runner.runSamples(zeros, null, 0, 0, samples, samples);
+  for (const p of runner.model.params()) p.grad.fill(0);
 }
 
 /** At most this many warm-up steps, and no more after this many milliseconds. */
@@ -50,10 +56,11 @@ export function runWorker(
   const grads = new Float32Array(init.grads, (init.worker - 1) * paramCount * 4, paramCount);
   const inputs = new Float32Array(init.inputs);
   const labels = new Int32Array(init.labels);
+  const samples = sharedSamples(model.inputShape, init.sampleBytes, init.sampleLabels);
   const results = new Float64Array(init.results);
   const errors = new Uint8Array(init.errors);
   const done = doneSlot(init.threads, init.worker);
-  warmUp(runner, Math.ceil(labels.length / init.threads));
+  warmUp(runner, samples, Math.ceil(samples.count / init.threads));
   const crossThread = createCrossThreadSums(
     control,
     new Float64Array(init.sums),
@@ -70,6 +77,8 @@ export function runWorker(
 
   let generation = 0;
   const spinner = new Spinner();
+  // Its own statistics: this wait is always short, the wait for a step may not be.
+  const readySpinner = new Spinner();
   for (;;) {
     const last = generation;
     spinner.wait(
@@ -82,6 +91,24 @@ export function runWorker(
     generation = Atomics.load(control, CONTROL.generation);
     try {
       beforeStep?.(generation);
+      // The weights are published; the samples follow while they are copied in.
+      let off = 0;
+      for (const p of params) {
+        p.value.set(weights.subarray(off, off + p.value.length));
+        off += p.value.length;
+      }
+      const step = generation;
+      readySpinner.wait(
+        control,
+        CONTROL.shardsReady,
+        (v) => v === step,
+        () => {
+          for (let v = Atomics.load(control, CONTROL.shardsReady); v !== step; ) {
+            Atomics.wait(control, CONTROL.shardsReady, v);
+            v = Atomics.load(control, CONTROL.shardsReady);
+          }
+        },
+      );
       const start = control[CONTROL.first + 2 * init.worker];
       const count = control[CONTROL.first + 2 * init.worker + 1];
       if (count === 0) {
@@ -92,14 +119,13 @@ export function runWorker(
       }
       const noiseSeed = (control[CONTROL.noiseSeed] ^ Math.imul(init.worker, 0x9e3779b9)) >>> 0;
       model.noise.setState(new Random(noiseSeed).getState());
-      let off = 0;
-      for (const p of params) {
-        p.value.set(weights.subarray(off, off + p.value.length));
-        p.grad.fill(0);
-        off += p.value.length;
-      }
+      // The gradients are zero already: warmUp and every step leave them so.
       crossThread.startStep();
-      const r = runner.run(inputs, labels, start, count, control[CONTROL.batchSize]);
+      const batchSize = control[CONTROL.batchSize];
+      const r =
+        control[CONTROL.input] === INPUT.bytes
+          ? runner.runSamples(samples, null, 0, start, count, batchSize)
+          : runner.run(inputs, labels, start, count, batchSize);
       off = 0;
       for (const p of params) {
         grads.set(p.grad, off);
@@ -109,9 +135,12 @@ export function runWorker(
       results[2 * init.worker + 1] = r.correct;
       Atomics.store(control, done, generation);
       Atomics.notify(control, done);
+      // Zeroed for the next step while the main thread adds the gradients up: off its path.
+      for (const p of params) p.grad.fill(0);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       reportFailure(control, errors, init.threads, init.worker, WORKER_STATUS.threw, message);
+      for (const p of params) p.grad.fill(0);
     }
   }
 }

@@ -5,11 +5,12 @@
  * (src/parallel) has each thread compute one shard and adds the results up. Both run ShardRunner,
  * so one thread and the parallel trainer on one thread do the same arithmetic.
  */
+import { type Dataset, fillBatch } from '../data/dataset.js';
 import { argmax } from '../kernels/argmax.js';
 import { softmaxCrossEntropy } from '../kernels/softmaxCrossEntropy.js';
 import { BufferCache } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
-import { type FloatArray, sizeOf } from '../tensor/tensor.js';
+import { type FloatArray, sizeOf, type Tensor } from '../tensor/tensor.js';
 
 /** What computing one batch's gradients reports besides the gradients. */
 export interface GradientSums {
@@ -31,12 +32,26 @@ export interface BatchGradients {
    * gradients; returns their loss sum and correct count.
    */
   compute(x: FloatArray, labels: Int32Array, n: number): GradientSums;
+  /**
+   * `compute` on samples order[start .. start+n) of `data` (order null: file order), scaled to
+   * the model's input (byte * scale + offset) by whichever thread computes each sample, so no
+   * thread waits for a whole batch to be converted. The same sums as fillBatch then `compute`,
+   * bit for bit. Without it the training step fills the batch itself and calls `compute`.
+   */
+  computeSamples?(
+    data: Dataset,
+    order: ArrayLike<number> | null,
+    start: number,
+    n: number,
+  ): GradientSums;
 }
 
 export class ShardRunner {
   private readonly buffers: BufferCache;
   private readonly inputShape: readonly number[];
   private readonly px: number;
+  /** The shard's labels in runSamples. */
+  private labels = new Int32Array(0);
 
   constructor(readonly model: Sequential) {
     this.buffers = new BufferCache(model.dtype);
@@ -62,11 +77,36 @@ export class ShardRunner {
     // the same (arena) memory and therefore by the same arithmetic.
     const input = this.buffers.get('x', [count, ...this.inputShape]);
     input.data.set(x.subarray(start * px, (start + count) * px));
+    return this.forwardBackward(input, labels.subarray(start, start + count), batchSize);
+  }
+
+  /**
+   * `run` on samples order[first + start .. first + start + count) of `data`, scaled straight
+   * into the model's input buffer: the same values fillBatch writes, without a batch in between.
+   */
+  runSamples(
+    data: Dataset,
+    order: ArrayLike<number> | null,
+    first: number,
+    start: number,
+    count: number,
+    batchSize: number,
+  ): GradientSums {
+    if (count === 0) return { lossSum: 0, correct: 0 };
+    const { scale, offset } = this.model.spec.input;
+    const input = this.buffers.get('x', [count, ...this.inputShape]);
+    if (this.labels.length < count) this.labels = new Int32Array(count);
+    const labels = this.labels.subarray(0, count);
+    fillBatch(input.data, labels, data, order, first + start, count, scale, offset);
+    return this.forwardBackward(input, labels, batchSize);
+  }
+
+  private forwardBackward(input: Tensor, shardLabels: Int32Array, batchSize: number): GradientSums {
+    const count = shardLabels.length;
     const logits = this.model.forward(input, true);
     const C = logits.shape[1];
     const probs = this.buffers.get('probs', logits.shape);
     const grad = this.buffers.get('grad', logits.shape);
-    const shardLabels = labels.subarray(start, start + count);
     const lossSum = softmaxCrossEntropy(
       probs.data,
       grad.data,
@@ -86,5 +126,9 @@ export class ShardRunner {
 /** The whole batch as one shard, on this thread: the default for `train`. */
 export function localGradients(model: Sequential): BatchGradients {
   const runner = new ShardRunner(model);
-  return { model, compute: (x, labels, n) => runner.run(x, labels, 0, n, n) };
+  return {
+    model,
+    compute: (x, labels, n) => runner.run(x, labels, 0, n, n),
+    computeSamples: (data, order, start, n) => runner.runSamples(data, order, start, 0, n, n),
+  };
 }

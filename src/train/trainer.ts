@@ -18,7 +18,7 @@ import { SGD } from '../optim/sgd.js';
 import { Random } from '../random/prng.js';
 import { allocate, release, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { type BatchGradients, localGradients } from './gradients.js';
-import { createTrainStep } from './step.js';
+import { createTrainStep, type StepResult } from './step.js';
 
 /** Running figures reported every `logEvery` samples. */
 export interface StepLog {
@@ -165,11 +165,17 @@ export function* trainSteps(
   const px = sizeOf(model.inputShape);
   const { scale, offset } = model.spec.input;
   const rng = options.rng ?? new Random(options.seed ?? 1);
-  const scratch = allocate(model.dtype, sizeOf(model.inputShape));
   const order = new Int32Array(data.count);
-  const labels = new Int32Array(batchSize);
-  // Samples of the batch being trained (the first n of them in a last, shorter batch).
-  const x = allocate(model.dtype, batchSize * px);
+  // Augmentation works on the batch as floats, filled here; otherwise the step scales the
+  // samples itself, over all its threads.
+  const augmented = augment
+    ? {
+        scratch: allocate(model.dtype, sizeOf(model.inputShape)),
+        labels: new Int32Array(batchSize),
+        // Samples of the batch being trained (the first n of them in a last, shorter batch).
+        x: allocate(model.dtype, batchSize * px),
+      }
+    : null;
   const logEvery = options.logEvery ?? 0;
   const logs: EpochLog[] = [];
   let trainMs = 0;
@@ -214,11 +220,18 @@ export function* trainSteps(
       start += batchSize, batchIndex++
     ) {
       const n = Math.min(batchSize, data.count - start);
-      fillBatch(x, labels, data, order, start, n, scale, offset);
-      if (augment) augmentBatch(x, scratch, n, imgH, imgW, imgC, augment, background, rng);
       const globalStep = (epoch - 1) * stepsPerEpoch + batchIndex;
       const lr = learningRateAt(schedule, learningRate, globalStep, stepsPerEpoch, totalSteps);
-      const { loss: batchLoss, correct } = step(x, labels, n, lr);
+      let result: StepResult;
+      if (augment && augmented) {
+        const { x, scratch, labels } = augmented;
+        fillBatch(x, labels, data, order, start, n, scale, offset);
+        augmentBatch(x, scratch, n, imgH, imgW, imgC, augment, background, rng);
+        result = step(x, labels, n, lr);
+      } else {
+        result = step.samples(data, order, start, n, lr);
+      }
+      const { loss: batchLoss, correct } = result;
       if (!Number.isFinite(batchLoss)) {
         throw new Error(
           `training diverged: loss is ${batchLoss} at epoch ${epoch}, sample ${start + 1} (try a lower --lr)`,
