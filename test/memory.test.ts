@@ -8,15 +8,18 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { take } from '../src/data/dataset.js';
 import { defaultMnistDir, loadMnist } from '../src/data/mnistFiles.js';
 import { classify } from '../src/image/classify.js';
 import { predictImage } from '../src/image/predictImage.js';
 import { decodeImage, encodeGrayPng } from '../src/io/imageFiles.js';
 import { Sequential } from '../src/model/sequential.js';
+import { Adam } from '../src/optim/adam.js';
 import { bestPreset } from '../src/presets.js';
 import { allocateFloat32, arenaBytesTouched, inArena, releaseArray } from '../src/tensor/arena.js';
-import { evaluate } from '../src/train/trainer.js';
+import { evaluate, train } from '../src/train/trainer.js';
 
 test('a released arena array is handed out again at once; subarrays and second releases are ignored', () => {
   const a = allocateFloat32(1000);
@@ -87,4 +90,30 @@ test("cnn predict's work per picture in a loop keeps peak RSS within 50 MB of th
     assert.equal(arena, 0, `${name}: arena bytes handed out after the first call`);
     assert.ok(rss < 50, `${calls} ${name} calls grew RSS by ${rss} MB`);
   }
+});
+
+test('scratch the kernels keep between calls is not handed out again after a garbage collection', async () => {
+  // Kernels keep scratch in the arena between calls (batch norm's float64 operands, Winograd's
+  // transforms, pooling indices). If the arena array behind one is collected while the kernel
+  // still holds a view of it, its block is handed out again and the next call writes into
+  // someone else's array (this once corrupted batch norm sums of a second trainer).
+  v8.setFlagsFromString('--expose-gc');
+  const collect = vm.runInNewContext('gc') as () => void;
+  const data = take(loadMnist(defaultMnistDir()).train, 16);
+  const model = new Sequential(bestPreset.spec, { seed: 1 });
+  const options = { epochs: 1, batchSize: 8, learningRate: 0.001, seed: 1, optimizer: new Adam() };
+  train(model, data, options); // the kernels allocate their scratch
+  for (let i = 0; i < 3; i++) {
+    collect();
+    await new Promise((resolve) => setTimeout(resolve, 0)); // finalizers run as tasks
+  }
+  // Every size class from 64 bytes to 1 MiB, a few blocks each: any block the finalizers gave
+  // back is one of these now, filled with a value no kernel writes.
+  const taken: Float32Array[] = [];
+  for (let bytes = 64; bytes <= 2 ** 20; bytes *= 2)
+    for (let k = 0; k < 8; k++) taken.push(allocateFloat32(bytes / 4).fill(-12345));
+  train(model, data, options);
+  const overwritten = taken.filter((a) => a.some((v) => v !== -12345)).map((a) => a.length * 4);
+  assert.deepEqual(overwritten, [], 'blocks (bytes) written by the second training run');
+  for (const a of taken) releaseArray(a);
 });
