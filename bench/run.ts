@@ -34,9 +34,16 @@ const root = resolve(here, '..', '..');
 const TORCH_PYTHON = '/usr/bin/python3';
 const NUMPY_PYTHON = 'python3';
 
+/**
+ * The full run warms up for 3 s: on two threads V8 spends the first 2-3 s compiling both
+ * threads' code (about 300 optimised compilations, 0.5 s of CPU for the `fast` net) on the same
+ * two cores, and each compilation that takes a core from one thread of a lockstep step stalls
+ * both. A shorter warm-up times part of that start-up as throughput; the time-to-accuracy rows
+ * keep it in.
+ */
 const MEASURE: Record<'quick' | 'full', MeasureOptions> = {
   quick: { warmupSeconds: 0.3, runSeconds: 0.25, runs: 5 },
-  full: { warmupSeconds: 0.5, runSeconds: 1, runs: 5 },
+  full: { warmupSeconds: 3, runSeconds: 1, runs: 5 },
 };
 
 interface Plan {
