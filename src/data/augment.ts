@@ -3,7 +3,8 @@
  * of pixels in [-maxShift, maxShift] per axis and rotated by an angle in
  * [-maxRotateDegrees, maxRotateDegrees] about its centre. Pixels that come from outside the image
  * take the background value (a zero byte after input scaling). Without rotation a shift is an
- * exact copy; with rotation the source is sampled bilinearly.
+ * exact copy; with rotation the source is sampled bilinearly. augment.reference.ts is the
+ * straightforward twin the tests compare with, bit for bit.
  */
 import type { Random } from '../random/prng.js';
 import type { FloatArray } from '../tensor/tensor.js';
@@ -58,29 +59,53 @@ interface ImageInBatch {
 
 function shiftImage(image: ImageInBatch, dx: number, dy: number): void {
   const { out, off, src, h, w, c, background } = image;
+  const row = w * c;
+  // Whole rows: the part of the source row that lands inside, background on either side.
+  const x0 = Math.max(0, dx);
+  const x1 = Math.min(w, w + dx);
   for (let y = 0; y < h; y++) {
+    const o = off + y * row;
     const sy = y - dy;
-    for (let x = 0; x < w; x++) {
-      const sx = x - dx;
-      const inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
-      for (let k = 0; k < c; k++) {
-        out[off + (y * w + x) * c + k] = inside ? src[(sy * w + sx) * c + k] : background;
-      }
+    if (sy < 0 || sy >= h || x1 <= x0) {
+      out.fill(background, o, o + row);
+      continue;
     }
+    out.fill(background, o, o + x0 * c);
+    const from = (sy * w + x0 - dx) * c;
+    for (let i = 0; i < (x1 - x0) * c; i++) out[o + x0 * c + i] = src[from + i];
+    out.fill(background, o + x1 * c, o + row);
   }
 }
+
+/** Border of background around the padded source: reads this far outside need no checks. */
+const PAD = 8;
+/**
+ * The source image inside a border of background, in float64 so that both the image's values
+ * and the background (a float64 that float32 storage would round) are read back exactly.
+ */
+let padded = new Float64Array(0);
 
 /** Output pixel (x, y) samples the source at the inverse rotation of (x - dx, y - dy). */
 function rotateShiftImage(image: ImageInBatch, angle: number, dx: number, dy: number): void {
   const { out, off, src, h, w, c, background } = image;
+  const pw = w + 2 * PAD;
+  const size = (h + 2 * PAD) * pw * c;
+  if (padded.length < size) padded = new Float64Array(size);
+  const p = padded;
+  p.fill(background, 0, size);
+  for (let y = 0; y < h; y++) {
+    const to = ((y + PAD) * pw + PAD) * c;
+    const from = y * w * c;
+    for (let i = 0; i < w * c; i++) p[to + i] = src[from + i];
+  }
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   const cy = (h - 1) / 2;
   const cx = (w - 1) / 2;
-  const at = (yy: number, xx: number, k: number) =>
-    yy >= 0 && yy < h && xx >= 0 && xx < w ? src[(yy * w + xx) * c + k] : background;
+  const down = pw * c;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
+      // The reference's arithmetic, step for step: the same bits.
       const ux = x - dx - cx;
       const uy = y - dy - cy;
       const sx = cos * ux + sin * uy + cx;
@@ -89,10 +114,20 @@ function rotateShiftImage(image: ImageInBatch, angle: number, dx: number, dy: nu
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
+      const o = off + (y * w + x) * c;
+      if (x0 < -PAD || x0 >= w + PAD - 1 || y0 < -PAD || y0 >= h + PAD - 1) {
+        // All four neighbours are outside the image (the border holds every nearer one).
+        for (let k = 0; k < c; k++) {
+          const top = background * (1 - fx) + background * fx;
+          out[o + k] = top * (1 - fy) + top * fy;
+        }
+        continue;
+      }
+      const q = ((y0 + PAD) * pw + x0 + PAD) * c;
       for (let k = 0; k < c; k++) {
-        const top = at(y0, x0, k) * (1 - fx) + at(y0, x0 + 1, k) * fx;
-        const bottom = at(y0 + 1, x0, k) * (1 - fx) + at(y0 + 1, x0 + 1, k) * fx;
-        out[off + (y * w + x) * c + k] = top * (1 - fy) + bottom * fy;
+        const top = p[q + k] * (1 - fx) + p[q + c + k] * fx;
+        const bottom = p[q + down + k] * (1 - fx) + p[q + down + c + k] * fx;
+        out[o + k] = top * (1 - fy) + bottom * fy;
       }
     }
   }
