@@ -13,6 +13,7 @@ import {
   activationBackwardReference,
   activationForwardReference,
 } from '../src/kernels/activations.reference.js';
+import { type AdamStep, adamUpdate } from '../src/kernels/adam.js';
 import { avgPoolBackward, avgPoolForward } from '../src/kernels/avgPool2d.js';
 import {
   avgPoolBackwardReference,
@@ -508,6 +509,79 @@ test('sgdUpdate steps every weight and zeroes the gradient, tails included', () 
           'gradient zeroed',
         );
       });
+    }
+  }
+});
+
+test('adamUpdate: the SIMD path gives the bits of the TypeScript float32 path; both match a worked step', () => {
+  const rng = new Random(62);
+  const steps: AdamStep[] = [
+    // Adam at step 1, Adam with L2 at step 7, AdamW at step 300 (tiny bias corrections).
+    {
+      beta1: 0.9,
+      beta2: 0.999,
+      c1: 0.1,
+      c2: 0.001,
+      epsilon: 1e-8,
+      learningRate: 0.01,
+      l2: 0,
+      shrink: 1,
+    },
+    {
+      beta1: 0.9,
+      beta2: 0.999,
+      c1: 1 - 0.9 ** 7,
+      c2: 1 - 0.999 ** 7,
+      epsilon: 1e-8,
+      learningRate: 0.003,
+      l2: 0.01,
+      shrink: 1,
+    },
+    {
+      beta1: 0.8,
+      beta2: 0.99,
+      c1: 1 - 0.8 ** 300,
+      c2: 1 - 0.99 ** 300,
+      epsilon: 1e-6,
+      learningRate: 0.002,
+      l2: 0,
+      shrink: 1 - 0.002 * 0.05,
+    },
+  ];
+  for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 13, 1352]) {
+    for (const s of steps) {
+      const value = gaussians(rng, n);
+      const grad = gaussians(rng, n).map((g) => g * 0.1);
+      const m = gaussians(rng, n).map((x) => x * 0.01);
+      const v = gaussians(rng, n).map((x) => x * x * 1e-4);
+      // The worked step, in float64 from the float32-rounded inputs, moments rounded as stored.
+      const f = Math.fround;
+      const want = Array.from(value, (w0, i) => {
+        const w = f(w0);
+        const g = f(grad[i]) + s.l2 * w;
+        const mi = f(s.beta1 * f(m[i]) + (1 - s.beta1) * g);
+        const vi = f(s.beta2 * f(v[i]) + (1 - s.beta2) * g * g);
+        return f(
+          w * s.shrink - (s.learningRate * (mi / s.c1)) / (Math.sqrt(vi / s.c2) + s.epsilon),
+        );
+      });
+      const results: Record<string, number[]> = {};
+      for (const path of paths) {
+        onPath(path, (make) => {
+          const [va, ga, ma, vva] = [make(value), make(grad), make(m), make(v)];
+          adamUpdate(va, ga, ma, vva, s);
+          assert.ok(
+            ga.every((x) => x === 0),
+            'gradient zeroed',
+          );
+          results[path] = Array.from(va);
+          if (path !== 'ts-float64') {
+            assert.deepEqual(results[path], want, `adamUpdate n=${n} on ${path}: the worked step`);
+          } else close(va, want, path, `adamUpdate n=${n}`, 1e-6);
+        });
+      }
+      if (results['simd-float32'])
+        assert.deepEqual(results['simd-float32'], results['ts-float32'], `n=${n}: same bits`);
     }
   }
 });

@@ -14,6 +14,7 @@
  *   pool.ts   max pooling forward and backward (maxPool2d.ts)
  *   batchNorm.ts  batch normalisation's sums and per-value passes (batchNorm.ts)
  *   sgd.ts    the plain SGD update (sgd.ts)
+ *   adam.ts   the Adam / AdamW update, in f64x2 (adam.ts)
  *   activations.ts  ReLU forward and backward (activations.ts)
  *   peak.ts   not a kernel: a register-only loop that measures this core's SIMD ceiling (bench)
  *
@@ -40,5 +41,6 @@ export {
   batchNormBackwardInput,
 } from './batchNorm';
 export { sgdUpdate } from './sgd';
+export { adamUpdate } from './adam';
 export { reluForward, reluBackward } from './activations';
 export { simdPeakLoop } from './peak';

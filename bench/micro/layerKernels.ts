@@ -1,10 +1,12 @@
 /**
- * Micro-benchmark: nanoseconds per value of the batch-norm, max-pool and dropout kernels on the
- * `best` preset's shapes at batch 64 (batch norm over 14x14x16, 6x6x32 and 128 channels; 2x2
- * pooling of 28x28x16), TypeScript path against WebAssembly SIMD, in CPU time (medians of 5
+ * Micro-benchmark: nanoseconds per value of the batch-norm, max-pool, AdamW and dropout kernels
+ * on the `best` preset's shapes at batch 64 (batch norm over 14x14x16, 6x6x32 and 128 channels;
+ * 2x2 pooling of 28x28x16; the 1568x128 dense weights), TypeScript path against WebAssembly SIMD, in CPU time (medians of 5
  * runs; the inputs stay in cache between calls, so these are the kernels' own costs).
  * Run: node dist/bench/micro/layerKernels.js
  */
+
+import { type AdamStep, adamUpdate } from '../../src/kernels/adam.js';
 import {
   batchNormBackward,
   batchNormForwardInference,
@@ -75,6 +77,29 @@ compare('max-pool 2x2 28x28x16 forward (per input)', inLen, () =>
 );
 compare('max-pool 2x2 28x28x16 backward, first max', inLen, () =>
   maxPoolBackwardFirst(dImage, dPooled, argmax, g),
+);
+
+// AdamW over the best net's 1568x128 dense weights (most of its 154,000), step 100.
+const weightCount = 1568 * 128;
+const [weights, grads, m1, m2] = [
+  filled(weightCount),
+  filled(weightCount),
+  filled(weightCount),
+  filled(weightCount),
+];
+for (let i = 0; i < weightCount; i++) m2[i] = m2[i] * m2[i] * 1e-4;
+const adamStep: AdamStep = {
+  beta1: 0.9,
+  beta2: 0.999,
+  c1: 1 - 0.9 ** 100,
+  c2: 1 - 0.999 ** 100,
+  epsilon: 1e-8,
+  learningRate: 1e-7,
+  l2: 0,
+  shrink: 1 - 1e-7 * 0.01,
+};
+compare('AdamW update, 1568x128 weights (per weight)', weightCount, () =>
+  adamUpdate(weights, grads, m1, m2, adamStep),
 );
 
 // The mask draws are TypeScript on both paths: the row compares Random.uniform per value.

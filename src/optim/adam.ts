@@ -6,6 +6,7 @@
  * Weight decay: Adam adds decay * w to the gradient (L2); AdamW instead shrinks the weight,
  * w -= lr * decay * w, before the Adam step.
  */
+import { adamUpdate } from '../kernels/adam.js';
 import type { Param } from '../layers/layer.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
@@ -50,20 +51,17 @@ export class Adam implements Optimizer {
     const m = ensureSlots(this.m, params);
     const v = ensureSlots(this.v, params);
     params.forEach((p, k) => {
-      const { value, grad } = p;
-      const mk = m[k];
-      const vk = v[k];
       const wd = decays(p) ? this.weightDecay : 0;
-      const l2 = this.decoupled ? 0 : wd;
-      const shrink = this.decoupled ? 1 - learningRate * wd : 1;
-      for (let i = 0; i < value.length; i++) {
-        const g = grad[i] + l2 * value[i];
-        mk[i] = b1 * mk[i] + (1 - b1) * g;
-        vk[i] = b2 * vk[i] + (1 - b2) * g * g;
-        value[i] =
-          value[i] * shrink - (learningRate * (mk[i] / c1)) / (Math.sqrt(vk[i] / c2) + eps);
-        grad[i] = 0;
-      }
+      adamUpdate(p.value, p.grad, m[k], v[k], {
+        beta1: b1,
+        beta2: b2,
+        c1,
+        c2,
+        epsilon: eps,
+        learningRate,
+        l2: this.decoupled ? 0 : wd,
+        shrink: this.decoupled ? 1 - learningRate * wd : 1,
+      });
     });
   }
 

@@ -4,7 +4,7 @@
  * slots such as momentum) so a checkpoint can resume a run bit for bit.
  */
 import type { Param } from '../layers/layer.js';
-import type { FloatArray } from '../tensor/tensor.js';
+import { allocate, type FloatArray } from '../tensor/tensor.js';
 
 /** An optimizer's step count and per-parameter slots (momentum, Adam's moments), as checkpoints store them. */
 export interface OptimizerState {
@@ -36,8 +36,9 @@ export function decays(p: Param): boolean {
 /** Lazily allocated per-parameter slots of the same type and length as the parameters. */
 export function ensureSlots(slots: FloatArray[], params: readonly Param[]): FloatArray[] {
   if (slots.length === 0) {
+    // float32 slots in the arena (next to their weights), where the SIMD update reaches them.
     for (const p of params)
-      slots.push(new (p.value.constructor as Float32ArrayConstructor)(p.value.length));
+      slots.push(allocate(p.value instanceof Float64Array ? 'float64' : 'float32', p.value.length));
   }
   return slots;
 }
