@@ -13,6 +13,8 @@
 
 // @ts-nocheck: AssemblyScript types (f32, usize, v128) are not TypeScript's.
 
+import { high, join, low } from './f64Lanes';
+
 /** The update above over n weights; `consts` points at the ten f64 constants, in that order. */
 export function adamUpdate(value: usize, grad: usize, m: usize, v: usize, n: i32, consts: usize): void {
   const b1 = v128.load64_splat(consts);
@@ -83,25 +85,4 @@ function weight(w: v128, shrink: v128, lr: v128, m: v128, c1: v128, v: v128, c2:
   const step = f64x2.mul(lr, f64x2.div(m, c1));
   const denominator = f64x2.add(f64x2.sqrt(f64x2.div(v, c2)), eps);
   return f64x2.sub(f64x2.mul(w, shrink), f64x2.div(step, denominator));
-}
-
-/** Lanes 0-1 of an f32x4 as f64x2. */
-// @ts-ignore: decorator
-@inline
-function low(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-
-/** Lanes 2-3 of an f32x4 as f64x2. */
-// @ts-ignore: decorator
-@inline
-function high(v: v128): v128 {
-  return f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 2, 3));
-}
-
-/** Two f64x2 rounded to one f32x4 (a's lanes first). */
-// @ts-ignore: decorator
-@inline
-function join(a: v128, b: v128): v128 {
-  return f32x4.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
 }

@@ -8,6 +8,8 @@
 
 // @ts-nocheck: AssemblyScript types (f32, usize, v128) are not TypeScript's.
 
+import { high, join, low } from './f64Lanes';
+
 /** The kernels below, each a different step on the one walk over the rows (eachRow). */
 const SUMS = 0;
 const SQUARES = 1;
@@ -131,27 +133,12 @@ function output(op: i32, lanes: i32, v: v128, w: v128, s: usize, k: usize): v128
   return f64x2.mul(loadStats(lanes, s), t);
 }
 
-/** Lanes 0-1 of an f32x4 as f64x2. */
-// @ts-ignore: decorator
-@inline
-function low(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-
-/** Lanes 2-3 of an f32x4 as f64x2. */
-// @ts-ignore: decorator
-@inline
-function high(v: v128): v128 {
-  return f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 2, 3));
-}
-
 /** n f32 values to p: a's two lanes then b's (n = 4), or a's lane 0 (n = 1), rounded from f64. */
 // @ts-ignore: decorator
 @inline
 function storeValues(n: i32, p: usize, a: v128, b: v128): void {
-  const fa = f32x4.demote_f64x2_zero(a);
-  if (n == 4) v128.store(p, f32x4.shuffle(fa, f32x4.demote_f64x2_zero(b), 0, 1, 4, 5));
-  else v128.store32_lane(p, fa, 0);
+  if (n == 4) v128.store(p, join(a, b));
+  else v128.store32_lane(p, f32x4.demote_f64x2_zero(a), 0);
 }
 
 /** `lanes` (2 or 1) f64 stats at p (lane 1 zero when 1). */
