@@ -18,7 +18,13 @@ import { decodeImage, encodeGrayPng } from '../src/io/imageFiles.js';
 import { Sequential } from '../src/model/sequential.js';
 import { Adam } from '../src/optim/adam.js';
 import { bestPreset } from '../src/presets.js';
-import { allocateFloat32, arenaBytesTouched, inArena, releaseArray } from '../src/tensor/arena.js';
+import {
+  allocateFloat32,
+  allocateFloat64,
+  arenaBytesTouched,
+  inArena,
+  releaseArray,
+} from '../src/tensor/arena.js';
 import { evaluate, train } from '../src/train/trainer.js';
 
 test('a released arena array is handed out again at once; subarrays and second releases are ignored', () => {
@@ -42,6 +48,17 @@ test('a released arena array is handed out again at once; subarrays and second r
   assert.notEqual(c.byteOffset, b.byteOffset, 'b still owns its block');
   releaseArray(c.subarray(0, 10)); // not an array the arena handed out
   assert.notEqual(allocateFloat32(1000).byteOffset, c.byteOffset);
+  // Float64 arrays are blocks of their own, released and reused the same way.
+  const d = allocateFloat64(300);
+  assert.ok(inArena(d) && d.byteOffset % 64 === 0, 'float64 block in the arena, 64-byte aligned');
+  d.fill(7);
+  releaseArray(d);
+  const e = allocateFloat64(300);
+  assert.equal(e.byteOffset, d.byteOffset);
+  assert.ok(
+    e.every((v) => v === 0),
+    'handed out zeroed',
+  );
 });
 
 const MB = 2 ** 20;

@@ -8,9 +8,9 @@
  * the `best` net (1.06 ms for 154,000 weights); the SIMD twin (wasm/adam.ts) runs the same
  * operations in the same order two weights at a time, so both paths give the same bits.
  */
-import { releaseArray } from '../tensor/arena.js';
+import { allocateFloat64 } from '../tensor/arena.js';
 import type { FloatArray } from '../tensor/tensor.js';
-import { allocateFloat32, simdFor } from './wasm/simd.js';
+import { simdFor } from './wasm/simd.js';
 
 /** One step's constants: betas, bias corrections c = 1 - beta^t, epsilon, rate and decays. */
 export interface AdamStep {
@@ -26,11 +26,8 @@ export interface AdamStep {
   readonly shrink: number;
 }
 
-/**
- * The SIMD kernel's ten float64 constants, in the arena, with the arena array behind them, which
- * is kept so that its block is not handed out again while they are written (arena.ts).
- */
-let constants: { values: Float64Array; block: Float32Array } | null = null;
+/** The SIMD kernel's ten float64 constants, in the arena. */
+let constants: Float64Array | null = null;
 
 /** One Adam step of `value` with its gradient and moments m, v; zeroes the gradient. */
 export function adamUpdate(
@@ -51,7 +48,16 @@ export function adamUpdate(
   ) {
     const c = simdConstants();
     if (c !== null) {
-      c.set([b1, 1 - b1, b2, 1 - b2, c1, c2, eps, lr, l2, shrink]);
+      c[0] = b1;
+      c[1] = 1 - b1;
+      c[2] = b2;
+      c[3] = 1 - b2;
+      c[4] = c1;
+      c[5] = c2;
+      c[6] = eps;
+      c[7] = lr;
+      c[8] = l2;
+      c[9] = shrink;
       simd.adamUpdate(
         value.byteOffset,
         grad.byteOffset,
@@ -73,13 +79,6 @@ export function adamUpdate(
 }
 
 function simdConstants(): Float64Array | null {
-  if (constants === null) {
-    const block = allocateFloat32(32); // 128 bytes, 64-byte aligned: room for ten float64
-    if (simdFor(block) === null) {
-      releaseArray(block);
-      return null;
-    }
-    constants = { values: new Float64Array(block.buffer, block.byteOffset, 10), block };
-  }
-  return constants.values;
+  constants ??= allocateFloat64(10);
+  return simdFor(constants) === null ? null : constants;
 }

@@ -12,17 +12,12 @@
  * per-channel operands from a float64 copy in the arena (`channelStats`).
  */
 
-import { releaseArray } from '../tensor/arena.js';
+import { allocateFloat64, releaseArray } from '../tensor/arena.js';
 import type { FloatArray } from '../tensor/tensor.js';
-import { allocateFloat32, type SimdKernels, simdFor } from './wasm/simd.js';
+import { type SimdKernels, simdFor } from './wasm/simd.js';
 
 /** Float64 room in the arena for the SIMD kernels' per-channel operands, grown as needed. */
 let statsRoom: Float64Array | null = null;
-/**
- * The arena array behind statsRoom, kept for as long as statsRoom is: were it garbage-collected,
- * the arena would hand its block out again while statsRoom still writes there (arena.ts).
- */
-let statsRoomBlock: Float32Array | null = null;
 
 /**
  * The SIMD kernels and the per-channel `values` copied to float64, C values each, back to back in
@@ -37,10 +32,8 @@ function channelStats(
   if (simd === null || !data.every((a) => a instanceof Float32Array)) return null;
   const n = values.length * C;
   if (statsRoom === null || statsRoom.length < n) {
-    if (statsRoomBlock) releaseArray(statsRoomBlock);
-    statsRoomBlock = allocateFloat32(2 * Math.max(n, 64)); // 64-byte aligned: fine for float64
-    const room = statsRoomBlock;
-    statsRoom = new Float64Array(room.buffer, room.byteOffset, room.length / 2);
+    if (statsRoom) releaseArray(statsRoom);
+    statsRoom = allocateFloat64(Math.max(n, 64));
   }
   if (simdFor(statsRoom) === null) return null;
   const stats = statsRoom.subarray(0, n);

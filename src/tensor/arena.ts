@@ -9,7 +9,8 @@
  * untouched capacity costs no RAM. When the arena is full, or WebAssembly SIMD is missing, or
  * `CNN_TS_NO_WASM=1` is set, allocation falls back to ordinary arrays (correct, just on the
  * TypeScript path). Blocks come back for reuse when their array is released (`releaseArray`) or
- * garbage-collected (FinalizationRegistry), so a subarray must not outlive its parent array.
+ * garbage-collected (FinalizationRegistry), so a subarray, or a view of another element type over
+ * the same block, must not outlive the array handed out (allocateFloat64 gives float64 arrays).
  * Release matters: WebAssembly memory is invisible to the garbage collector's heuristics, so code
  * that allocates per call and waits for a collection can touch hundreds of MB of the arena.
  */
@@ -113,13 +114,14 @@ function arenaBlock(bytes: number): { ptr: number; size: number; reused: boolean
   return { ptr, size, reused: false };
 }
 
-function arenaArray<T extends Float32Array | Int32Array>(
+function arenaArray<T extends Float32Array | Float64Array | Int32Array>(
   length: number,
   make: (buffer: ArrayBufferLike, ptr: number, length: number) => T,
   fallback: (length: number) => T,
+  bytesPerValue = 4,
 ): T {
   if (!arenaBuffer || length <= 0) return fallback(length);
-  const block = arenaBlock(length * 4);
+  const block = arenaBlock(length * bytesPerValue);
   if (!block) return fallback(length);
   const view = make(arenaBuffer, block.ptr, length);
   if (block.reused) view.fill(0);
@@ -148,6 +150,20 @@ export function allocateFloat32(length: number): Float32Array {
     length,
     (b, p, n) => new Float32Array(b, p, n),
     (n) => new Float32Array(n),
+  );
+}
+
+/**
+ * A zeroed Float64Array, in the arena when possible: float64 scratch of the SIMD kernels that
+ * compute in float64 (batch norm's per-channel operands, Adam's constants). Allocate it here
+ * rather than as a view of a Float32Array's block, whose collection would free the block.
+ */
+export function allocateFloat64(length: number): Float64Array {
+  return arenaArray(
+    length,
+    (b, p, n) => new Float64Array(b, p, n),
+    (n) => new Float64Array(n),
+    8,
   );
 }
 
