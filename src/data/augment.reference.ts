@@ -1,11 +1,11 @@
 /**
  * Reference augmentation: augment.ts's transforms written pixel by pixel, every source read
- * bounds-checked, for tests to compare the fast version with (the same draws and the same
- * arithmetic, so the same bits).
+ * bounds-checked, for tests to compare the fast version with (the same draws, drawTransform,
+ * and the same arithmetic, so the same bits).
  */
 import type { Random } from '../random/prng.js';
 import type { FloatArray } from '../tensor/tensor.js';
-import type { AugmentConfig } from './augment.js';
+import { type AugmentConfig, drawTransform } from './augment.js';
 
 /** augmentBatch of augment.ts, the straightforward way. */
 export function augmentBatchReference(
@@ -20,15 +20,8 @@ export function augmentBatchReference(
   rng: Random,
 ): void {
   const px = h * w * c;
-  const s = config.maxShift;
   for (let b = 0; b < n; b++) {
-    // Draw in a fixed order so a run repeats whatever the config.
-    const dx = s > 0 ? rng.int(2 * s + 1) - s : 0;
-    const dy = s > 0 ? rng.int(2 * s + 1) - s : 0;
-    const angle =
-      config.maxRotateDegrees > 0
-        ? ((2 * rng.uniform() - 1) * config.maxRotateDegrees * Math.PI) / 180
-        : 0;
+    const { dx, dy, angle } = drawTransform(config, rng);
     if (dx === 0 && dy === 0 && angle === 0) continue;
     const off = b * px;
     scratch.set(batch.subarray(off, off + px), 0);

@@ -27,15 +27,8 @@ export function augmentBatch(
   rng: Random,
 ): void {
   const px = h * w * c;
-  const s = config.maxShift;
   for (let b = 0; b < n; b++) {
-    // Draw in a fixed order so a run repeats whatever the config.
-    const dx = s > 0 ? rng.int(2 * s + 1) - s : 0;
-    const dy = s > 0 ? rng.int(2 * s + 1) - s : 0;
-    const angle =
-      config.maxRotateDegrees > 0
-        ? ((2 * rng.uniform() - 1) * config.maxRotateDegrees * Math.PI) / 180
-        : 0;
+    const { dx, dy, angle } = drawTransform(config, rng);
     if (dx === 0 && dy === 0 && angle === 0) continue;
     const off = b * px;
     scratch.set(batch.subarray(off, off + px), 0);
@@ -43,6 +36,24 @@ export function augmentBatch(
     if (angle === 0) shiftImage(image, dx, dy);
     else rotateShiftImage(image, angle, dx, dy);
   }
+}
+
+/**
+ * One image's transform: a whole-pixel shift and an angle (radians), drawn in a fixed order so a
+ * run repeats whatever the config.
+ */
+export function drawTransform(
+  config: AugmentConfig,
+  rng: Random,
+): { dx: number; dy: number; angle: number } {
+  const s = config.maxShift;
+  const dx = s > 0 ? rng.int(2 * s + 1) - s : 0;
+  const dy = s > 0 ? rng.int(2 * s + 1) - s : 0;
+  const angle =
+    config.maxRotateDegrees > 0
+      ? ((2 * rng.uniform() - 1) * config.maxRotateDegrees * Math.PI) / 180
+      : 0;
+  return { dx, dy, angle };
 }
 
 /** One image to transform: written to `out` from index `off`, read from its copy `src` (h x w x c);
