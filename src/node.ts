@@ -13,3 +13,4 @@ export {
   type ParallelTrainer,
 } from './parallel/parallelTrainer.js';
 export type { ShardedGradients } from './parallel/shardedGradients.js';
+export type { PhaseTimes } from './parallel/stepPhases.js';

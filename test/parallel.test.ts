@@ -56,18 +56,36 @@ function trainSingleThread(batchSize: number, epochs: number): Sequential {
   return model;
 }
 
-async function trainParallel(threads: number, batchSize: number, epochs: number, data = trainSet) {
-  const trainer = await createParallelTrainer(spec, { threads, seed: 3, maxBatch: batchSize });
+async function trainParallel(
+  threads: number,
+  batchSize: number,
+  epochs: number,
+  data = trainSet,
+  timePhases = false,
+) {
+  const trainer = await createParallelTrainer(spec, {
+    threads,
+    seed: 3,
+    maxBatch: batchSize,
+    timePhases,
+  });
   const step = createTrainStep(trainer, new SGD());
   try {
+    trainer.resetPhaseTimes();
+    const started = performance.now();
     let correct = 0;
+    let steps = 0;
     for (let e = 0; e < epochs; e++) {
       for (const { x, labels, n } of batches(data, batchSize)) {
         correct += step(x, labels, n, LR).correct;
+        steps++;
       }
     }
+    const wallMs = performance.now() - started;
+    const phases = trainer.phaseTimes();
     const weights = trainer.model.params().map((p) => Float32Array.from(p.value));
-    return { weights, correct, accuracy: evaluate(trainer.model, testSet).accuracy };
+    const accuracy = evaluate(trainer.model, testSet).accuracy;
+    return { weights, correct, accuracy, steps, wallMs, phases };
   } finally {
     await trainer.close();
   }
@@ -109,6 +127,34 @@ test('batches smaller than the thread count leave a worker idle without changing
     assert.ok(relativeError(w, one.weights[i]) < 1e-5, `weights ${i}`);
   });
   assert.equal(three.correct, one.correct);
+});
+
+test('timed phases change no result and account for the calling thread’s time, every thread', async () => {
+  const untimed = await trainParallel(2, 37, 1);
+  assert.equal(untimed.phases, null, 'no phase times unless asked for');
+  const timed = await trainParallel(2, 37, 1, trainSet, true);
+  timed.weights.forEach((w, i) => {
+    assert.deepEqual(w, untimed.weights[i], `weights ${i}`);
+  });
+  const phases = timed.phases;
+  assert.ok(phases, 'phase times when asked for');
+  assert.equal(phases.steps, timed.steps);
+  assert.equal(phases.workers.length, 1);
+  const total = (parts: Record<string, number>) => Object.values(parts).reduce((a, b) => a + b, 0);
+  // Laps are disjoint parts of the loop: their sum cannot exceed its wall time, and only the
+  // last step's optimizer update and the loop around it fall outside them.
+  const callingMs = (total(phases.calling) * phases.steps) / 1000;
+  assert.ok(
+    callingMs <= timed.wallMs && callingMs > 0.5 * timed.wallMs,
+    `calling thread's phases ${callingMs} ms against ${timed.wallMs} ms of wall time`,
+  );
+  for (const name of ['publish', 'own', 'between'] as const)
+    assert.ok(phases.calling[name] > 0, `calling thread's ${name} is timed`);
+  for (const name of ['copyIn', 'compute', 'copyOut'] as const)
+    assert.ok(phases.workers[0][name] > 0, `worker's ${name} is timed`);
+  // Each thread computes half of each 37-sample batch (19 and 18 samples).
+  const ratio = phases.workers[0].compute / phases.calling.own;
+  assert.ok(ratio > 0.2 && ratio < 5, `worker compute / calling thread's own: ${ratio}`);
 });
 
 test('train() on a one-thread parallel trainer equals train() bitwise, shuffling and losses included', async () => {

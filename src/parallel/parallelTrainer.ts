@@ -28,6 +28,8 @@ export interface ParallelOptions {
    * from a checkpoint continues with its restored weights.
    */
   model?: Sequential;
+  /** Time each part of every step on every thread: see `phaseTimes()` (default false). */
+  timePhases?: boolean;
 }
 
 /** A model's batch gradients computed over worker threads; see {@link createParallelTrainer}. */
@@ -47,5 +49,6 @@ export async function createParallelTrainer(
     options.threads ?? availableParallelism(),
     options.maxBatch ?? 128,
     spawnNodeWorker,
+    { timePhases: options.timePhases },
   );
 }

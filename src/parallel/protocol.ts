@@ -147,6 +147,8 @@ export interface WorkerInit {
   sums: SharedArrayBuffer;
   /** 0 when the model has no layer that sums across threads. */
   sumLength: number;
+  /** Per-thread phase times (stepPhases.ts), when the trainer times them. */
+  phases?: SharedArrayBuffer;
   /** For tests only: make a worker fail on purpose. */
   fault?: WorkerFault;
 }

@@ -43,6 +43,13 @@ import {
   type WorkerInit,
 } from './protocol.js';
 import { Spinner } from './spinWait.js';
+import {
+  CALLING_PHASES,
+  PhaseClock,
+  type PhaseTimes,
+  phaseBufferBytes,
+  readPhaseTimes,
+} from './stepPhases.js';
 import type { SpawnWorker, WorkerHandle } from './transport.js';
 import { stallLimitMs, type WorkerWatch, waitForWorker } from './workerWatch.js';
 
@@ -60,8 +67,21 @@ export interface ShardedGradients extends BatchGradients {
     start: number,
     n: number,
   ): GradientSums;
+  /**
+   * With `timePhases`: mean microseconds per step of each part of the step, on every thread,
+   * since the trainer started or `resetPhaseTimes` was last called (stepPhases.ts); else null.
+   */
+  phaseTimes(): PhaseTimes | null;
+  /** Starts the phase times afresh (call it between steps, e.g. after a warm-up). */
+  resetPhaseTimes(): void;
   /** Stops the workers. */
   close(): Promise<void>;
+}
+
+/** Options of createShardedGradients. */
+export interface ShardedOptions {
+  /** Time each part of every step on every thread (see `phaseTimes`); default false. */
+  timePhases?: boolean;
 }
 
 /**
@@ -77,6 +97,7 @@ export async function createShardedGradients(
   threads: number,
   maxBatch: number,
   spawn: SpawnWorker,
+  options: ShardedOptions = {},
 ): Promise<ShardedGradients> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 256)
     throw new Error(`threads must be a whole number from 1 to 256, got ${threads}`);
@@ -104,6 +125,7 @@ export async function createShardedGradients(
   const watch: WorkerWatch = { control, errors, threads, spinner: new Spinner() };
   const sumLength = extra > 0 ? crossThreadSumLength(model) : 0;
   const sums = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, 2 * threads * sumLength)));
+  const phases = options.timePhases ? new SharedArrayBuffer(phaseBufferBytes(threads)) : undefined;
 
   const workers: WorkerHandle[] = [];
   for (let w = 1; w <= extra; w++) {
@@ -122,6 +144,7 @@ export async function createShardedGradients(
       errors: errors.buffer as SharedArrayBuffer,
       sums: sums.buffer as SharedArrayBuffer,
       sumLength,
+      phases,
     };
     workers.push(spawn(init));
   }
@@ -145,6 +168,8 @@ export async function createShardedGradients(
       off += p.value.length;
     }
   };
+  const clock = phases ? new PhaseClock(phases, 0, CALLING_PHASES) : null;
+  clock?.start();
   let generation = 0;
   let closed = false;
   let stepStarted = 0;
@@ -178,6 +203,7 @@ export async function createShardedGradients(
     shareShards: () => void,
     runOwn: (count: number) => GradientSums,
   ): GradientSums => {
+    clock?.lap('between');
     if (extra > 0) {
       publishWeights();
       generation++;
@@ -202,9 +228,11 @@ export async function createShardedGradients(
         Atomics.notify(control, CONTROL.shardsReady);
       }
     }
+    clock?.lap('publish');
     const started = performance.now();
     stepStarted = started;
     const own = runOwn(shardStart(1, n));
+    clock?.lap('own');
     const ownDone = performance.now();
     const limit = stallLimitMs(ownDone - started);
     let lossSum = own.lossSum;
@@ -212,12 +240,15 @@ export async function createShardedGradients(
     for (let w = 1; w <= extra; w++) {
       const step = generation;
       waitForWorker(watch, w, doneSlot(threads, w), (v) => v === step, ownDone, limit);
+      clock?.lap('wait');
       if (shardStart(w + 1, n) === shardStart(w, n)) continue; // empty shard: no gradient
       arrived.set(grads.subarray((w - 1) * paramCount, w * paramCount));
       for (let k = 0; k < params.length; k++) addInto(params[k].grad, arrivedViews[k]);
       lossSum += results[2 * w];
       correct += results[2 * w + 1];
+      clock?.lap('sum');
     }
+    clock?.step();
     return { lossSum, correct };
   };
 
@@ -270,5 +301,11 @@ export async function createShardedGradients(
     await Promise.all(workers.map((w) => w.terminate()));
   };
 
-  return { threads, model, compute, computeSamples, close };
+  const phaseTimes = () => (phases ? readPhaseTimes(phases, threads) : null);
+  const resetPhaseTimes = (): void => {
+    if (phases) new Float64Array(phases).fill(0);
+    clock?.start();
+  };
+
+  return { threads, model, compute, computeSamples, phaseTimes, resetPhaseTimes, close };
 }

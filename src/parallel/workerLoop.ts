@@ -20,6 +20,7 @@ import {
   type WorkerInit,
 } from './protocol.js';
 import { Spinner } from './spinWait.js';
+import { PhaseClock, WORKER_PHASES } from './stepPhases.js';
 
 /**
  * Runs the model on a shard of zeros a few times before the worker reports ready, so the first
@@ -75,6 +76,8 @@ export function runWorker(
 
   ready();
 
+  const clock = init.phases ? new PhaseClock(init.phases, init.worker, WORKER_PHASES) : null;
+  clock?.start();
   let generation = 0;
   const spinner = new Spinner();
   // Its own statistics: this wait is always short, the wait for a step may not be.
@@ -88,6 +91,7 @@ export function runWorker(
       () => Atomics.wait(control, CONTROL.generation, last),
     );
     if (Atomics.load(control, CONTROL.stop) !== 0) break;
+    clock?.lap('idle');
     generation = Atomics.load(control, CONTROL.generation);
     try {
       beforeStep?.(generation);
@@ -97,6 +101,7 @@ export function runWorker(
         p.value.set(weights.subarray(off, off + p.value.length));
         off += p.value.length;
       }
+      clock?.lap('copyIn');
       const step = generation;
       readySpinner.wait(
         control,
@@ -109,6 +114,7 @@ export function runWorker(
           }
         },
       );
+      clock?.lap('ready');
       const start = control[CONTROL.first + 2 * init.worker];
       const count = control[CONTROL.first + 2 * init.worker + 1];
       if (count === 0) {
@@ -126,6 +132,7 @@ export function runWorker(
         control[CONTROL.input] === INPUT.bytes
           ? runner.runSamples(samples, null, 0, start, count, batchSize)
           : runner.run(inputs, labels, start, count, batchSize);
+      clock?.lap('compute');
       off = 0;
       for (const p of params) {
         grads.set(p.grad, off);
@@ -133,10 +140,13 @@ export function runWorker(
       }
       results[2 * init.worker] = r.lossSum;
       results[2 * init.worker + 1] = r.correct;
+      clock?.lap('copyOut');
       Atomics.store(control, done, generation);
       Atomics.notify(control, done);
       // Zeroed for the next step while the main thread adds the gradients up: off its path.
       for (const p of params) p.grad.fill(0);
+      clock?.lap('zero');
+      clock?.step();
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       reportFailure(control, errors, init.threads, init.worker, WORKER_STATUS.threw, message);
