@@ -302,10 +302,7 @@ export async function createShardedGradients(
   };
 
   const phaseTimes = () => (phases ? readPhaseTimes(phases, threads) : null);
-  const resetPhaseTimes = (): void => {
-    if (phases) new Float64Array(phases).fill(0);
-    clock?.start();
-  };
+  const resetPhaseTimes = (): void => clock?.reset();
 
   return { threads, model, compute, computeSamples, phaseTimes, resetPhaseTimes, close };
 }

@@ -42,23 +42,51 @@ export type WorkerPhase = (typeof WORKER_PHASES)[number];
 /** Slots per thread: a step count, then one per phase (the longer list). */
 const ROW = 1 + Math.max(CALLING_PHASES.length, WORKER_PHASES.length);
 
-/** The shared buffer's size in bytes for `threads` threads. */
+/**
+ * The shared buffer's size in bytes for `threads` threads: a row per thread, then an int32 count
+ * of resets, by which each worker learns to start its row afresh (only a thread writes its row).
+ */
 export function phaseBufferBytes(threads: number): number {
-  return 8 * ROW * threads;
+  return 8 * ROW * threads + 8;
 }
 
 /** Accumulates one thread's phase times into its row: `lap(p)` ends phase p and starts the next. */
 export class PhaseClock<P extends string> {
   private readonly row: Float64Array;
+  private readonly resets: Int32Array;
   private readonly slot: Record<string, number> = {};
   private last = 0;
+  private resetsSeen = 0;
 
   /** `names`: this thread's phases (CALLING_PHASES or WORKER_PHASES). */
   constructor(buffer: SharedArrayBuffer, thread: number, names: readonly P[]) {
     this.row = new Float64Array(buffer, 8 * ROW * thread, ROW);
+    this.resets = new Int32Array(buffer, buffer.byteLength - 8, 1);
     names.forEach((name, i) => {
       this.slot[name] = 1 + i;
     });
+  }
+
+  /** The calling thread: zeroes its row, restarts its clock, and tells the workers to. */
+  reset(): void {
+    this.row.fill(0);
+    Atomics.add(this.resets, 0, 1);
+    this.start();
+  }
+
+  /**
+   * A worker, at the end of a phase that ends each wait for a step: `lap(phase)`, or, after a
+   * reset, a fresh row and clock (the wait that spanned the reset is not counted).
+   */
+  lapOrRestart(phase: P): void {
+    const resets = Atomics.load(this.resets, 0);
+    if (resets === this.resetsSeen) {
+      this.lap(phase);
+      return;
+    }
+    this.resetsSeen = resets;
+    this.row.fill(0);
+    this.start();
   }
 
   /** Starts timing from now (the first phase's start). */

@@ -91,7 +91,7 @@ export function runWorker(
       () => Atomics.wait(control, CONTROL.generation, last),
     );
     if (Atomics.load(control, CONTROL.stop) !== 0) break;
-    clock?.lap('idle');
+    clock?.lapOrRestart('idle');
     generation = Atomics.load(control, CONTROL.generation);
     try {
       beforeStep?.(generation);
