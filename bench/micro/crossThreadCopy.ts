@@ -6,8 +6,10 @@
  * (its gradients out), and this thread copies that into its own array (before adding them). The
  * same copy between two ordinary arrays on one thread is the peer. Prints the median of each
  * copy per window of steps, so a change of speed within a run shows. Run:
- *   node dist/bench/micro/crossThreadCopy.js [floats=13600] [windows=5] [steps=4000]
- * (13,600 floats: the tutorial net's weights; 154,106: the `best` net's.)
+ *   node dist/bench/micro/crossThreadCopy.js [floats=13600] [windows=5] [steps=4000] [buffers=1]
+ * (13,600 floats: the tutorial net's weights; 154,106: the `best` net's.) With buffers > 1 each
+ * step writes the next of that many blocks in turn, so the block written was last read by the
+ * other thread that many steps before (whether its cache still holding the lines matters).
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { median } from '../stats.js';
@@ -20,6 +22,14 @@ interface Shared {
   times: SharedArrayBuffer;
   /** Steps per window. */
   steps: number;
+  /** Floats per block, and blocks used in turn. */
+  floats: number;
+  buffers: number;
+}
+
+/** Where step `step`'s block starts, in floats. */
+function blockStart(step: number, { floats, buffers }: Shared): number {
+  return (step % buffers) * floats;
 }
 
 /** control[0]: step handed to the worker (negative: stop); control[1]: step it finished. */
@@ -32,23 +42,25 @@ function spinUntil(control: Int32Array, slot: number, value: number): void {
   }
 }
 
-function runWorker({ control: c, toWorker, fromWorker, times: t, steps }: Shared): void {
-  const control = new Int32Array(c);
-  const weights = new Float32Array(toWorker);
-  const out = new Float32Array(fromWorker);
-  const times = new Float64Array(t);
-  const own = new Float32Array(weights.length);
-  const grads = new Float32Array(weights.length).fill(2);
+function runWorker(shared: Shared): void {
+  const { steps, floats } = shared;
+  const control = new Int32Array(shared.control);
+  const weights = new Float32Array(shared.toWorker);
+  const out = new Float32Array(shared.fromWorker);
+  const times = new Float64Array(shared.times);
+  const own = new Float32Array(floats);
+  const grads = new Float32Array(floats).fill(2);
   parentPort?.postMessage('ready');
   for (let last = 0; ; ) {
     let step = Atomics.load(control, HANDED);
     while (step === last) step = Atomics.load(control, HANDED);
     if (step < 0) return;
     last = step;
+    const at = blockStart(step, shared);
     const t0 = performance.now();
-    own.set(weights);
+    own.set(weights.subarray(at, at + floats));
     const t1 = performance.now();
-    out.set(grads);
+    out.set(grads, at);
     const t2 = performance.now();
     const i = (step - 1) % steps;
     times[2 * i] = 1000 * (t1 - t0);
@@ -61,14 +73,19 @@ async function main(): Promise<void> {
   const floats = Number(process.argv[2] ?? 13600);
   const windows = Number(process.argv[3] ?? 5);
   const steps = Number(process.argv[4] ?? 4000);
-  if (![floats, windows, steps].every((v) => Number.isInteger(v) && v > 0))
-    throw new Error('usage: crossThreadCopy.js [floats] [windows] [steps], positive whole numbers');
+  const buffers = Number(process.argv[5] ?? 1);
+  if (![floats, windows, steps, buffers].every((v) => Number.isInteger(v) && v > 0))
+    throw new Error(
+      'usage: crossThreadCopy.js [floats] [windows] [steps] [buffers], positive whole numbers',
+    );
   const shared: Shared = {
     control: new SharedArrayBuffer(8),
-    toWorker: new SharedArrayBuffer(4 * floats),
-    fromWorker: new SharedArrayBuffer(4 * floats),
+    toWorker: new SharedArrayBuffer(4 * floats * buffers),
+    fromWorker: new SharedArrayBuffer(4 * floats * buffers),
     times: new SharedArrayBuffer(8 * 2 * steps),
     steps,
+    floats,
+    buffers,
   };
   const worker = new Worker(new URL(import.meta.url), { workerData: shared });
   await new Promise((resolve) => worker.once('message', resolve));
@@ -80,7 +97,7 @@ async function main(): Promise<void> {
   const sum = new Float32Array(floats);
   const plainCopy = new Float32Array(floats);
   console.log(
-    `${floats} floats (${(4 * floats) / 1024} KiB), median microseconds per copy, ${steps} steps per window:`,
+    `${floats} floats (${(4 * floats) / 1024} KiB) in ${buffers} block(s), median microseconds per copy, ${steps} steps per window:`,
   );
   let handed = 0;
   for (let w = 0; w < windows; w++) {
@@ -88,15 +105,16 @@ async function main(): Promise<void> {
     const add: number[] = [];
     const plain: number[] = [];
     for (let s = 1; s <= steps; s++) {
-      const t0 = performance.now();
-      published.set(weights);
-      const t1 = performance.now();
       // Steps count up across windows, so the worker always sees a new value.
       handed++;
+      const at = blockStart(handed, shared);
+      const t0 = performance.now();
+      published.set(weights, at);
+      const t1 = performance.now();
       Atomics.store(control, HANDED, handed);
       spinUntil(control, FINISHED, handed);
       const t2 = performance.now();
-      sum.set(arrived);
+      sum.set(arrived.subarray(at, at + floats));
       const t3 = performance.now();
       plainCopy.set(weights);
       const t4 = performance.now();
