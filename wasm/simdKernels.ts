@@ -16,6 +16,7 @@
  *   sgd.ts    the plain SGD update (sgd.ts)
  *   adam.ts   the Adam / AdamW update, in f64x2 (adam.ts)
  *   activations.ts  ReLU forward and backward (activations.ts)
+ *   bulk.ts   zeroing and copying arena ranges (bulk.ts)
  *   peak.ts   not a kernel: a register-only loop that measures this core's SIMD ceiling (bench)
  *
  * Arguments are byte addresses into the imported memory (the arena of src/tensor/arena.ts, which
@@ -43,4 +44,5 @@ export {
 export { sgdUpdate } from './sgd';
 export { adamUpdate } from './adam';
 export { reluForward, reluBackward } from './activations';
+export { zeroBytes, copyBytes } from './bulk';
 export { simdPeakLoop } from './peak';

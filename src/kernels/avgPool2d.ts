@@ -3,6 +3,7 @@
  * Global average pooling is the window that covers the whole image.
  */
 import type { FloatArray } from '../tensor/tensor.js';
+import { zeroRange } from './bulk.js';
 import { type ConvGeometry, forEachWindow } from './convGeometry.js';
 
 /** out = mean of each window. Overwrites out [N, outH, outW, C]. */
@@ -25,7 +26,7 @@ export function avgPoolForward(out: FloatArray, input: FloatArray, g: ConvGeomet
 export function avgPoolBackward(dIn: FloatArray, dOut: FloatArray, g: ConvGeometry): void {
   const { batch, inH, inW, inC, kernelH, kernelW } = g;
   const inv = 1 / (kernelH * kernelW);
-  dIn.fill(0, 0, batch * inH * inW * inC);
+  zeroRange(dIn, 0, batch * inH * inW * inC);
   forEachWindow(g, (corner, o) => {
     for (let ky = 0; ky < kernelH; ky++) {
       let idx = corner + ky * inW * inC;

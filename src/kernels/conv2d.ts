@@ -15,6 +15,7 @@
 
 import { allocateFloat32 } from '../tensor/arena.js';
 import type { FloatArray } from '../tensor/tensor.js';
+import { copyRange, zeroRange } from './bulk.js';
 import { addColumnSums } from './columnSums.js';
 import { type ConvGeometry, geometryAddress } from './convGeometry.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
@@ -67,7 +68,7 @@ function directImage(
   const { rows, width } = paddedSize(g);
   const C = g.inC;
   if (rows * width * C > scratch.length || simdFor(scratch) === null) return null;
-  scratch.fill(0, 0, rows * width * C);
+  zeroRange(scratch, 0, rows * width * C);
   // Input pixels beyond the windows' reach (a numeric padding larger than needed) are not copied.
   const x0 = Math.max(0, -g.padLeft);
   const x1 = Math.min(g.inW, width - g.padLeft);
@@ -184,11 +185,11 @@ export function conv2dForward(
       const total = pixels * outC;
       for (let done = outC; done < total; ) {
         const n = Math.min(done, total - done);
-        out.copyWithin(outOff + done, outOff, outOff + n);
+        copyRange(out, outOff + done, out, outOff, n);
         done += n;
       }
     } else {
-      out.fill(0, outOff, outOff + pixels * outC);
+      zeroRange(out, outOff, outOff + pixels * outC);
     }
     const image = simd ? directImage(cols, input, n, g) : null;
     if (simd && image) {
@@ -221,13 +222,13 @@ export function conv2dBackwardInput(
   }
   const pixels = g.outH * g.outW;
   const patch = g.kernelH * g.kernelW * g.inC;
-  dIn.fill(0, 0, g.batch * g.inH * g.inW * g.inC);
+  zeroRange(dIn, 0, g.batch * g.inH * g.inW * g.inC);
   // The SIMD product runs ~1.5x faster as A . B than as A . B^T (no horizontal sums), so
   // transpose the filters once per call into [outC, patch] scratch.
   const transposed =
     simdFor(dCols, dOut, filters) !== null ? transposedFilters(filters, patch, g.outC) : null;
   for (let n = 0; n < g.batch; n++) {
-    dCols.fill(0, 0, pixels * patch);
+    zeroRange(dCols, 0, pixels * patch);
     if (transposed) {
       matmulAccumulate(dCols, 0, dOut, n * pixels * g.outC, transposed, 0, pixels, g.outC, patch);
     } else {

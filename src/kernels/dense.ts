@@ -3,6 +3,7 @@
  * input [N, I] (any trailing shape, flattened), weights [I, U], bias [U], output [N, U].
  */
 import type { FloatArray } from '../tensor/tensor.js';
+import { zeroRange } from './bulk.js';
 import { addColumnSums } from './columnSums.js';
 import { matmulAccumulate, matmulTransAAccumulate, matmulTransBAccumulate } from './matmul.js';
 
@@ -45,6 +46,6 @@ export function denseBackwardInput(
   I: number,
   U: number,
 ): void {
-  dIn.fill(0, 0, N * I);
+  zeroRange(dIn, 0, N * I);
   matmulTransBAccumulate(dIn, 0, dOut, 0, weights, 0, N, U, I);
 }

@@ -6,6 +6,7 @@
  * pixel bottom/right). Every loop runs over channels innermost, where NHWC is contiguous.
  */
 import type { FloatArray } from '../tensor/tensor.js';
+import { zeroRange } from './bulk.js';
 import type { ConvGeometry } from './convGeometry.js';
 
 /**
@@ -75,7 +76,7 @@ export function depthwiseConv2dBackwardInput(
   g: ConvGeometry,
   multiplier: number,
 ): void {
-  dIn.fill(0);
+  zeroRange(dIn);
   const C = g.inC;
   const M = multiplier;
   forEachTap(g, (o, x, f) => {

@@ -8,6 +8,7 @@
  * does (on MNIST's flat background that multiplies the gradient by up to 4).
  */
 import type { FloatArray } from '../tensor/tensor.js';
+import { zeroRange } from './bulk.js';
 import { type ConvGeometry, forEachWindow, geometryAddress } from './convGeometry.js';
 import { simdFor } from './wasm/simd.js';
 
@@ -51,7 +52,7 @@ export function maxPoolBackwardFirst(
   argmax: Int32Array,
   g: ConvGeometry,
 ): void {
-  dIn.fill(0, 0, g.batch * g.inH * g.inW * g.inC);
+  zeroRange(dIn, 0, g.batch * g.inH * g.inW * g.inC);
   const total = g.batch * g.outH * g.outW * g.outC;
   const simd = simdFor(dIn, dOut, argmax);
   if (simd !== null) {
@@ -70,7 +71,7 @@ export function maxPoolBackwardAllTies(
   g: ConvGeometry,
 ): void {
   const { batch, inH, inW, inC, kernelH, kernelW } = g;
-  dIn.fill(0, 0, batch * inH * inW * inC);
+  zeroRange(dIn, 0, batch * inH * inW * inC);
   const simd = simdFor(dIn, dOut, input, out);
   if (simd !== null) {
     const pointers = [dIn.byteOffset, dOut.byteOffset, input.byteOffset, out.byteOffset] as const;

@@ -22,6 +22,7 @@
  */
 import { allocateFloat32, releaseArray } from '../tensor/arena.js';
 import type { FloatArray } from '../tensor/tensor.js';
+import { zeroRange } from './bulk.js';
 import { addColumnSums } from './columnSums.js';
 import { type ConvGeometry, geometryAddress } from './convGeometry.js';
 import { type SimdKernels, simdFor } from './wasm/simd.js';
@@ -160,7 +161,7 @@ export function conv2dForwardWinograd(
     const vs = positionStride(n * C);
     const ms = positionStride(n * K);
     simd.winogradInput(v.byteOffset, input.byteOffset, geometry, m, first, n, vs, work.byteOffset);
-    mm.fill(0, 0, P * ms);
+    zeroRange(mm, 0, P * ms);
     for (let xi = 0; xi < P; xi++) {
       simd.gemmNN(
         mm.byteOffset + 4 * xi * ms,
@@ -240,9 +241,9 @@ export function conv2dBackwardWinograd(
   const geometry = geometryAddress(g);
   if (toInput) {
     simd.winogradFilters(UT.byteOffset, toInput.filters.byteOffset, C, K, m, true, w);
-    toInput.dIn.fill(0, 0, g.batch * g.inH * g.inW * C);
+    zeroRange(toInput.dIn, 0, g.batch * g.inH * g.inW * C);
   }
-  if (toFilters) dU.fill(0);
+  if (toFilters) zeroRange(dU);
   for (let first = 0; first < tiles; first += chunk) {
     const n = Math.min(chunk, tiles - first);
     const vs = positionStride(n * C);
@@ -262,7 +263,7 @@ export function conv2dBackwardWinograd(
       }
     }
     if (toInput) {
-      v.fill(0, 0, P * vs);
+      zeroRange(v, 0, P * vs);
       for (let xi = 0; xi < P; xi++) {
         simd.gemmNN(
           v.byteOffset + 4 * xi * vs,

@@ -7,6 +7,7 @@
  */
 
 import { argmax } from '../kernels/argmax.js';
+import { zeroRange } from '../kernels/bulk.js';
 import type { Layer, Param, StateTensor } from '../layers/layer.js';
 import { buildLayer } from '../layers/registry.js';
 import { Random } from '../random/prng.js';
@@ -113,7 +114,7 @@ export class Sequential {
 
   /** Sets every accumulated gradient to zero. */
   zeroGradients(): void {
-    for (const p of this.params()) p.grad.fill(0);
+    for (const p of this.params()) zeroRange(p.grad);
   }
 
   /** The most likely class of each image in a batch [N, H, W, C] of already-scaled values. */

@@ -13,12 +13,25 @@
  * the same block, must not outlive the array handed out (allocateFloat64 gives float64 arrays).
  * Release matters: WebAssembly memory is invisible to the garbage collector's heuristics, so code
  * that allocates per call and waits for a collection can touch hundreds of MB of the arena.
+ *
+ * In Node the memory is shared (a SharedArrayBuffer underneath), so that the parallel trainer's
+ * workers can take the calling thread's arena as theirs (shareArenaMemory, before the arena is
+ * first evaluated in the worker): their kernels then read the calling thread's weights, and its
+ * kernels add their gradients, where they are. Each thread keeps its own free lists; new blocks
+ * come from one bump pointer kept in the memory itself and moved atomically. Blocks of a worker
+ * that exits are not reused. `CNN_TS_NO_SHARED_ARENA=1` keeps the memory unshared. Browsers get
+ * an unshared memory (a shared one needs a cross-origin-isolated page, and a typed array of it
+ * posted to another thread would share the whole arena rather than copy the array).
  */
+
+import { SHARED_ARENA_KEY } from './sharedArenaKey.js';
 
 /** Arena sizes to try, in 64 KiB pages: 1 GiB of address space, less where that is refused. */
 const ARENA_PAGE_CHOICES = [16384, 4096, 1024];
 /** Blocks start here; the first page is left to the kernels module (it keeps no static data). */
 const ARENA_BASE = 65536;
+/** The bump pointer's address (int32, the first page's last bytes): the next new block's start. */
+const TOP_ADDRESS = ARENA_BASE - 8;
 
 /** A module whose one function returns a v128 constant: valid only where SIMD is supported. */
 const SIMD_PROBE = new Uint8Array([
@@ -38,6 +51,19 @@ export function wasmForcedOff(): boolean {
   return envFlag('CNN_TS_NO_WASM');
 }
 
+/** Node, where a shared memory costs nothing and is wanted by the parallel trainer. */
+function wantShared(): boolean {
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
+    ?.node;
+  return typeof node === 'string' && !envFlag('CNN_TS_NO_SHARED_ARENA');
+}
+
+/** The memory left for this thread by shareArenaMemory, if any. */
+function memoryToAdopt(): WebAssembly.Memory | null {
+  const left = (globalThis as Record<symbol, unknown>)[SHARED_ARENA_KEY];
+  return typeof WebAssembly === 'object' && left instanceof WebAssembly.Memory ? left : null;
+}
+
 function createMemory(): WebAssembly.Memory | null {
   if (typeof WebAssembly !== 'object' || wasmForcedOff()) return null;
   try {
@@ -45,20 +71,45 @@ function createMemory(): WebAssembly.Memory | null {
   } catch {
     return null;
   }
-  for (const pages of ARENA_PAGE_CHOICES) {
-    try {
-      return new WebAssembly.Memory({ initial: pages, maximum: pages });
-    } catch {
-      // address space refused: try a smaller arena
+  for (const shared of wantShared() ? [true, false] : [false]) {
+    for (const pages of ARENA_PAGE_CHOICES) {
+      try {
+        const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+        new Int32Array(memory.buffer, TOP_ADDRESS, 1)[0] = ARENA_BASE;
+        return memory;
+      } catch {
+        // address space (or shared memory) refused: try a smaller or unshared arena
+      }
     }
   }
   return null;
 }
 
-const memory = createMemory();
+const adopted = wasmForcedOff() ? null : memoryToAdopt();
+const memory = adopted ?? createMemory();
 /** Fixed for the life of the process: the memory never grows. */
 const arenaBuffer: ArrayBufferLike | null = memory ? memory.buffer : null;
 const arenaEnd = memory ? memory.buffer.byteLength : 0;
+const top = memory ? new Int32Array(memory.buffer, TOP_ADDRESS, 1) : new Int32Array(1);
+
+/** Whether the arena is shared between threads (its buffer a SharedArrayBuffer). */
+export function arenaShared(): boolean {
+  return typeof SharedArrayBuffer === 'function' && arenaBuffer instanceof SharedArrayBuffer;
+}
+
+/** Whether this thread's arena is another thread's, left by shareArenaMemory. */
+export function arenaAdopted(): boolean {
+  return adopted !== null;
+}
+
+/**
+ * A Float32Array over `length` floats of the arena at byte `address` (another thread's array, in
+ * a shared arena): not allocated, so never released or reclaimed. Null when there is no arena.
+ */
+export function arenaFloat32View(address: number, length: number): Float32Array | null {
+  if (!arenaBuffer || address < ARENA_BASE || address + 4 * length > arenaEnd) return null;
+  return new Float32Array(arenaBuffer, address, length);
+}
 
 /** The arena's memory, for the kernels module to import; null when there is no arena. */
 export function arenaMemory(): WebAssembly.Memory | null {
@@ -72,10 +123,18 @@ export function inArena(a: ArrayBufferView): boolean {
 
 // Size classes: powers of two up to 1 MiB, whole MiB above; one free list per class.
 const freeLists = new Map<number, number[]>();
-let bumpTop = ARENA_BASE;
-/** Bytes of the arena ever handed out: the most of it that can be resident. */
+/** Bytes of the arena ever handed out, to every thread: the most of it that can be resident. */
 export function arenaBytesTouched(): number {
-  return bumpTop - ARENA_BASE;
+  return memory ? Atomics.load(top, 0) - ARENA_BASE : 0;
+}
+
+/** A new block of `size` bytes from the bump pointer (shared by every thread), or -1 if full. */
+function bump(size: number): number {
+  for (;;) {
+    const ptr = Atomics.load(top, 0);
+    if (ptr + size > arenaEnd) return -1;
+    if (Atomics.compareExchange(top, 0, ptr, ptr + size) === ptr) return ptr;
+  }
 }
 
 /** The block behind each array handed out and not yet released. */
@@ -108,10 +167,8 @@ function arenaBlock(bytes: number): { ptr: number; size: number; reused: boolean
   }
   const reused = list.pop();
   if (reused !== undefined) return { ptr: reused, size, reused: true };
-  if (bumpTop + size > arenaEnd) return null;
-  const ptr = bumpTop;
-  bumpTop += size;
-  return { ptr, size, reused: false };
+  const ptr = bump(size);
+  return ptr < 0 ? null : { ptr, size, reused: false };
 }
 
 function arenaArray<T extends Float32Array | Float64Array | Int32Array>(

@@ -7,6 +7,7 @@
  */
 import { type Dataset, fillBatch } from '../data/dataset.js';
 import { argmax } from '../kernels/argmax.js';
+import { copyRange } from '../kernels/bulk.js';
 import { softmaxCrossEntropy } from '../kernels/softmaxCrossEntropy.js';
 import { BufferCache } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
@@ -76,7 +77,7 @@ export class ShardRunner {
     // Copied even when the shard is all of x, so every caller's samples reach the kernels from
     // the same (arena) memory and therefore by the same arithmetic.
     const input = this.buffers.get('x', [count, ...this.inputShape]);
-    input.data.set(x.subarray(start * px, (start + count) * px));
+    copyRange(input.data, 0, x, start * px, count * px);
     return this.forwardBackward(input, labels.subarray(start, start + count), batchSize);
   }
 

@@ -20,7 +20,8 @@
  * Every kernel asks `simdFor(its arrays)` whether this call runs on the SIMD path: SIMD
  * available and switched on, and every array in the arena (where WASM can address it).
  */
-import { arenaMemory, envFlag, inArena, wasmForcedOff } from '../../tensor/arena.js';
+import { arenaMemory, arenaShared, envFlag, inArena, wasmForcedOff } from '../../tensor/arena.js';
+import { withSharedMemoryImport } from './sharedMemoryImport.js';
 import { type SimdKernels, simdModuleBase64 } from './simdModule.generated.js';
 import { simdRelaxedModuleBase64 } from './simdRelaxedModule.generated.js';
 
@@ -47,7 +48,9 @@ function moduleSource(
 ): { bytes: Uint8Array<ArrayBuffer>; memory: WebAssembly.Memory } | null {
   const memory = arenaMemory();
   if (!memory || wasmForcedOff()) return null;
-  const bytes = decodeBase64(build === 'relaxed' ? simdRelaxedModuleBase64 : simdModuleBase64);
+  let bytes = decodeBase64(build === 'relaxed' ? simdRelaxedModuleBase64 : simdModuleBase64);
+  // A shared arena (Node) is imported by the same code declared as importing shared memory.
+  if (arenaShared()) bytes = withSharedMemoryImport(bytes, memory.buffer.byteLength / 65536);
   return WebAssembly.validate(bytes) ? { bytes, memory } : null;
 }
 
