@@ -13,4 +13,10 @@ export {
   type ParallelTrainer,
 } from './parallel/parallelTrainer.js';
 export type { ShardedGradients } from './parallel/shardedGradients.js';
-export type { PhaseTimes } from './parallel/stepPhases.js';
+export {
+  CALLING_PHASES,
+  type CallingPhase,
+  type PhaseTimes,
+  WORKER_PHASES,
+  type WorkerPhase,
+} from './parallel/stepPhases.js';

@@ -24,10 +24,10 @@ export function zeroRange(a: NumberArray, start = 0, end = a.length): void {
 }
 
 /** target[targetStart ..] = source[sourceStart .. sourceStart + count), as TypedArray set. */
-export function copyRange<T extends NumberArray>(
-  target: T,
+export function copyRange(
+  target: NumberArray,
   targetStart: number,
-  source: T,
+  source: NumberArray,
   sourceStart: number,
   count: number,
 ): void {

@@ -78,6 +78,11 @@ export function arrivalSlot(threads: number, thread: number): number {
   return CONTROL.first + 4 * threads + thread;
 }
 
+/** Int32 slots of `gradientAddresses` per worker: a flag, then one address per parameter. */
+export function gradientAddressSlots(params: number): number {
+  return 1 + params;
+}
+
 export function controlLength(threads: number): number {
   return CONTROL.first + 5 * threads;
 }
@@ -149,6 +154,17 @@ export interface WorkerInit {
   sumLength: number;
   /** Per-thread phase times (stepPhases.ts), when the trainer times them. */
   phases?: SharedArrayBuffer;
+  /**
+   * The calling thread's arena, when it is shared (src/tensor/arena.ts), and the byte address of
+   * each of its parameters' values there (model.params() order). A worker that takes the arena
+   * as its own (a Node worker does, see worker.ts) copies the weights straight from those
+   * addresses and leaves its gradients where the calling thread adds them up, writing their
+   * addresses to `gradientAddresses`; other workers go through `weights` and `grads`.
+   */
+  arenaMemory?: WebAssembly.Memory;
+  weightAddresses?: number[];
+  /** Per worker: 1 once it works in the shared arena, then its gradients' byte addresses. */
+  gradientAddresses: SharedArrayBuffer;
   /** For tests only: make a worker fail on purpose. */
   fault?: WorkerFault;
 }

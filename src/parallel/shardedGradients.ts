@@ -2,13 +2,17 @@
  * A batch's gradients computed over threads (data parallelism), independent of the threading
  * system (a SpawnWorker starts the workers; see transport.ts). The batch is cut into `threads`
  * contiguous shards; the calling thread computes shard 0 on `model` while worker w computes
- * shard w on its own copy of the model, whose weights it copies from a SharedArrayBuffer at the
- * start of the step. A batch given as samples of a dataset (`computeSamples`, as `train` gives
+ * shard w on its own copy of the model, whose weights it copies in at the start of the step. In
+ * Node the arena is shared (src/tensor/arena.ts) and a worker works in this thread's arena: it
+ * copies the weights from a copy this thread makes there each step, and this thread adds the
+ * worker's gradients where the worker left them, all with WebAssembly copies and the SIMD add.
+ * Elsewhere (Web Workers) the weights and gradients go through SharedArrayBuffers, which V8
+ * copies a word at a time. A batch given as samples of a dataset (`computeSamples`, as `train` gives
  * it) is scaled to floats by the thread that computes each shard: the calling thread reads its
  * own straight from the dataset, the workers theirs from a shared copy of their samples' bytes,
- * a quarter of the floats' size. Worker gradients come back through shared memory and are added
- * to the calling thread's in worker order 1, 2, ..., so a run is deterministic for a given thread
- * count.
+ * a quarter of the floats' size. Worker gradients are added to the calling thread's in worker
+ * order 1, 2, ..., so a run is deterministic for a given thread count (and the same whether the
+ * arena is shared or not).
  * With threads = 1 no worker is started and the arithmetic is the single-thread trainer's
  * (bitwise): both are a ShardRunner over the whole batch. Threads synchronise with
  * Atomics.wait/notify, not messages, so a step costs no event-loop round trip and `compute` is
@@ -23,8 +27,10 @@
  * of float additions.
  */
 import { copySamples, type Dataset } from '../data/dataset.js';
+import { copyRange } from '../kernels/bulk.js';
 import { sgdUpdate } from '../kernels/sgd.js';
 import type { Sequential } from '../model/sequential.js';
+import { arenaFloat32View, arenaMemory, arenaShared, inArena } from '../tensor/arena.js';
 import { allocate, type FloatArray, sizeOf } from '../tensor/tensor.js';
 import { type BatchGradients, type GradientSums, ShardRunner } from '../train/gradients.js';
 import {
@@ -38,6 +44,7 @@ import {
   controlLength,
   doneSlot,
   ERROR_BYTES,
+  gradientAddressSlots,
   INPUT,
   sharedSamples,
   type WorkerInit,
@@ -60,6 +67,11 @@ import { stallLimitMs, type WorkerWatch, waitForWorker } from './workerWatch.js'
 export interface ShardedGradients extends BatchGradients {
   /** Threads including the calling one. */
   readonly threads: number;
+  /**
+   * Whether every worker works in this thread's (shared) arena, so no weights or gradients are
+   * copied through shared buffers (Node; see src/tensor/arena.ts).
+   */
+  readonly sharedArena: boolean;
   /** See BatchGradients; here every thread scales its own shard. */
   computeSamples(
     data: Dataset,
@@ -125,6 +137,16 @@ export async function createShardedGradients(
   const watch: WorkerWatch = { control, errors, threads, spinner: new Spinner() };
   const sumLength = extra > 0 ? crossThreadSumLength(model) : 0;
   const sums = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, 2 * threads * sumLength)));
+  // In a shared arena (protocol.ts) the workers read the weights from a copy of them there, made
+  // each step: not from the weights themselves, as the optimizer's writes to lines another core
+  // has just read cost several times as much (the tutorial net's SGD: 9.7 against 1.95 us).
+  const arenaCopy = arenaShared() ? params.map((p) => allocate('float32', p.value.length)) : [];
+  const shareable =
+    arenaShared() && [...params.flatMap((p) => [p.value, p.grad]), ...arenaCopy].every(inArena);
+  const addressSlots = gradientAddressSlots(params.length);
+  const gradientAddresses = new Int32Array(
+    new SharedArrayBuffer(4 * addressSlots * Math.max(1, extra)),
+  );
   const phases = options.timePhases ? new SharedArrayBuffer(phaseBufferBytes(threads)) : undefined;
 
   const workers: WorkerHandle[] = [];
@@ -145,6 +167,9 @@ export async function createShardedGradients(
       sums: sums.buffer as SharedArrayBuffer,
       sumLength,
       phases,
+      arenaMemory: shareable ? (arenaMemory() ?? undefined) : undefined,
+      weightAddresses: shareable ? arenaCopy.map((a) => a.byteOffset) : undefined,
+      gradientAddresses: gradientAddresses.buffer as SharedArrayBuffer,
     };
     workers.push(spawn(init));
   }
@@ -155,17 +180,38 @@ export async function createShardedGradients(
     throw e;
   }
 
-  // A worker's gradients are copied into this thread's arena, where the SIMD kernels add them.
-  const arrived = allocate('float32', extra > 0 ? paramCount : 0);
+  // Each worker's gradients where they are, in a shared arena; null for a worker that copies
+  // them out instead (a Web Worker, or an unshared arena).
+  const workerGrads: (Float32Array[] | null)[] = [];
+  for (let w = 1; w <= extra; w++) {
+    const at = addressSlots * (w - 1);
+    const views = params.map((p, k) =>
+      Atomics.load(gradientAddresses, at) === 1
+        ? arenaFloat32View(gradientAddresses[at + 1 + k], p.grad.length)
+        : null,
+    );
+    workerGrads.push(views.every((v) => v !== null) ? (views as Float32Array[]) : null);
+  }
+  const copying = workerGrads.some((g) => g === null);
+  const sharing = workerGrads.some((g) => g !== null);
+  // A copying worker's gradients are copied into this thread's arena, where the SIMD kernels add
+  // them.
+  const arrived = allocate('float32', copying ? paramCount : 0);
   const arrivedViews: FloatArray[] = [];
   for (let k = 0, off = 0; k < params.length; off += params[k].grad.length, k++)
     arrivedViews.push(arrived.subarray(off, off + params[k].grad.length));
 
   const publishWeights = (): void => {
-    let off = 0;
-    for (const p of params) {
-      weights.set(p.value, off);
-      off += p.value.length;
+    if (sharing) {
+      for (let k = 0; k < params.length; k++)
+        copyRange(arenaCopy[k], 0, params[k].value, 0, params[k].value.length);
+    }
+    if (copying) {
+      let off = 0;
+      for (const p of params) {
+        weights.set(p.value, off);
+        off += p.value.length;
+      }
     }
   };
   const clock = phases ? new PhaseClock(phases, 0, CALLING_PHASES) : null;
@@ -242,8 +288,13 @@ export async function createShardedGradients(
       waitForWorker(watch, w, doneSlot(threads, w), (v) => v === step, ownDone, limit);
       clock?.lap('wait');
       if (shardStart(w + 1, n) === shardStart(w, n)) continue; // empty shard: no gradient
-      arrived.set(grads.subarray((w - 1) * paramCount, w * paramCount));
-      for (let k = 0; k < params.length; k++) addInto(params[k].grad, arrivedViews[k]);
+      const inPlace = workerGrads[w - 1];
+      if (inPlace) {
+        for (let k = 0; k < params.length; k++) addInto(params[k].grad, inPlace[k]);
+      } else {
+        arrived.set(grads.subarray((w - 1) * paramCount, w * paramCount));
+        for (let k = 0; k < params.length; k++) addInto(params[k].grad, arrivedViews[k]);
+      }
       lossSum += results[2 * w];
       correct += results[2 * w + 1];
       clock?.lap('sum');
@@ -304,5 +355,14 @@ export async function createShardedGradients(
   const phaseTimes = () => (phases ? readPhaseTimes(phases, threads) : null);
   const resetPhaseTimes = (): void => clock?.reset();
 
-  return { threads, model, compute, computeSamples, phaseTimes, resetPhaseTimes, close };
+  return {
+    threads,
+    sharedArena: extra > 0 && !copying,
+    model,
+    compute,
+    computeSamples,
+    phaseTimes,
+    resetPhaseTimes,
+    close,
+  };
 }

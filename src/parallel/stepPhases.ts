@@ -36,7 +36,9 @@ export const WORKER_PHASES = [
   'zero',
 ] as const;
 
+/** A part of the calling thread's step: see CALLING_PHASES. */
 export type CallingPhase = (typeof CALLING_PHASES)[number];
+/** A part of a worker's step: see WORKER_PHASES. */
 export type WorkerPhase = (typeof WORKER_PHASES)[number];
 
 /** Slots per thread: a step count, then one per phase (the longer list). */

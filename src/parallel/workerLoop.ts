@@ -1,18 +1,24 @@
 /**
  * A data-parallel training worker: waits for a step, copies the shared weights into its own
  * model (so its kernels run on arena memory, see tensor/arena.ts), runs its shard forward and
- * backward, publishes its gradients and its loss/accuracy, and waits again. Independent of the
+ * backward, publishes its gradients and its loss/accuracy, and waits again. When its arena is the
+ * calling thread's (a shared arena, see protocol.ts), it copies the weights straight from the
+ * calling thread's parameters and leaves its gradients in place for the calling thread to add. Independent of the
  * threading system: `ready` tells the main thread it waits for steps; a failure is recorded in
  * shared memory, where the main thread looks (protocol.ts).
  */
 import type { Dataset } from '../data/dataset.js';
+import { copyRange, zeroRange } from '../kernels/bulk.js';
+import type { Param } from '../layers/layer.js';
 import { Sequential } from '../model/sequential.js';
 import { Random } from '../random/prng.js';
+import { arenaAdopted, arenaFloat32View, inArena } from '../tensor/arena.js';
 import { ShardRunner } from '../train/gradients.js';
 import { createCrossThreadSums, synchronisedLayers, waitWithoutLimit } from './crossThreadSums.js';
 import {
   CONTROL,
   doneSlot,
+  gradientAddressSlots,
   INPUT,
   reportFailure,
   sharedSamples,
@@ -41,6 +47,18 @@ function warmUp(runner: ShardRunner, zeros: Dataset, samples: number): void {
 /** At most this many warm-up steps, and no more after this many milliseconds. */
 const WARM_UP_STEPS = 40;
 const WARM_UP_MS = 100;
+
+/**
+ * Views of the calling thread's weights in the shared arena, one per parameter, when this
+ * worker's arena is that arena and every parameter of both threads lives in it; else null.
+ */
+function sharedWeightViews(init: WorkerInit, params: Param[]): Float32Array[] | null {
+  const addresses = init.weightAddresses;
+  if (!arenaAdopted() || !addresses || addresses.length !== params.length) return null;
+  if (!params.every((p) => inArena(p.value) && inArena(p.grad))) return null;
+  const views = params.map((p, k) => arenaFloat32View(addresses[k], p.value.length));
+  return views.every((v) => v !== null) ? (views as Float32Array[]) : null;
+}
 
 /** `beforeStep` (tests only) runs at the start of every step, numbered from 1. */
 export function runWorker(
@@ -74,6 +92,17 @@ export function runWorker(
     for (const layer of synchronisedLayers(model)) layer.crossThreadSum = crossThread.sum;
   }
 
+  const callingWeights = sharedWeightViews(init, params);
+  if (callingWeights) {
+    // Tell the calling thread where to find this worker's gradients, then that it may.
+    const slots = gradientAddressSlots(params.length);
+    const addresses = new Int32Array(init.gradientAddresses, 4 * slots * (init.worker - 1), slots);
+    params.forEach((p, k) => {
+      addresses[1 + k] = p.grad.byteOffset;
+    });
+    Atomics.store(addresses, 0, 1);
+  }
+
   ready();
 
   const clock = init.phases ? new PhaseClock(init.phases, init.worker, WORKER_PHASES) : null;
@@ -95,11 +124,20 @@ export function runWorker(
     generation = Atomics.load(control, CONTROL.generation);
     try {
       beforeStep?.(generation);
-      // The weights are published; the samples follow while they are copied in.
+      // The weights are published (or, in a shared arena, updated in place); the samples follow
+      // while they are copied in.
       let off = 0;
-      for (const p of params) {
-        p.value.set(weights.subarray(off, off + p.value.length));
-        off += p.value.length;
+      if (callingWeights) {
+        params.forEach((p, k) => {
+          copyRange(p.value, 0, callingWeights[k], 0, p.value.length);
+        });
+        // The calling thread has added last step's gradients up by now: start this step's.
+        for (const p of params) zeroRange(p.grad);
+      } else {
+        for (const p of params) {
+          p.value.set(weights.subarray(off, off + p.value.length));
+          off += p.value.length;
+        }
       }
       clock?.lap('copyIn');
       const step = generation;
@@ -125,7 +163,7 @@ export function runWorker(
       }
       const noiseSeed = (control[CONTROL.noiseSeed] ^ Math.imul(init.worker, 0x9e3779b9)) >>> 0;
       model.noise.setState(new Random(noiseSeed).getState());
-      // The gradients are zero already: warmUp and every step leave them so.
+      // The gradients are zero: warmUp leaves them so, and every step (above, or below).
       crossThread.startStep();
       const batchSize = control[CONTROL.batchSize];
       const r =
@@ -134,9 +172,11 @@ export function runWorker(
           : runner.run(inputs, labels, start, count, batchSize);
       clock?.lap('compute');
       off = 0;
-      for (const p of params) {
-        grads.set(p.grad, off);
-        off += p.grad.length;
+      if (!callingWeights) {
+        for (const p of params) {
+          grads.set(p.grad, off);
+          off += p.grad.length;
+        }
       }
       results[2 * init.worker] = r.lossSum;
       results[2 * init.worker + 1] = r.correct;
@@ -144,13 +184,14 @@ export function runWorker(
       Atomics.store(control, done, generation);
       Atomics.notify(control, done);
       // Zeroed for the next step while the main thread adds the gradients up: off its path.
-      for (const p of params) p.grad.fill(0);
+      // (In a shared arena the main thread reads them where they are: zeroed next step.)
+      if (!callingWeights) for (const p of params) zeroRange(p.grad);
       clock?.lap('zero');
       clock?.step();
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       reportFailure(control, errors, init.threads, init.worker, WORKER_STATUS.threw, message);
-      for (const p of params) p.grad.fill(0);
+      for (const p of params) zeroRange(p.grad);
     }
   }
 }
