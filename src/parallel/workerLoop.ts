@@ -2,9 +2,9 @@
  * A data-parallel training worker: waits for a step, copies the shared weights into its own
  * model (so its kernels run on arena memory, see tensor/arena.ts), runs its shard forward and
  * backward, publishes its gradients and its loss/accuracy, and waits again. When its arena is the
- * calling thread's (a shared arena, see protocol.ts), it copies the weights straight from the
- * calling thread's parameters and leaves its gradients in place for the calling thread to add. Independent of the
- * threading system: `ready` tells the main thread it waits for steps; a failure is recorded in
+ * calling thread's (a shared arena, see protocol.ts), it copies the weights from the copy the
+ * calling thread makes there each step and leaves its gradients in place for the calling thread
+ * to add. Independent of the threading system: `ready` tells the main thread it waits for steps; a failure is recorded in
  * shared memory, where the main thread looks (protocol.ts).
  */
 import type { Dataset } from '../data/dataset.js';
@@ -49,8 +49,8 @@ const WARM_UP_STEPS = 40;
 const WARM_UP_MS = 100;
 
 /**
- * Views of the calling thread's weights in the shared arena, one per parameter, when this
- * worker's arena is that arena and every parameter of both threads lives in it; else null.
+ * Views of the weights the calling thread publishes in the shared arena, one per parameter, when
+ * this worker's arena is that arena and every parameter of both threads lives in it; else null.
  */
 function sharedWeightViews(init: WorkerInit, params: Param[]): Float32Array[] | null {
   const addresses = init.weightAddresses;
@@ -92,8 +92,8 @@ export function runWorker(
     for (const layer of synchronisedLayers(model)) layer.crossThreadSum = crossThread.sum;
   }
 
-  const callingWeights = sharedWeightViews(init, params);
-  if (callingWeights) {
+  const publishedWeights = sharedWeightViews(init, params);
+  if (publishedWeights) {
     // Tell the calling thread where to find this worker's gradients, then that it may.
     const slots = gradientAddressSlots(params.length);
     const addresses = new Int32Array(init.gradientAddresses, 4 * slots * (init.worker - 1), slots);
@@ -124,12 +124,12 @@ export function runWorker(
     generation = Atomics.load(control, CONTROL.generation);
     try {
       beforeStep?.(generation);
-      // The weights are published (or, in a shared arena, updated in place); the samples follow
-      // while they are copied in.
+      // The weights are published (in a shared arena, as a copy there); the samples follow while
+      // they are copied in.
       let off = 0;
-      if (callingWeights) {
+      if (publishedWeights) {
         params.forEach((p, k) => {
-          copyRange(p.value, 0, callingWeights[k], 0, p.value.length);
+          copyRange(p.value, 0, publishedWeights[k], 0, p.value.length);
         });
         // The calling thread has added last step's gradients up by now: start this step's.
         for (const p of params) zeroRange(p.grad);
@@ -172,7 +172,7 @@ export function runWorker(
           : runner.run(inputs, labels, start, count, batchSize);
       clock?.lap('compute');
       off = 0;
-      if (!callingWeights) {
+      if (!publishedWeights) {
         for (const p of params) {
           grads.set(p.grad, off);
           off += p.grad.length;
@@ -185,7 +185,7 @@ export function runWorker(
       Atomics.notify(control, done);
       // Zeroed for the next step while the main thread adds the gradients up: off its path.
       // (In a shared arena the main thread reads them where they are: zeroed next step.)
-      if (!callingWeights) for (const p of params) zeroRange(p.grad);
+      if (!publishedWeights) for (const p of params) zeroRange(p.grad);
       clock?.lap('zero');
       clock?.step();
     } catch (e) {
