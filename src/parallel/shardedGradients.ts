@@ -31,7 +31,7 @@ import { copyRange } from '../kernels/bulk.js';
 import { sgdUpdate } from '../kernels/sgd.js';
 import type { Sequential } from '../model/sequential.js';
 import { arenaFloat32View, arenaMemory, arenaShared, inArena } from '../tensor/arena.js';
-import { allocate, type FloatArray, sizeOf } from '../tensor/tensor.js';
+import { allocate, type FloatArray, release, sizeOf } from '../tensor/tensor.js';
 import { type BatchGradients, type GradientSums, ShardRunner } from '../train/gradients.js';
 import {
   createCrossThreadSums,
@@ -140,9 +140,13 @@ export async function createShardedGradients(
   // In a shared arena (protocol.ts) the workers read the weights from a copy of them there, made
   // each step: not from the weights themselves, as the optimizer's writes to lines another core
   // has just read cost several times as much (the tutorial net's SGD: 9.7 against 1.95 us).
-  const arenaCopy = arenaShared() ? params.map((p) => allocate('float32', p.value.length)) : [];
+  const arenaCopy =
+    extra > 0 && arenaShared() ? params.map((p) => allocate('float32', p.value.length)) : [];
   const shareable =
-    arenaShared() && [...params.flatMap((p) => [p.value, p.grad]), ...arenaCopy].every(inArena);
+    arenaCopy.length > 0 &&
+    [...params.flatMap((p) => [p.value, p.grad]), ...arenaCopy].every(inArena);
+  // Not shareable after all (an arena too full): no copy is made, so give its blocks back.
+  if (!shareable) for (const a of arenaCopy) release(a);
   const addressSlots = gradientAddressSlots(params.length);
   const gradientAddresses = new Int32Array(
     new SharedArrayBuffer(4 * addressSlots * Math.max(1, extra)),
